@@ -1,0 +1,37 @@
+// One jest run for the whole workspace. ts-jest only transpiles (isolatedModules):
+// type errors are caught by `pnpm build`/`pnpm typecheck`, which the test command runs first.
+const path = require("node:path");
+
+const tsJest = [
+  "ts-jest",
+  { tsconfig: path.join(__dirname, "tsconfig.jest.json"), isolatedModules: true },
+];
+
+// Tests import the packages by name, mapped to their sources, so a test run needs no build
+// and there is exactly one copy of the Channel class in play.
+const moduleNameMapper = {
+  "^@sluice/channels$": "<rootDir>/../../packages/channels/src/index.ts",
+  "^@sluice/zmq-channels$": "<rootDir>/../../packages/zmq-channels/src/index.ts",
+};
+
+function project(dir, extra = {}) {
+  return {
+    displayName: dir,
+    rootDir: path.join(__dirname, dir),
+    testEnvironment: "node",
+    transform: { "^.+\\.ts$": tsJest },
+    moduleNameMapper,
+    testMatch: ["<rootDir>/test/**/*.test.ts"],
+    ...extra,
+  };
+}
+
+module.exports = {
+  projects: [
+    project("packages/channels"),
+    project("packages/zmq-channels"),
+    project("examples"),
+    project("bench"),
+  ].filter((p) => require("node:fs").existsSync(path.join(p.rootDir, "test"))),
+  testTimeout: 30000,
+};
