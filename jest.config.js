@@ -10,8 +10,9 @@ const tsJest = [
 // Tests import the packages by name, mapped to their sources, so a test run needs no build
 // and there is exactly one copy of the Channel class in play.
 const moduleNameMapper = {
-  "^@sluice/channels$": "<rootDir>/../../packages/channels/src/index.ts",
-  "^@sluice/zmq-channels$": "<rootDir>/../../packages/zmq-channels/src/index.ts",
+  // Absolute, so that projects at any depth (examples/, bench/) resolve the same sources.
+  "^@sluice/channels$": path.join(__dirname, "packages/channels/src/index.ts"),
+  "^@sluice/zmq-channels$": path.join(__dirname, "packages/zmq-channels/src/index.ts"),
 };
 
 function project(dir, extra = {}) {
