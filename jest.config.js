@@ -4,7 +4,7 @@ const path = require("node:path");
 
 const tsJest = [
   "ts-jest",
-  { tsconfig: path.join(__dirname, "tsconfig.jest.json"), isolatedModules: true },
+  { tsconfig: path.join(__dirname, "tsconfig.jest.json") },
 ];
 
 // Tests import the packages by name, mapped to their sources, so a test run needs no build

@@ -1,0 +1,382 @@
+/*
+ * Invariants (checked by the property tests in test/channel.test.ts):
+ *  - At most one of #puts and #takes holds live handlers: a put never waits while a live take
+ *    waits, and the other way round. (A single select may park a put and a take on the same
+ *    channel; a third party's op matches one of them and kills the other.)
+ *  - A value waits in the buffer only while no live take waits.
+ *  - A put waits in #puts only while the buffer is full (or there is none).
+ *  - `closed` never goes back to false. Puts that were waiting at close stay and are delivered
+ *    to later takes; a take sees `undefined` only when the buffer and #puts are both empty.
+ *  - Every handler is committed at most once: its flag is flipped before it is settled.
+ */
+import { Buffer, PromiseBuffer, fixed } from "./buffers";
+import { Flag, Handler, PendingOp, isLive } from "./handler";
+import { Ring } from "./ring";
+
+/** [core.async MAX-QUEUE-SIZE] Pending puts, and pending takes, that one channel holds at most. */
+export const MAX_PENDING = 1024;
+
+/** Queues are swept of dead handlers when they reach a power of two at least this long. */
+const SWEEP_FROM = 64;
+
+/** What tryPut/tryTake return when the operation would have to wait. */
+export const NOT_READY: unique symbol = Symbol("sluice.notReady");
+type NotReady = typeof NOT_READY;
+
+// Settled promises are immutable, so the outcomes that carry no value are shared.
+const TRUE: Promise<boolean> = Promise.resolve(true);
+const FALSE: Promise<boolean> = Promise.resolve(false);
+const NOTHING: Promise<undefined> = Promise.resolve(undefined);
+const DONE: Promise<IteratorResult<never>> = Promise.resolve({ done: true, value: undefined });
+
+/** Options of a put or take. */
+export interface OpOptions {
+  /** Withdraws the operation when it fires: the promise rejects with `signal.reason`. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The doors that select.ts needs into a channel. Filled by Channel's static block, exported from
+ * this module only (never from index.ts): operators outside the core use the public API.
+ */
+export const internal = {} as {
+  validate(ch: Channel<any>, value: unknown): void;
+  tryPut<T>(ch: Channel<T>, value: T): boolean | NotReady;
+  tryTake<T>(ch: Channel<T>): T | undefined | NotReady;
+  park<T>(ch: Channel<T>, handler: Handler<T>, isPut: boolean): void;
+};
+
+/**
+ * A CSP channel [core.async chan; Go chan]. Create one with {@link chan} or {@link promiseChan}.
+ *
+ * `undefined` plays core.async's `nil`: it can never be put, and a take returns it only once
+ * the channel is closed and drained. `null` is an ordinary value. Every operation takes effect
+ * at the moment of the call; the promise only reports the outcome.
+ *
+ * Subclasses may override {@link Channel.validate} to refuse values at the put.
+ */
+export class Channel<T> implements AsyncIterable<T> {
+  #buffer: Buffer<T> | undefined;
+  #puts = new Ring<Handler<T>>();
+  #takes = new Ring<Handler<T>>();
+  #closed = false;
+
+  static {
+    internal.validate = (ch, value) => ch.validate(value);
+    internal.tryPut = (ch, value) => ch.#tryPut(value);
+    internal.tryTake = (ch) => ch.#tryTake();
+    internal.park = (ch, handler, isPut) => ch.#park(isPut ? ch.#puts : ch.#takes, handler, isPut);
+  }
+
+  /** Same as {@link chan}: a number is a fixed buffer of that size; none or 0 is unbuffered. */
+  constructor(buffer?: number | Buffer<T>) {
+    if (buffer === undefined || buffer === 0) return;
+    if (typeof buffer === "number") this.#buffer = fixed<T>(buffer);
+    else if (isBuffer(buffer)) this.#buffer = buffer;
+    else {
+      throw new TypeError(
+        `chan(buffer): buffer must be a size (a whole number) or a Buffer such as fixed(n), ` +
+          `dropping(n) or sliding(n), got ${describe(buffer)}`,
+      );
+    }
+  }
+
+  /** True once {@link Channel.close} was called. Buffered values may still be takeable. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * [core.async put! / >!; Go `ch <- v`] Puts a value. Resolves `true` once the value is
+   * accepted (buffered, or handed to a taker), `false` if the channel was closed at the call.
+   *
+   * A put waiting when the channel closes stays pending and is delivered to a later take
+   * (then resolves `true`). With a `signal`, a waiting put that is aborted rejects with
+   * `signal.reason` and delivered nothing.
+   * @throws TypeError for `undefined` (or what the channel's `validate` refuses);
+   *   RangeError when 1024 puts already wait on this channel.
+   * @example await ch.put(42);
+   */
+  put(value: T, opts?: OpOptions): Promise<boolean> {
+    this.validate(value);
+    const signal = opts?.signal;
+    if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
+    const done = this.#tryPut(value);
+    if (done !== NOT_READY) return done ? TRUE : FALSE;
+    return this.#wait(new PendingOp<T>(value, signal), true);
+  }
+
+  /**
+   * [core.async take! / <!; Go `<-ch`] Takes a value. Resolves `undefined` only once the
+   * channel is closed and drained.
+   *
+   * Takes waiting at close resolve `undefined`. With a `signal`, a waiting take that is
+   * aborted rejects with `signal.reason` and consumed nothing.
+   * @throws RangeError when 1024 takes already wait on this channel.
+   * @example for (let v; (v = await ch.take()) !== undefined; ) use(v);
+   */
+  take(opts?: OpOptions): Promise<T | undefined> {
+    const signal = opts?.signal;
+    if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
+    const value = this.#tryTake();
+    if (value !== NOT_READY) return value === undefined ? NOTHING : Promise.resolve(value);
+    return this.#wait(new PendingOp<T>(undefined, signal), false);
+  }
+
+  /**
+   * [core.async offer!] Puts only if that can complete now (buffer space or a waiting taker);
+   * returns whether it did. `false` on a closed channel. Never waits.
+   * @example if (!ch.offer(v)) console.warn("busy, dropped", v);
+   */
+  offer(value: T): boolean {
+    this.validate(value);
+    const done = this.#tryPut(value);
+    return done === NOT_READY ? false : done;
+  }
+
+  /**
+   * [core.async poll!] Takes only if a value is ready now (buffered, or a waiting putter);
+   * otherwise returns `undefined`, as it does on a closed and drained channel. Never waits.
+   * @example const v = ch.poll();
+   */
+  poll(): T | undefined {
+    const value = this.#tryTake();
+    return value === NOT_READY ? undefined : value;
+  }
+
+  /**
+   * [core.async close!; Go close] Closes the channel. Idempotent. Buffered values and puts that
+   * were waiting can still be taken; takes that were waiting resolve `undefined`; later puts
+   * resolve `false`.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    // Live takes wait only while nothing is buffered and no put waits, so they get nothing.
+    const takes = this.#takes;
+    const woken: Handler<T>[] = [];
+    for (let h = takes.shift(); h !== undefined; h = takes.shift()) {
+      if (h.flag.active) {
+        h.flag.active = false;
+        woken.push(h);
+      }
+    }
+    for (const h of woken) h.commit(undefined);
+  }
+
+  /**
+   * Iterates the values until the channel is closed and drained. Leaving the loop early does
+   * not close the channel; a take still waiting when the iterator is returned is withdrawn.
+   * @example for await (const v of ch) console.log(v);
+   */
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return new ChannelIterator(this);
+  }
+
+  /**
+   * Refuses values this channel must never carry; called synchronously by `put`, `offer` and a
+   * `select` put, before anything happens. Overrides must call `super.validate(value)`.
+   * @throws TypeError for `undefined` (it marks "closed" on takes, so it can't be a value).
+   */
+  protected validate(value: unknown): void {
+    if (value === undefined) {
+      throw new TypeError(
+        "Can't put undefined on a channel: undefined is what a take returns once the channel " +
+          "is closed (core.async's nil). Put null or a sentinel instead.",
+      );
+    }
+  }
+
+  /** Describes the channel for error messages, e.g. `chan(fixed(3))`. */
+  toString(): string {
+    return `chan(${this.#buffer === undefined ? "" : String(this.#buffer)})`;
+  }
+
+  // -- the two primitives: complete now, or say NOT_READY ----------------------------------
+
+  #tryPut(value: T): boolean | NotReady {
+    if (this.#closed) return false;
+    const buffer = this.#buffer;
+    if (buffer !== undefined) {
+      if (buffer.full) return NOT_READY;
+      buffer.add(value);
+      // A take can be waiting only while the buffer was empty: hand it what is there now.
+      const takes = this.#takes;
+      while (takes.length > 0 && !buffer.empty) {
+        const h = takes.shift() as Handler<T>;
+        if (!h.flag.active) continue;
+        h.flag.active = false;
+        h.commit(buffer.remove());
+      }
+      return true;
+    }
+    const taker = nextLive(this.#takes);
+    if (taker === undefined) return NOT_READY;
+    taker.commit(value);
+    return true;
+  }
+
+  #tryTake(): T | undefined | NotReady {
+    const buffer = this.#buffer;
+    if (buffer !== undefined && !buffer.empty) {
+      const value = buffer.remove();
+      // Room was made: waiting puts move into the buffer, oldest first.
+      const puts = this.#puts;
+      while (puts.length > 0 && !buffer.full) {
+        const h = puts.shift() as Handler<T>;
+        if (!h.flag.active) continue;
+        h.flag.active = false;
+        buffer.add(h.value as T);
+        h.commit(true);
+      }
+      return value;
+    }
+    const putter = nextLive(this.#puts);
+    if (putter !== undefined) {
+      putter.commit(true);
+      return putter.value as T;
+    }
+    return this.#closed ? undefined : NOT_READY;
+  }
+
+  // -- waiting ------------------------------------------------------------------------------
+
+  #wait<R>(op: PendingOp<T>, isPut: boolean): Promise<R> {
+    const promise = new Promise<R>((resolve, reject) => {
+      op.resolve = resolve;
+      op.reject = reject;
+    });
+    this.#park(isPut ? this.#puts : this.#takes, op, isPut);
+    if (op.signal !== undefined) op.signal.addEventListener("abort", op);
+    return promise;
+  }
+
+  /** Queues a handler that could not complete now. Throws (and queues nothing) past the limit. */
+  #park(queue: Ring<Handler<T>>, handler: Handler<T>, isPut: boolean): void {
+    let n = queue.length;
+    // Sweep dead handlers (lost selects, aborted ops) at each power of two: amortised O(1),
+    // and a queue never holds more than twice its live handlers plus SWEEP_FROM.
+    if (n >= MAX_PENDING || (n >= SWEEP_FROM && (n & (n - 1)) === 0)) {
+      queue.retain(isLive);
+      n = queue.length;
+    }
+    if (n >= MAX_PENDING) {
+      const what = isPut ? "puts" : "takes";
+      throw new RangeError(
+        `No more than ${MAX_PENDING} pending ${what} are allowed on a single channel ` +
+          `(${String(this)}). ` +
+          (isPut
+            ? "Consider using a buffer (chan(n), dropping(n) or sliding(n)) or waiting for puts to complete."
+            : "Consider fewer concurrent takers, or one taker that fans out."),
+      );
+    }
+    queue.push(handler);
+  }
+}
+
+/** Removes dead handlers from the front; commits and returns the first live one. */
+function nextLive<T>(queue: Ring<Handler<T>>): Handler<T> | undefined {
+  for (let h = queue.shift(); h !== undefined; h = queue.shift()) {
+    if (h.flag.active) {
+      h.flag.active = false;
+      return h;
+    }
+  }
+  return undefined;
+}
+
+/** A take made by an iterator: settles as an IteratorResult, and can be withdrawn by return(). */
+class IteratorTake<T> implements Handler<T>, Flag {
+  active = true;
+  readonly value = undefined;
+  constructor(readonly resolve: (r: IteratorResult<T>) => void) {}
+  get flag(): Flag {
+    return this;
+  }
+  commit(result: unknown): void {
+    this.resolve(
+      result === undefined ? { done: true, value: undefined } : { done: false, value: result as T },
+    );
+  }
+}
+
+class ChannelIterator<T> implements AsyncIterator<T> {
+  #channel: Channel<T> | undefined;
+  #waiting: IteratorTake<T> | undefined;
+  constructor(channel: Channel<T>) {
+    this.#channel = channel;
+  }
+  next(): Promise<IteratorResult<T>> {
+    const ch = this.#channel;
+    if (ch === undefined) return DONE;
+    const value = internal.tryTake(ch);
+    if (value === NOT_READY) {
+      return new Promise((resolve) => {
+        const take = new IteratorTake<T>(resolve);
+        internal.park(ch, take, false);
+        this.#waiting = take;
+      });
+    }
+    if (value === undefined) {
+      this.#channel = undefined;
+      return DONE;
+    }
+    return Promise.resolve({ done: false, value });
+  }
+  return(): Promise<IteratorResult<T>> {
+    this.#channel = undefined;
+    const take = this.#waiting;
+    // Withdraw a take still waiting, so no value is consumed on behalf of a finished loop.
+    if (take !== undefined && take.active) {
+      take.active = false;
+      take.commit(undefined);
+    }
+    return DONE;
+  }
+}
+
+function isBuffer(b: unknown): b is Buffer<unknown> {
+  return (
+    typeof b === "object" &&
+    b !== null &&
+    typeof (b as Buffer<unknown>).add === "function" &&
+    typeof (b as Buffer<unknown>).remove === "function" &&
+    "full" in b &&
+    "empty" in b
+  );
+}
+
+/** Names a bad argument in an error message. */
+export function describe(x: unknown): string {
+  if (x === null) return "null";
+  if (typeof x === "string") return JSON.stringify(x.length > 40 ? x.slice(0, 40) + "…" : x);
+  if (typeof x === "object") return (x as object).constructor?.name ?? "an object";
+  return `${typeof x} ${String(x)}`;
+}
+
+/**
+ * [core.async chan; Go make(chan T, n)] Creates a channel.
+ * - `chan()` or `chan(0)`: unbuffered — a put completes only when a taker takes it (rendezvous).
+ * - `chan(n)`: a fixed buffer of `n`; puts wait while it is full.
+ * - `chan(dropping(n))`, `chan(sliding(n))`: puts never wait; values are dropped when full.
+ * @example
+ * const ch = chan<number>(10);
+ * await ch.put(1);
+ * await ch.take(); // 1
+ */
+export function chan<T>(buffer?: number | Buffer<T>): Channel<T> {
+  return new Channel<T>(buffer);
+}
+
+/**
+ * [core.async promise-chan] A channel that holds the first value put on it forever: every take,
+ * before or after, gets that value. Later puts succeed and are ignored. Closing it before any
+ * value was put makes takes resolve `undefined`; after, they still get the value.
+ * @example
+ * const ready = promiseChan<Config>();
+ * ready.put(config);
+ * await ready.take(); // config, as many times as asked
+ */
+export function promiseChan<T>(): Channel<T> {
+  return new Channel<T>(new PromiseBuffer<T>());
+}

@@ -1,0 +1,55 @@
+/**
+ * A pending put or take, and the commit-once flag that a select shares among its operations
+ * [core.async Handler and alt-flag; Go's sudog and selectDone].
+ *
+ * A channel that matches a handler first checks `flag.active`, then sets it to false (that is
+ * the commit: whoever flips it first owns the operation), finishes changing its own queues and
+ * buffer, and only then calls `commit`. Handlers whose flag went inactive elsewhere (another op
+ * of the same select won, or the signal fired) stay in queues as dead entries until the channel
+ * skips or sweeps them.
+ */
+export interface Flag {
+  active: boolean;
+}
+
+export interface Handler<T> {
+  readonly flag: Flag;
+  /** For a put: the value offered. Unused for a take. */
+  readonly value: T | undefined;
+  /**
+   * Settles the operation: a take receives the value (`undefined` when closed), a put receives
+   * whether it was accepted. Called once, after the flag was flipped. Never runs user code
+   * synchronously (it settles promises), so a channel may call it mid-update.
+   */
+  commit(result: unknown): void;
+}
+
+/** Keeps live handlers when a queue is swept. */
+export const isLive = (h: Handler<unknown>): boolean => h.flag.active;
+
+/**
+ * A plain put or take waiting on one channel, with its own flag. As an abort listener
+ * (`handleEvent`) it withdraws itself: it goes dead, rejects with the signal's reason, and the
+ * channel sweeps it later; nothing was consumed or delivered.
+ */
+export class PendingOp<T> implements Handler<T>, Flag {
+  active = true;
+  resolve!: (result: any) => void;
+  reject!: (reason: unknown) => void;
+  constructor(
+    readonly value: T | undefined,
+    readonly signal: AbortSignal | undefined,
+  ) {}
+  get flag(): Flag {
+    return this;
+  }
+  commit(result: unknown): void {
+    if (this.signal !== undefined) this.signal.removeEventListener("abort", this);
+    this.resolve(result);
+  }
+  handleEvent(): void {
+    if (!this.active) return;
+    this.active = false;
+    this.reject((this.signal as AbortSignal).reason);
+  }
+}

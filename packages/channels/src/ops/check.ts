@@ -1,0 +1,87 @@
+/*
+ * Argument checks shared by the operators. Misuse throws at the call (STYLE habit 11), with a
+ * message that names the operator, the argument and what it got, so a wrong call is found from
+ * the stack trace alone.
+ */
+import type { Buffer } from "../buffers";
+import { Channel } from "../channel";
+
+/** What an operator accepts where core.async takes a buf-or-n. */
+export type BufferSpec<T> = number | Buffer<T>;
+
+/** Options of the operators that may close their output [core.async's close? argument]. */
+export interface CloseOptions {
+  /** Close the output once the input closes. Defaults to `true`, as in core.async. */
+  close?: boolean;
+}
+
+/** A short description of a bad argument for an error message. */
+export function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (value === undefined) return "undefined";
+  if (typeof value === "function") return "a function";
+  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  if (typeof value !== "object") return `${typeof value} ${String(value)}`;
+  const name = (value as object).constructor?.name;
+  return name ? `a ${name}` : "an object";
+}
+
+export function checkChannel(op: string, name: string, value: unknown): void {
+  if (!(value instanceof Channel)) {
+    throw new TypeError(`${op}: ${name} must be a Channel, got ${describe(value)}`);
+  }
+}
+
+export function checkFunction(op: string, name: string, value: unknown): void {
+  if (typeof value !== "function") {
+    throw new TypeError(`${op}: ${name} must be a function, got ${describe(value)}`);
+  }
+}
+
+export function checkCloseOptions(op: string, opts: unknown): boolean {
+  if (opts === undefined) return true;
+  if (typeof opts !== "object" || opts === null) {
+    throw new TypeError(`${op}: opts must be an object such as { close: false }, got ${describe(opts)}`);
+  }
+  const close = (opts as CloseOptions).close;
+  if (close !== undefined && typeof close !== "boolean") {
+    throw new TypeError(`${op}: opts.close must be a boolean, got ${describe(close)}`);
+  }
+  return close ?? true;
+}
+
+export function checkBoolean(op: string, name: string, value: unknown): void {
+  if (typeof value !== "boolean") {
+    throw new TypeError(`${op}: ${name} must be a boolean, got ${describe(value)}`);
+  }
+}
+
+/** A channel for an operator's output; a bad buffer is reported under the operator's name. */
+export function outputChannel<T>(op: string, name: string, buffer: BufferSpec<T> | undefined): Channel<T> {
+  try {
+    return new Channel<T>(buffer);
+  } catch (error) {
+    if (error instanceof RangeError) throw new RangeError(`${op}: ${name}: ${error.message}`);
+    if (error instanceof TypeError) throw new TypeError(`${op}: ${name}: ${error.message}`);
+    throw error;
+  }
+}
+
+/**
+ * Starts an operator's loop [core.async go-loop]. Nobody awaits it, on purpose: the loop ends by
+ * itself when its input closes. If user code inside it throws, the loop has already closed what
+ * it must (in its own `finally`), and the error is left as an unhandled rejection so it reaches
+ * the process (Node's default: print and exit), as an exception in a go block reaches the
+ * uncaught-exception handler in core.async. See docs/decisions.md O3.
+ */
+export function spawn(loop: () => Promise<void>): void {
+  void loop();
+}
+
+/**
+ * Re-raises an error from user code as an unhandled rejection, for a loop that goes on after it
+ * (see {@link spawn}).
+ */
+export function raise(error: unknown): void {
+  void Promise.reject(error);
+}

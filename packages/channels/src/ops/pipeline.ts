@@ -1,0 +1,118 @@
+/*
+ * Invariants:
+ *  - At most `n` calls of `fn` are started and not yet delivered (`started`), so at most `n` run.
+ *  - `window` holds the outcomes in input order; only the writer takes from it, one at a time,
+ *    so output order is input order whatever order the calls finish in.
+ *  - Once `stop` fires, no value is taken from `from` and no call is started.
+ */
+import { sliding } from "../buffers";
+import { Channel } from "../channel";
+import { type CloseOptions, checkChannel, checkCloseOptions, checkFunction } from "./check";
+
+type Outcome<R> = { ok: true; value: R | undefined } | { ok: false; error: unknown };
+
+/** Runs fn(value) now and never rejects: a failure becomes an outcome the writer sees in order. */
+function attempt<T, R>(fn: (value: T) => R | undefined | PromiseLike<R | undefined>, value: T) {
+  return new Promise<R | undefined>((resolve) => resolve(fn(value))).then(
+    (value): Outcome<R> => ({ ok: true, value }),
+    (error: unknown): Outcome<R> => ({ ok: false, error }),
+  );
+}
+
+/**
+ * [core.async pipeline / pipeline-async] Takes values from `from`, calls `fn` on each with at
+ * most `n` calls in flight, and puts the results on `to` in input order. `fn` may be sync or
+ * async; a result of `undefined` emits nothing for that input.
+ *
+ * When `from` closes and every result is delivered, `to` is closed (unless `{ close: false }`)
+ * and the promise resolves. When `to` refuses a value (it was closed), pipeline stops taking
+ * from `from` and resolves. When `fn` throws or rejects, pipeline stops taking from `from`,
+ * delivers the results of the inputs before the failing one, closes `to` (unless
+ * `{ close: false }`) and rejects with that error; results of inputs after it are discarded.
+ * The promise settles only after every call that was started has settled.
+ * @example
+ * const out = chan<User>();
+ * pipeline(4, out, (id: number) => fetchUser(id), ids).catch(console.error);
+ * for await (const user of out) show(user);
+ */
+export function pipeline<T, R>(
+  n: number,
+  to: Channel<R>,
+  fn: (value: T) => R | undefined | PromiseLike<R | undefined>,
+  from: Channel<T>,
+  opts?: CloseOptions,
+): Promise<void> {
+  if (typeof n !== "number") {
+    throw new TypeError(`pipeline: n must be a number (calls in flight), got ${typeof n}`);
+  }
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new RangeError(`pipeline: n (calls in flight) must be a whole number of at least 1, got ${n}`);
+  }
+  checkChannel("pipeline", "to", to);
+  checkFunction("pipeline", "fn", fn);
+  checkChannel("pipeline", "from", from);
+  const close = checkCloseOptions("pipeline", opts);
+  return run(n, to, fn, from, close);
+}
+
+async function run<T, R>(
+  n: number,
+  to: Channel<R>,
+  fn: (value: T) => R | undefined | PromiseLike<R | undefined>,
+  from: Channel<T>,
+  close: boolean,
+): Promise<void> {
+  const window = new Channel<Promise<Outcome<R>>>(n);
+  // A wake-up for the reader when a slot frees; it re-checks `started`, so a stale one is harmless.
+  const freed = new Channel<true>(sliding(1));
+  const stop = new AbortController();
+  let started = 0;
+
+  // Phase 1, the reader: take a value only when a slot is free, start its call, queue its outcome.
+  const reader = (async () => {
+    try {
+      for (;;) {
+        while (started >= n) await freed.take({ signal: stop.signal });
+        const value = await from.take({ signal: stop.signal });
+        if (value === undefined || stop.signal.aborted) return;
+        started += 1;
+        window.offer(attempt(fn, value)); // never refused: the window holds at most n
+      }
+    } catch (error) {
+      // Aborting the reader's pending take is how it is stopped; nothing else can reject here.
+      if (!stop.signal.aborted) throw error;
+    } finally {
+      window.close();
+    }
+  })();
+
+  // Phase 2, the writer: deliver outcomes in order; after a stop, only wait for the calls left.
+  let failure: { error: unknown } | undefined;
+  for (let next = await window.take(); next !== undefined; next = await window.take()) {
+    const outcome = await next;
+    if (stop.signal.aborted) continue;
+    if (!outcome.ok) {
+      failure = { error: outcome.error };
+      stop.abort();
+      continue;
+    }
+    if (outcome.value !== undefined) {
+      let accepted: boolean;
+      try {
+        accepted = await to.put(outcome.value);
+      } catch (error) {
+        failure = { error }; // `to` refused the value at the put (its validate threw)
+        accepted = false;
+      }
+      if (!accepted) {
+        stop.abort();
+        continue;
+      }
+    }
+    started -= 1;
+    freed.offer(true);
+  }
+  await reader;
+  if (close) to.close();
+  if (failure !== undefined) throw failure.error;
+}

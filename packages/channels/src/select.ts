@@ -1,0 +1,152 @@
+import { Channel, NOT_READY, describe, internal } from "./channel";
+import { Flag, Handler } from "./handler";
+
+/** The `channel` of a select result when no op was ready and a `default` was given. */
+export const DEFAULT: unique symbol = Symbol("sluice.DEFAULT");
+
+/** One op of a select: a channel is a take; `[channel, value]` is a put. */
+export type SelectOp = Channel<any> | readonly [Channel<any>, any];
+
+/** Which op committed, and its outcome. */
+export interface SelectResult {
+  /** The channel whose op committed, or {@link DEFAULT}. */
+  channel: Channel<any> | typeof DEFAULT;
+  /** The taken value (`undefined` if that channel is closed), or `true`/`false` for a put. */
+  value: any;
+}
+
+export interface SelectOptions {
+  /** The first ready op in the order given wins (core.async `:priority`). Default: random. */
+  priority?: boolean;
+  /** If present (even `undefined`) and no op is ready now, resolve at once with this value. */
+  default?: unknown;
+  /** Withdraws every op when it fires: the promise rejects with `signal.reason`. */
+  signal?: AbortSignal;
+}
+
+/**
+ * [core.async alts!; Go select] Waits until exactly one of `ops` completes, and reports which.
+ *
+ * A channel in `ops` is a take; `[channel, value]` is a put. Exactly one op commits; the others
+ * consume and deliver nothing. When several are ready, one is chosen at random (fair), unless
+ * `priority`. A closed channel is ready: its take gives `undefined`, its put `false`. The same
+ * channel may appear more than once. With `default`, nothing waits: if no op is ready the
+ * result is `{ channel: DEFAULT, value: opts.default }`.
+ * @throws TypeError for an empty `ops`, a malformed op, or a put of `undefined`.
+ * @example
+ * const { channel, value } = await select([replies, timeout(1000)]);
+ * if (channel !== replies) console.log("timed out");
+ */
+export function select(ops: readonly SelectOp[], opts?: SelectOptions): Promise<SelectResult> {
+  if (!Array.isArray(ops)) throw new TypeError(`select(ops): ops must be an array, got ${describe(ops)}`);
+  const n = ops.length;
+  if (n === 0) throw new TypeError("select(ops): ops is empty, so nothing could ever complete");
+  for (let i = 0; i < n; i++) {
+    const op: unknown = ops[i];
+    if (op instanceof Channel) continue;
+    if (Array.isArray(op) && op.length === 2 && op[0] instanceof Channel) {
+      internal.validate(op[0], op[1]);
+      continue;
+    }
+    throw new TypeError(
+      `select(ops): ops[${i}] must be a Channel (a take) or a [channel, value] pair (a put), ` +
+        `got ${describe(op)}`,
+    );
+  }
+  const signal = opts?.signal;
+  if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
+
+  // Pass 1: look for an op that can complete now, in a random order (Fisher–Yates, drawn
+  // lazily so the usual case — the first op tried is ready — costs one draw).
+  if (opts?.priority === true || n === 1) {
+    for (let i = 0; i < n; i++) {
+      const result = attempt(ops[i] as SelectOp);
+      if (result !== undefined) return Promise.resolve(result);
+    }
+  } else {
+    const order = permutationOf(n);
+    for (let i = 0; i < n; i++) {
+      const j = i + Math.floor(Math.random() * (n - i));
+      const k = order[j] as number;
+      order[j] = order[i] as number;
+      order[i] = k;
+      const result = attempt(ops[k] as SelectOp);
+      if (result !== undefined) return Promise.resolve(result);
+    }
+  }
+  if (opts !== undefined && "default" in opts) {
+    return Promise.resolve({ channel: DEFAULT, value: opts.default });
+  }
+
+  // Pass 2: nothing is ready, and nothing can change until we return: park a handler on every
+  // channel. The first channel to commit one wins; the rest go dead with the shared flag and
+  // are swept by their channels (pass 3 is lazy, as in core.async).
+  const selection = new Selection(signal);
+  const promise = new Promise<SelectResult>((resolve, reject) => {
+    selection.resolve = resolve;
+    selection.reject = reject;
+  });
+  try {
+    for (let i = 0; i < n; i++) {
+      const op = ops[i] as SelectOp;
+      if (op instanceof Channel) internal.park(op, new SelectHandler(selection, op, undefined), false);
+      else internal.park(op[0], new SelectHandler(selection, op[0], op[1]), true);
+    }
+  } catch (error) {
+    selection.active = false; // withdraw what was parked before the limit was hit
+    throw error;
+  }
+  if (signal !== undefined) signal.addEventListener("abort", selection);
+  return promise;
+}
+
+function attempt(op: SelectOp): SelectResult | undefined {
+  if (op instanceof Channel) {
+    const value = internal.tryTake(op);
+    return value === NOT_READY ? undefined : { channel: op, value };
+  }
+  const ok = internal.tryPut(op[0], op[1]);
+  return ok === NOT_READY ? undefined : { channel: op[0], value: ok };
+}
+
+// A scratch permutation reused across calls (pass 1 is synchronous, so calls never overlap).
+// Any permutation is a fine start for Fisher–Yates, so it is refilled only when n changes.
+let scratch = new Int32Array(16);
+let scratchSize = -1;
+function permutationOf(n: number): Int32Array {
+  if (n !== scratchSize) {
+    if (scratch.length < n) scratch = new Int32Array(Math.max(n, scratch.length * 2));
+    for (let i = 0; i < n; i++) scratch[i] = i;
+    scratchSize = n;
+  }
+  return scratch;
+}
+
+/** The commit-once flag of one select call, and the abort listener that withdraws it. */
+class Selection implements Flag {
+  active = true;
+  resolve!: (r: SelectResult) => void;
+  reject!: (reason: unknown) => void;
+  constructor(readonly signal: AbortSignal | undefined) {}
+  finish(channel: Channel<any>, value: unknown): void {
+    if (this.signal !== undefined) this.signal.removeEventListener("abort", this);
+    this.resolve({ channel, value });
+  }
+  handleEvent(): void {
+    if (!this.active) return;
+    this.active = false;
+    this.reject((this.signal as AbortSignal).reason);
+  }
+}
+
+/** One op of a select, parked on its channel. */
+class SelectHandler implements Handler<unknown> {
+  constructor(
+    readonly flag: Selection,
+    readonly channel: Channel<any>,
+    readonly value: unknown,
+  ) {}
+  commit(result: unknown): void {
+    this.flag.finish(this.channel, result);
+  }
+}

@@ -1,0 +1,55 @@
+import { chan, dropping, fixed, sliding } from "@sluice/channels";
+
+describe("buffers", () => {
+  it.each([
+    ["fixed", fixed],
+    ["dropping", dropping],
+    ["sliding", sliding],
+  ] as const)("%s(n) refuses a size that is not a whole number of at least 1", (name, make) => {
+    for (const bad of [0, -1, 1.5, NaN, Infinity]) {
+      expect(() => make(bad)).toThrow(RangeError);
+      expect(() => make(bad)).toThrow(new RegExp(`^${name}\\(n\\)`));
+    }
+    expect(() => make(0)).toThrow(/unbuffered/);
+  });
+
+  it("fixed is full at capacity; dropping and sliding never are", () => {
+    const f = fixed<number>(2);
+    f.add(1);
+    expect(f.full).toBe(false);
+    f.add(2);
+    expect(f.full).toBe(true);
+    const d = dropping<number>(1);
+    d.add(1);
+    d.add(2);
+    expect(d.full).toBe(false);
+    expect(d.remove()).toBe(1);
+    expect(d.empty).toBe(true);
+    const s = sliding<number>(1);
+    s.add(1);
+    s.add(2);
+    expect(s.remove()).toBe(2);
+  });
+
+  it("chan() accepts a repeater-shaped buffer and rejects anything else", async () => {
+    // The RepeaterBuffer shape: empty, full, add, remove.
+    const items: number[] = [];
+    const custom = {
+      get empty() {
+        return items.length === 0;
+      },
+      get full() {
+        return items.length >= 2;
+      },
+      add: (v: number) => void items.push(v),
+      remove: () => items.shift() as number,
+    };
+    const ch = chan<number>(custom);
+    expect(ch.offer(1)).toBe(true);
+    expect(ch.offer(2)).toBe(true);
+    expect(ch.offer(3)).toBe(false);
+    expect(await ch.take()).toBe(1);
+    expect(() => chan({} as never)).toThrow(/chan\(buffer\): buffer must be/);
+    expect(() => chan(-2)).toThrow(RangeError);
+  });
+});

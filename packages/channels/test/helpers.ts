@@ -1,0 +1,42 @@
+import { Buffer, Channel, chan, dropping, fixed, sliding } from "@sluice/channels";
+
+/** Lets every queued promise callback run (a macrotask turn). */
+export function flush(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+export type Outcome<T> =
+  | { state: "pending" }
+  | { state: "fulfilled"; value: T }
+  | { state: "rejected"; reason: unknown };
+
+/** Watches a promise, so a test can ask how it stands after a flush. */
+export function watch<T>(promise: Promise<T>): { readonly outcome: Outcome<T> } {
+  const w: { outcome: Outcome<T> } = { outcome: { state: "pending" } };
+  promise.then(
+    (value) => (w.outcome = { state: "fulfilled", value }),
+    (reason: unknown) => (w.outcome = { state: "rejected", reason }),
+  );
+  return w;
+}
+
+export interface Kind {
+  name: string;
+  make: () => Channel<number>;
+  /** How many puts complete with no taker. Infinity for dropping and sliding. */
+  accepts: number;
+  /** What the buffer keeps of 1..n when n values were put with no taker. */
+  keeps: (n: number) => number[];
+}
+
+const range = (a: number, b: number): number[] => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+
+/** The table every channel behaviour runs over (STYLE.md habit 14). */
+export const kinds: Kind[] = [
+  { name: "unbuffered", make: () => chan<number>(), accepts: 0, keeps: () => [] },
+  { name: "fixed(1)", make: () => chan<number>(fixed(1)), accepts: 1, keeps: (n) => range(1, Math.min(n, 1)) },
+  { name: "fixed(3)", make: () => chan<number>(fixed(3)), accepts: 3, keeps: (n) => range(1, Math.min(n, 3)) },
+  { name: "dropping(3)", make: () => chan<number>(dropping(3)), accepts: Infinity, keeps: (n) => range(1, Math.min(n, 3)) },
+  { name: "sliding(3)", make: () => chan<number>(sliding(3)), accepts: Infinity, keeps: (n) => range(Math.max(1, n - 2), n) },
+];
+
