@@ -41,7 +41,9 @@ export function checkFunction(op: string, name: string, value: unknown): void {
 export function checkCloseOptions(op: string, opts: unknown): boolean {
   if (opts === undefined) return true;
   if (typeof opts !== "object" || opts === null) {
-    throw new TypeError(`${op}: opts must be an object such as { close: false }, got ${describe(opts)}`);
+    throw new TypeError(
+      `${op}: opts must be an object such as { close: false }, got ${describe(opts)}`,
+    );
   }
   const close = (opts as CloseOptions).close;
   if (close !== undefined && typeof close !== "boolean") {
@@ -57,7 +59,11 @@ export function checkBoolean(op: string, name: string, value: unknown): void {
 }
 
 /** A channel for an operator's output; a bad buffer is reported under the operator's name. */
-export function outputChannel<T>(op: string, name: string, buffer: BufferSpec<T> | undefined): Channel<T> {
+export function outputChannel<T>(
+  op: string,
+  name: string,
+  buffer: BufferSpec<T> | undefined,
+): Channel<T> {
   try {
     return new Channel<T>(buffer);
   } catch (error) {

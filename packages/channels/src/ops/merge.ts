@@ -13,7 +13,8 @@ import { type BufferSpec, checkChannel, describe, outputChannel, spawn } from ".
  * for await (const event of all) handle(event);
  */
 export function merge<T>(chs: readonly Channel<T>[], buffer?: BufferSpec<T>): Channel<T> {
-  if (!Array.isArray(chs)) throw new TypeError(`merge: chs must be an array of channels, got ${describe(chs)}`);
+  if (!Array.isArray(chs))
+    throw new TypeError(`merge: chs must be an array of channels, got ${describe(chs)}`);
   chs.forEach((ch, i) => checkChannel("merge", `chs[${i}]`, ch));
   const out = outputChannel<T>("merge", "buffer", buffer);
   const open: Channel<T>[] = [...chs];

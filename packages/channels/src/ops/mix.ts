@@ -66,13 +66,18 @@ export function mix<T>(out: Channel<T>): Mix<T> {
   const change = (): void => void changed.offer(true);
 
   spawn(async () => {
-    for (;;) {
+    while (!out.closed) {
       // Phase 1: what to read and what to hear, from the table as it is now.
       const solos = new Set<Channel<T>>();
-      for (const [ch, state] of inputs) if (state.solo) solos.add(ch);
+      const mutes = new Set<Channel<T>>();
+      for (const [ch, state] of inputs) {
+        if (state.solo) solos.add(ch);
+        if (state.mute) mutes.add(ch);
+      }
       const reads: Channel<unknown>[] = [changed];
       for (const [ch, state] of inputs) {
-        if (solos.has(ch) || ((solos.size === 0 || mode === "mute") && !state.pause)) reads.push(ch);
+        if (solos.has(ch) || ((solos.size === 0 || mode === "mute") && !state.pause))
+          reads.push(ch);
       }
       // Phase 2: wait for a value or a change.
       const { channel, value } = await select(reads);
@@ -83,7 +88,7 @@ export function mix<T>(out: Channel<T>): Mix<T> {
         continue;
       }
       // Phase 3: hear it or drop it, by the state the value was read under.
-      const heard = solos.size > 0 ? solos.has(input) : !inputs.get(input)?.mute;
+      const heard = solos.size > 0 ? solos.has(input) : !mutes.has(input);
       if (heard && !(await out.put(value as T))) return;
     }
   });
@@ -103,12 +108,16 @@ export function mix<T>(out: Channel<T>): Mix<T> {
     },
     toggle(states: Map<Channel<T>, MixState>): void {
       if (!(states instanceof Map)) {
-        throw new TypeError(`toggle: states must be a Map of channel → { mute?, pause?, solo? }, got ${describe(states)}`);
+        throw new TypeError(
+          `toggle: states must be a Map of channel → { mute?, pause?, solo? }, got ${describe(states)}`,
+        );
       }
       for (const [ch, state] of states) {
         checkChannel("toggle", "a key of states", ch);
         if (typeof state !== "object" || state === null) {
-          throw new TypeError(`toggle: the state of ${String(ch)} must be an object such as { mute: true }, got ${describe(state)}`);
+          throw new TypeError(
+            `toggle: the state of ${String(ch)} must be an object such as { mute: true }, got ${describe(state)}`,
+          );
         }
         for (const [key, flag] of Object.entries(state)) {
           if (!STATE_KEYS.has(key)) {

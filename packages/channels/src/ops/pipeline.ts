@@ -46,7 +46,9 @@ export function pipeline<T, R>(
     throw new TypeError(`pipeline: n must be a number (calls in flight), got ${typeof n}`);
   }
   if (!Number.isSafeInteger(n) || n < 1) {
-    throw new RangeError(`pipeline: n (calls in flight) must be a whole number of at least 1, got ${n}`);
+    throw new RangeError(
+      `pipeline: n (calls in flight) must be a whole number of at least 1, got ${n}`,
+    );
   }
   checkChannel("pipeline", "to", to);
   checkFunction("pipeline", "fn", fn);

@@ -7,7 +7,14 @@
  *    if it asked to be.
  */
 import type { Channel } from "../channel";
-import { type BufferSpec, checkBoolean, checkChannel, checkFunction, outputChannel, spawn } from "./check";
+import {
+  type BufferSpec,
+  checkBoolean,
+  checkChannel,
+  checkFunction,
+  outputChannel,
+  spawn,
+} from "./check";
 import { type Mult, mult } from "./mult";
 
 /** The subscriptions of a {@link pub}. */
