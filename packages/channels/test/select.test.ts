@@ -1,0 +1,224 @@
+import { Channel, DEFAULT, MAX_PENDING, chan, select } from "@sluice/channels";
+import { flush, kinds, watch } from "./helpers";
+
+describe("select", () => {
+  it("refuses bad ops at the call", () => {
+    expect(() => select([])).toThrow(TypeError);
+    expect(() => select([])).toThrow(/ops is empty/);
+    expect(() => select([42 as never])).toThrow(/ops\[0\] must be a Channel/);
+    expect(() => select([chan(), [chan(), 1, 2] as never])).toThrow(/ops\[1\]/);
+    expect(() => select([[chan(), undefined]])).toThrow(/Can't put undefined/);
+    expect(() => select("x" as never)).toThrow(/ops must be an array/);
+  });
+
+  it("takes from a ready channel, and a put op reports true", async () => {
+    const a = chan<number>(1);
+    const b = chan<number>();
+    a.offer(1);
+    expect(await select([a, b])).toEqual({ channel: a, value: 1 });
+    const taker = b.take();
+    expect(await select([[b, 2]])).toEqual({ channel: b, value: true });
+    expect(await taker).toBe(2);
+  });
+
+  it("waits for the first op that can complete, and the others deliver nothing", async () => {
+    const a = chan<string>();
+    const b = chan<string>();
+    const out = chan<string>();
+    const result = select([a, b, [out, "sent"]]);
+    void b.put("from b");
+    expect(await result).toEqual({ channel: b, value: "from b" });
+    // The losing take on `a` and put on `out` are gone: they consume and deliver nothing.
+    void a.put("later");
+    expect(out.poll()).toBeUndefined();
+    expect(await a.take()).toBe("later");
+  });
+
+  it("treats a closed channel as ready: take gives undefined, put gives false", async () => {
+    const a = chan<number>();
+    a.close();
+    expect(await select([a])).toEqual({ channel: a, value: undefined });
+    expect(await select([[a, 1]])).toEqual({ channel: a, value: false });
+    const b = chan<number>();
+    const waiting = select([b]);
+    b.close();
+    expect(await waiting).toEqual({ channel: b, value: undefined });
+  });
+
+  it("uses default only when nothing is ready, even when its value is undefined", async () => {
+    const a = chan<number>(1);
+    expect(await select([a], { default: "none" })).toEqual({ channel: DEFAULT, value: "none" });
+    expect(await select([a], { default: undefined })).toEqual({ channel: DEFAULT, value: undefined });
+    a.offer(3);
+    expect(await select([a], { default: "none" })).toEqual({ channel: a, value: 3 });
+  });
+
+  it("with priority, the first ready op in order wins", async () => {
+    const chs = [chan<number>(1), chan<number>(1), chan<number>(1)];
+    for (let round = 0; round < 50; round++) {
+      chs.forEach((c, i) => c.offer(i));
+      const r = await select(chs, { priority: true });
+      expect(r).toEqual({ channel: chs[0], value: 0 });
+      chs.forEach((c) => c.poll());
+    }
+    chs[0]?.poll();
+    chs[2]?.offer(2);
+    expect((await select(chs, { priority: true })).value).toBe(2);
+  });
+
+  it("may name the same channel twice, and a select never meets itself", async () => {
+    const ch = chan<number>();
+    const r = watch(select([ch, [ch, 1]]));
+    await flush();
+    expect(r.outcome.state).toBe("pending"); // its own put must not feed its own take
+    expect(await ch.take()).toBe(1);
+    await flush();
+    expect(r.outcome).toEqual({ state: "fulfilled", value: { channel: ch, value: true } });
+  });
+
+  it("rejects with the signal's reason when aborted, and delivers nothing", async () => {
+    const a = chan<number>();
+    const b = chan<number>();
+    const ac = new AbortController();
+    const r = watch(select([a, [b, 5]], { signal: ac.signal }));
+    ac.abort(new Error("cancelled"));
+    await flush();
+    expect(r.outcome.state).toBe("rejected");
+    expect(b.poll()).toBeUndefined(); // the put was withdrawn
+    void a.put(1);
+    expect(a.poll()).toBe(1); // the take was withdrawn
+    await expect(select([a], { signal: AbortSignal.abort("pre") })).rejects.toBe("pre");
+  });
+
+  it("withdraws what it parked when a channel's pending limit stops it", async () => {
+    const full = chan<number>();
+    const free = chan<number>();
+    for (let i = 0; i < MAX_PENDING; i++) void full.take();
+    expect(() => select([free, full], { priority: true })).toThrow(RangeError);
+    // The take parked on `free` before the error is dead: a put is not swallowed by it.
+    expect(free.offer(1)).toBe(false);
+    full.close();
+  });
+
+  describe.each(kinds)("over $name channels", (kind) => {
+    it("commits exactly one op when every op is ready", async () => {
+      for (let round = 0; round < 30; round++) {
+        const takeFrom = kind.make();
+        const putTo = kind.make();
+        void takeFrom.put(1);
+        const waitingTaker = putTo.take();
+        const r = await select([takeFrom, [putTo, 2]]);
+        if (r.channel === takeFrom) {
+          expect(r.value).toBe(1);
+          expect(putTo.poll()).toBeUndefined();
+          putTo.close();
+          expect(await waitingTaker).toBeUndefined();
+        } else {
+          expect(r).toEqual({ channel: putTo, value: true });
+          expect(await waitingTaker).toBe(2);
+          expect(takeFrom.poll()).toBe(1); // still there: the take did not commit
+        }
+      }
+    });
+  });
+});
+
+describe("select fairness", () => {
+  // With k ready channels, each should win about 1/k of the time. A chi-square test over
+  // 3,000 rounds: 13.82 is the 0.999 quantile with 2 degrees of freedom, so a fair select
+  // fails this about once in a thousand runs, and a biased one (say 40/30/30) almost always.
+  it("chooses uniformly at random among ready ops", async () => {
+    const chs = [chan<number>(1), chan<number>(1), chan<number>(1)];
+    const wins = [0, 0, 0];
+    const rounds = 3000;
+    for (let i = 0; i < rounds; i++) {
+      chs.forEach((c) => c.offer(1));
+      const { channel } = await select(chs);
+      wins[chs.indexOf(channel as Channel<number>)]!++;
+      chs.forEach((c) => c.poll());
+    }
+    const expected = rounds / 3;
+    const chi2 = wins.reduce((sum, w) => sum + (w - expected) ** 2 / expected, 0);
+    expect(chi2).toBeLessThan(13.82);
+  });
+
+  it("is fair to puts and takes mixed, over a larger op list", async () => {
+    const n = 8;
+    const wins = new Array<number>(n).fill(0);
+    const rounds = 4000;
+    const chs = Array.from({ length: n }, () => chan<number>(1));
+    for (let i = 0; i < rounds; i++) {
+      // Even channels hold a value (take ready), odd ones have room (put ready).
+      chs.forEach((c, j) => (j % 2 === 0 ? c.offer(j) : undefined));
+      const ops = chs.map((c, j) => (j % 2 === 0 ? c : ([c, j] as const)));
+      const { channel } = await select(ops);
+      wins[chs.indexOf(channel as Channel<number>)]!++;
+      chs.forEach((c) => c.poll());
+    }
+    const expected = rounds / n;
+    const chi2 = wins.reduce((sum, w) => sum + (w - expected) ** 2 / expected, 0);
+    expect(chi2).toBeLessThan(24.32); // 0.999 quantile, 7 degrees of freedom
+  });
+});
+
+describe("select under contention", () => {
+  it("loses and duplicates nothing with many concurrent selectors on both sides", async () => {
+    const chs = [chan<number>(), chan<number>(2), chan<number>()];
+    const producers = 6;
+    const perProducer = 300;
+    const consumers = 5;
+    const received: number[] = [];
+    const producing = Array.from({ length: producers }, async (_, p) => {
+      for (let i = 0; i < perProducer; i++) {
+        const v = p * perProducer + i;
+        const r = await select(chs.map((c) => [c, v] as const));
+        expect(r.value).toBe(true);
+      }
+    });
+    const consuming = Array.from({ length: consumers }, async () => {
+      for (;;) {
+        const { value } = await select(chs);
+        if (value === undefined) return;
+        received.push(value as number);
+      }
+    });
+    await Promise.all(producing);
+    // Everything put was accepted; close all three once the consumers drained them.
+    while (received.length < producers * perProducer) await flush();
+    chs.forEach((c) => c.close());
+    await Promise.all(consuming);
+    expect(received).toHaveLength(producers * perProducer);
+    expect(new Set(received).size).toBe(producers * perProducer);
+  });
+
+  it("does not grow when a long loop of selects loses to a fresh channel", async () => {
+    // A channel that never fires collects one dead handler per lost select; the channel must
+    // sweep them. If it did not, 300,000 handlers (~100 B each) would stay reachable.
+    const never = chan<number>();
+    const gc = getGc();
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 300_000; i++) {
+      const fires = chan<number>();
+      const r = select([never, fires]);
+      fires.close();
+      await r;
+    }
+    gc();
+    const grown = process.memoryUsage().heapUsed - before;
+    expect(grown).toBeLessThan(8 * 1024 * 1024);
+    // And the channel still works.
+    const t = never.take();
+    void never.put(1);
+    expect(await t).toBe(1);
+  });
+});
+
+function getGc(): () => void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const v8 = require("node:v8") as typeof import("node:v8");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const vm = require("node:vm") as typeof import("node:vm");
+  v8.setFlagsFromString("--expose-gc");
+  return vm.runInNewContext("gc") as () => void;
+}
