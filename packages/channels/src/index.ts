@@ -16,4 +16,19 @@ export { DEFAULT, select } from "./select";
 export { timeout } from "./timeout";
 export { go } from "./go";
 
-// composition
+// composition (owned by the operators engineer: packages/channels/src/ops)
+export type { CloseOptions } from "./ops/check";
+export { pipe } from "./ops/pipe";
+export { pipeline } from "./ops/pipeline";
+export { merge } from "./ops/merge";
+export type { Mult } from "./ops/mult";
+export { mult } from "./ops/mult";
+export type { Pub } from "./ops/pub";
+export { pub } from "./ops/pub";
+export type { Mix, MixState, SoloMode } from "./ops/mix";
+export { mix } from "./ops/mix";
+export { split } from "./ops/split";
+export { reduce, into } from "./ops/reduce";
+export { onto, from } from "./ops/onto";
+export { map, filter } from "./ops/transform";
+// end of composition

@@ -22,8 +22,10 @@ export function describe(value: unknown): string {
   if (typeof value === "function") return "a function";
   if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
   if (typeof value !== "object") return `${typeof value} ${String(value)}`;
+  if (Array.isArray(value)) return "an array";
   const name = (value as object).constructor?.name;
-  return name ? `a ${name}` : "an object";
+  if (!name || name === "Object") return "an object";
+  return /^[AEIOU]/.test(name) ? `an ${name}` : `a ${name}`;
 }
 
 export function checkChannel(op: string, name: string, value: unknown): void {
