@@ -1,0 +1,123 @@
+// The bench must not rot: its smoke size runs here, in a child process exactly as
+// `pnpm bench --smoke` runs it, and every workload must report a result whose checksum matched.
+// Nothing here asserts a timing (speed is claimed only by the bench's own tables).
+import { spawn, execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+interface Row {
+  workload: string;
+  lib: string;
+  value: number;
+  ok: boolean;
+  error?: string;
+}
+interface Payload {
+  mode: string;
+  groups: { title: string; sluice: string; rows: Row[] }[];
+  failed: string[];
+}
+
+const root = join(__dirname, "..");
+const main = join(root, "dist", "main.js");
+
+function newestMtime(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/** The test command builds first; a lone `npx jest bench` after an edit rebuilds here. */
+function ensureBuilt(): void {
+  if (existsSync(main) && statSync(main).mtimeMs >= newestMtime(join(root, "src"))) return;
+  const tsc = require.resolve("typescript/bin/tsc");
+  execFileSync(process.execPath, [tsc, "-p", join(root, "tsconfig.json")], { timeout: 60_000 });
+}
+
+function runSmoke(out: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--expose-gc", main, "--smoke", "--out", out], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d));
+    child.stderr.on("data", (d: Buffer) => (stderr += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 50_000);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe("bench --smoke", () => {
+  let out: string;
+  let run: { code: number | null; stdout: string; stderr: string };
+  let payload: Payload;
+
+  beforeAll(async () => {
+    ensureBuilt();
+    out = mkdtempSync(join(tmpdir(), "sluice-bench-"));
+    run = await runSmoke(out);
+    const file = join(out, "latest-smoke.json");
+    payload = existsSync(file)
+      ? (JSON.parse(readFileSync(file, "utf8")) as Payload)
+      : { mode: "", groups: [], failed: ["no JSON written"] };
+  }, 60_000);
+
+  afterAll(() => {
+    if (out) rmSync(out, { recursive: true, force: true });
+  });
+
+  it("exits 0 and writes a JSON result in smoke mode", () => {
+    expect({ code: run.code, stderr: run.code === 0 ? "" : run.stderr }).toEqual({
+      code: 0,
+      stderr: "",
+    });
+    expect(payload.mode).toBe("smoke");
+    expect(payload.failed).toEqual([]);
+  });
+
+  it("checks every row of every group: checksums matched and a finite positive figure", () => {
+    const bad = payload.groups
+      .flatMap((g) => g.rows)
+      .filter((r) => !r.ok || !Number.isFinite(r.value) || r.value <= 0)
+      .map((r) => `${r.workload} / ${r.lib}: ${r.error ?? r.value}`);
+    expect(bad).toEqual([]);
+  });
+
+  it("measures sluice on every channel workload against the promise floor", () => {
+    const rows = payload.groups.flatMap((g) => g.rows);
+    const workloads = [...new Set(rows.map((r) => r.workload))];
+    for (const w of workloads) {
+      const libs = rows.filter((r) => r.workload === w).map((r) => r.lib);
+      if (libs.includes("promise floor"))
+        expect({ w, sluice: libs.includes("sluice") }).toEqual({ w, sluice: true });
+    }
+    for (const w of [
+      "ping-pong",
+      "spsc",
+      "select over 2,",
+      "select over 16,",
+      "select over 128,",
+      "fan-in",
+      "per idle channel",
+      "per pending take",
+    ]) {
+      const found = rows.filter((r) => r.workload.startsWith(w) && r.lib === "sluice");
+      expect({ w, found: found.length }).toEqual({ w, found: 1 });
+    }
+  });
+
+  it("prints one table per group with a sluice / peer column", () => {
+    expect(payload.groups.length).toBeGreaterThanOrEqual(2);
+    for (const g of payload.groups) expect(run.stdout).toContain(`### ${g.title}`);
+    expect(run.stdout).toContain("sluice / peer");
+  });
+});
