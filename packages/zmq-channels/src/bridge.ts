@@ -1,0 +1,413 @@
+// One socket bridged to a `send` and a `recv` channel: the per-socket state the pump's loop
+// acts on. Each bridge runs two lanes (send, receive) on the pump's shared scheduler.
+//
+// Invariants:
+// - At most one zeromq send and one zeromq receive are pending on the socket (one per lane).
+// - Nothing here reads `socket.readable`/`socket.writable`, and a send is never left pending in
+//   zeromq's poller on a socket that also receives: on zeromq 6.8.0 either one runs
+//   ZMQ_EVENTS, which can swallow the wake-up of the other direction's pending operation (P2).
+// - Sends go out one at a time, in the order they were put; a message is taken from `send`
+//   only after the previous one was handed to libzmq or reported on `errors`.
+// - The receive lane reads the socket only while `recv` accepts (offer, else an awaited put).
+// - State only advances: Open < Draining < Closing < Closed; each step is a no-op past it.
+import { Channel } from "@sluice/channels";
+import type * as zmq from "zeromq";
+import { codeOf, PumpError } from "./errors";
+import { messageProblem, type Frame, type Message } from "./frames";
+import type { KindInfo } from "./kinds";
+import { PARK_RECHECK, RETRY_DELAYS, SOCKET_BUDGET } from "./options";
+
+/** A socket's channels (API.md `Sockets`), plus the endpoints it was bound/connected to. */
+export interface Sockets {
+  /** Put messages to send; close it to close the socket once what was put has gone. */
+  readonly send: Channel<Message>;
+  /** Messages that arrived; closes after the socket closed and every one was delivered. */
+  readonly recv: Channel<Frame[]>;
+  /** Settles when the socket is closed. Never rejects. */
+  readonly closed: Promise<void>;
+  /** Resolved endpoints (a bound `tcp://127.0.0.1:*` shows its port). */
+  readonly endpoints: readonly string[];
+}
+
+/** What the bridge needs from the pump's loop (see Scheduler in pump.ts). */
+export interface Turns {
+  /** Counts one message against the turn's budget; true when the turn is spent. */
+  spend(): boolean;
+  /** Resolves in the next turn of the loop, after the event loop has had its say. */
+  turn(): Promise<void>;
+}
+
+// Lifecycle states, ordered (STYLE habit 7).
+export const Open = 0;
+export const Draining = 1;
+export const Closing = 2;
+export const Closed = 3;
+type State = typeof Open | typeof Draining | typeof Closing | typeof Closed;
+
+type Side = "send" | "recv";
+
+/**
+ * The `send` channel the pump creates: refuses, at the put, what the socket could never send.
+ */
+export class SendChannel extends Channel<Message> {
+  readonly #info: KindInfo;
+
+  constructor(info: KindInfo, buffer: number) {
+    super(buffer);
+    this.#info = info;
+  }
+
+  protected override validate(value: unknown): void {
+    super.validate(value);
+    const kind = this.#info.kind;
+    if (!this.#info.canSend) {
+      throw new TypeError(
+        `a ${kind} socket cannot send: its send channel only closes the socket (close() it)`,
+      );
+    }
+    const problem = messageProblem(value);
+    if (problem !== undefined) throw new TypeError(`send on a ${kind} socket: ${problem}`);
+  }
+}
+
+export interface BridgeInit {
+  socket: zmq.Socket;
+  info: KindInfo;
+  send: Channel<Message>;
+  recv: Channel<Frame[]>;
+  endpoints: string[];
+  turns: Turns;
+  report: (error: PumpError) => void;
+  // The user's sendTimeout: how long a blocked send may wait before it is reported (-1: forever).
+  giveUpAfter: number;
+}
+
+type Writable = zmq.Socket & zmq.Writable;
+type Readable = zmq.Socket & zmq.Readable;
+
+export class Bridge {
+  readonly sockets: Sockets;
+  readonly socket: zmq.Socket;
+  readonly #info: KindInfo;
+  readonly #send: Channel<Message>;
+  readonly #recv: Channel<Frame[]>;
+  readonly #endpoints: readonly string[];
+  readonly #turns: Turns;
+  readonly #report: (error: PumpError) => void;
+  readonly #giveUpAfter: number;
+  #state: State = Open;
+  #resolveClosed!: () => void;
+
+  // send lane
+  #sendWake: (() => void) | undefined; // ends the back-off wait of a blocked send
+  #parkedSend = false; // a send is pending inside zeromq (send-only kinds)
+  #forced = false; // the close deadline passed: what has not gone is reported
+  #deadline: NodeJS.Timeout | undefined;
+
+  // receive lane
+  #putPending = false; // the lane waits for room on `recv`
+
+  // REQ/REP alternation: whose turn it is, and the lane waiting for its turn
+  #turn: Side;
+  readonly #turnWaiters: { send?: () => void; recv?: () => void } = {};
+
+  constructor(init: BridgeInit) {
+    this.socket = init.socket;
+    this.#info = init.info;
+    this.#send = init.send;
+    this.#recv = init.recv;
+    this.#endpoints = Object.freeze([...init.endpoints]);
+    this.#turns = init.turns;
+    this.#report = init.report;
+    this.#giveUpAfter = init.giveUpAfter;
+    this.#turn = init.info.lockstep === "receiveFirst" ? "recv" : "send";
+    const closed = new Promise<void>((resolve) => (this.#resolveClosed = resolve));
+    this.sockets = Object.freeze({
+      send: init.send,
+      recv: init.recv,
+      closed,
+      endpoints: this.#endpoints,
+    });
+  }
+
+  /** Starts both lanes; the socket closes when the send lane has finished. */
+  start(): void {
+    const receiving = this.#info.canRecv ? this.#guard(this.#receiveLane()) : Promise.resolve();
+    void this.#guard(this.#sendLane()).then(() => this.#finish(receiving));
+  }
+
+  /** Open → Draining: no more puts; what was put is still sent (for at most the linger). */
+  close(): void {
+    this.#send.close();
+    this.#drain();
+  }
+
+  get state(): number {
+    return this.#state;
+  }
+
+  // -- the send lane ------------------------------------------------------------------------
+
+  async #sendLane(): Promise<void> {
+    const send = this.#send;
+    let spent = 0;
+    for (;;) {
+      if (send.closed) this.#drain();
+      let msg = send.poll();
+      if (msg === undefined) {
+        if (send.closed) return;
+        msg = await send.take();
+        if (msg === undefined) return;
+      }
+      if (!this.#info.canSend) {
+        // Only a user-supplied plain channel gets here; ours throws at the put.
+        this.#fail("ENOTSUP", `a ${this.#info.kind} socket cannot send`, msg);
+        continue;
+      }
+      const problem = messageProblem(msg);
+      if (problem !== undefined) {
+        this.#fail("EINVAL", `not sent: ${problem}`, msg);
+        continue;
+      }
+      await this.#myTurn("send");
+      if (await this.#deliver(msg)) this.#pass("recv");
+      if (++spent >= SOCKET_BUDGET || this.#turns.spend()) {
+        spent = 0;
+        await this.#turns.turn();
+      }
+    }
+  }
+
+  // Hands one message to libzmq, or reports it. Returns whether it was sent.
+  async #deliver(msg: Message): Promise<boolean> {
+    const socket = this.socket as Writable;
+    let blockedSince = -1;
+    for (let attempt = 0; ; attempt++) {
+      let error: unknown;
+      try {
+        // sendTimeout is 0: zeromq.js tries at once, without its ZMQ_EVENTS check.
+        await socket.send(msg);
+        return true;
+      } catch (e) {
+        error = e;
+      }
+      const code = codeOf(error);
+      if (code !== "EAGAIN" || this.#forced || socket.closed) {
+        this.#fail(code, sendFailure(code), msg, error);
+        return false;
+      }
+      if (this.#send.closed) this.#drain();
+      const now = performance.now();
+      if (blockedSince < 0) blockedSince = now;
+      const left = this.#giveUpAfter < 0 ? -1 : this.#giveUpAfter - (now - blockedSince);
+      if (this.#giveUpAfter >= 0 && left <= 0) {
+        this.#fail("EAGAIN", `not sent within sendTimeout (${this.#giveUpAfter} ms)`, msg);
+        return false;
+      }
+      if (this.#info.canRecv) {
+        await this.#backOff(attempt, left);
+      } else {
+        const result = await this.#park(msg, left);
+        if (result === true) return true;
+        if (codeOf(result) !== "EAGAIN") {
+          this.#fail(codeOf(result), sendFailure(codeOf(result)), msg, result);
+          return false;
+        }
+      }
+    }
+  }
+
+  // A socket that also receives: wait, then try again synchronously. A sync attempt makes
+  // zeromq.js re-check a pending receive (TriggerReadable), so nothing it does can strand one.
+  // Woken early by the receive lane (traffic often means room) and by close.
+  #backOff(attempt: number, left: number): Promise<void> {
+    const step = RETRY_DELAYS[Math.min(attempt, RETRY_DELAYS.length - 1)] ?? 0;
+    const delay = left < 0 ? step : Math.min(step, Math.ceil(left));
+    return new Promise<void>((resolve) => {
+      let cancel: () => void;
+      const wake = (): void => {
+        cancel();
+        this.#sendWake = undefined;
+        resolve();
+      };
+      if (delay === 0) {
+        const immediate = setImmediate(wake);
+        cancel = () => clearImmediate(immediate);
+      } else {
+        const timer = setTimeout(wake, delay);
+        cancel = () => clearTimeout(timer);
+      }
+      this.#sendWake = wake;
+    });
+  }
+
+  // A send-only socket: nothing can be stranded, so let zeromq wait for writability. The park
+  // is finite so the lane notices a close or the user's sendTimeout. Resolves true when sent,
+  // or with the error (EAGAIN when the wait ran out or the socket was closed under it).
+  async #park(msg: Message, left: number): Promise<true | unknown> {
+    const socket = this.socket as Writable;
+    const wait = left < 0 ? PARK_RECHECK : Math.max(1, Math.min(PARK_RECHECK, Math.ceil(left)));
+    let pending: Promise<void>;
+    socket.sendTimeout = wait;
+    try {
+      pending = socket.send(msg);
+    } catch (e) {
+      return e;
+    } finally {
+      socket.sendTimeout = 0; // ~110 ns; only on this slow path
+    }
+    this.#parkedSend = true;
+    try {
+      await pending;
+      return true;
+    } catch (e) {
+      return e;
+    } finally {
+      this.#parkedSend = false;
+    }
+  }
+
+  // Open → Draining: arm the close deadline (the socket's linger).
+  #drain(): void {
+    if (this.#state >= Draining) return;
+    this.#state = Draining;
+    const linger = this.socket.closed ? 0 : this.socket.linger;
+    if (linger >= 0) {
+      this.#deadline = setTimeout(() => this.#force(), linger);
+    }
+    this.#sendWake?.();
+  }
+
+  // The deadline passed: stop waiting for writability; what has not gone is reported.
+  #force(): void {
+    this.#deadline = undefined;
+    this.#forced = true;
+    this.#sendWake?.();
+    this.#wakeTurn("send");
+    // A parked send would otherwise wait out its recheck; close() rejects it with EAGAIN.
+    if (this.#parkedSend) this.socket.close();
+  }
+
+  // -- the receive lane ---------------------------------------------------------------------
+
+  async #receiveLane(): Promise<void> {
+    const socket = this.socket as Readable;
+    const recv = this.#recv;
+    let spent = 0;
+    for (;;) {
+      await this.#myTurn("recv");
+      if (this.#state >= Closing || socket.closed) return;
+      let msg: Frame[];
+      try {
+        // receiveTimeout is 0: a message now, or EAGAIN now.
+        msg = await socket.receive();
+      } catch (e) {
+        if (socket.closed) return;
+        if (codeOf(e) !== "EAGAIN") return this.#fail(codeOf(e), "receive failed", undefined, e);
+        try {
+          msg = await this.#parkReceive(socket);
+        } catch (e2) {
+          // EAGAIN here means the socket was closed under the pending receive.
+          if (socket.closed) return;
+          if (codeOf(e2) === "EAGAIN") continue;
+          return this.#fail(codeOf(e2), "receive failed", undefined, e2);
+        }
+      }
+      this.#pass("send");
+      this.#sendWake?.();
+      if (!recv.offer(msg)) {
+        if (recv.closed) return; // the user closed recv: stop reading (P9)
+        this.#putPending = true;
+        const accepted = await recv.put(msg);
+        this.#putPending = false;
+        if (!accepted) return;
+      }
+      if (++spent >= SOCKET_BUDGET || this.#turns.spend()) {
+        spent = 0;
+        await this.#turns.turn();
+      }
+    }
+  }
+
+  // Wait inside zeromq for a message. Only this lane ever leaves an operation pending in
+  // zeromq's poller on a socket that also sends (P2), so this ZMQ_EVENTS check strands nothing.
+  #parkReceive(socket: Readable): Promise<Frame[]> {
+    socket.receiveTimeout = -1;
+    try {
+      return socket.receive();
+    } finally {
+      socket.receiveTimeout = 0;
+    }
+  }
+
+  // -- REQ/REP alternation -------------------------------------------------------------------
+
+  #myTurn(side: Side): Promise<void> | undefined {
+    if (this.#info.lockstep === "none") return undefined;
+    if (this.#turn === side || this.#forced || this.#state >= Closing) return undefined;
+    return new Promise<void>((resolve) => (this.#turnWaiters[side] = resolve));
+  }
+
+  #pass(to: Side): void {
+    if (this.#info.lockstep === "none") return;
+    this.#turn = to;
+    this.#wakeTurn(to);
+  }
+
+  #wakeTurn(side: Side): void {
+    const waiter = this.#turnWaiters[side];
+    this.#turnWaiters[side] = undefined;
+    waiter?.();
+  }
+
+  // -- closing --------------------------------------------------------------------------------
+
+  // Draining → Closing → Closed, once the send lane is done (everything put went or was reported).
+  async #finish(receiving: Promise<void>): Promise<void> {
+    this.#drain();
+    if (this.#deadline !== undefined) clearTimeout(this.#deadline);
+    this.#deadline = undefined;
+    this.#state = Closing;
+    this.socket.close();
+    this.#state = Closed;
+    this.#wakeTurn("recv");
+    this.#resolveClosed();
+    // A put waiting for room stays pending and is delivered after close (core.async close!),
+    // so recv may close now; otherwise wait for the lane to hand over what it holds.
+    if (this.#putPending) this.#recv.close();
+    await receiving;
+    this.#recv.close();
+  }
+
+  #fail(code: string, what: string, unsent: Message | undefined, cause?: unknown): void {
+    const where = `${this.#info.kind} socket${this.#endpoints.length > 0 ? " " + this.#endpoints.join(", ") : ""}`;
+    this.#report(
+      new PumpError(`${what} (${code}) on ${where}`, {
+        code,
+        kind: this.#info.kind,
+        endpoints: this.#endpoints,
+        unsent,
+        cause,
+      }),
+    );
+  }
+
+  // A lane must never reject: that would be an unhandled rejection, or a bridge that never
+  // closes. Anything that escapes is a sluice bug, reported as such.
+  #guard(lane: Promise<void>): Promise<void> {
+    return lane.catch((e: unknown) => {
+      this.#fail("EBUG", `sluice bug: a pump lane failed: ${String(e)}`, undefined, e);
+    });
+  }
+}
+
+function sendFailure(code: string): string {
+  switch (code) {
+    case "EHOSTUNREACH":
+      return "not sent: no such peer (ROUTER mandatory)";
+    case "EAGAIN":
+      return "not sent before the socket closed (linger passed)";
+    default:
+      return "not sent";
+  }
+}

@@ -1,0 +1,42 @@
+// PumpError: a socket failure as a value on `pump.errors` (STYLE habit 11: socket failures are
+// values on a channel, never unhandled rejections).
+import type { Message } from "./frames";
+import type { Kind } from "./kinds";
+
+/** What a PumpError is made of. */
+export interface PumpErrorInit {
+  code: string;
+  kind: Kind;
+  endpoints: readonly string[];
+  unsent?: Message | undefined;
+  cause?: unknown;
+}
+
+/**
+ * A socket failure reported on `pump.errors` [no core.async counterpart; Go: an error value].
+ * Carries zeromq's `code` (e.g. `EHOSTUNREACH`), the socket's `kind` and `endpoints`, and
+ * `unsent`: the message that did not go out (`undefined` when the failure was not a send).
+ * @example
+ * for await (const e of pump.errors) console.warn(e.code, e.kind, e.endpoints, e.unsent);
+ */
+export class PumpError extends Error {
+  override readonly name = "PumpError";
+  readonly code: string;
+  readonly kind: Kind;
+  readonly endpoints: readonly string[];
+  readonly unsent: Message | undefined;
+
+  constructor(message: string, init: PumpErrorInit) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.code = init.code;
+    this.kind = init.kind;
+    this.endpoints = init.endpoints;
+    this.unsent = init.unsent;
+  }
+}
+
+/** zeromq.js errors carry `code`; anything else is reported as EUNKNOWN. */
+export function codeOf(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : "EUNKNOWN";
+}

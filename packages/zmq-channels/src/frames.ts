@@ -1,0 +1,46 @@
+// What goes in and out of a socket. A Message is what a user puts on `send`; Frame[] is what
+// arrives on `recv`. Validation lives here so that the `send` channel can refuse a bad value at
+// the put (API.md: "rejected at the put with a TypeError naming what was wrong").
+
+/** One frame as it arrives from ZeroMQ: always a Node `Buffer`. */
+export type Frame = Buffer;
+
+/** One frame as it may be sent. */
+export type Part = string | Buffer | Uint8Array;
+
+/**
+ * What may be put on a `send` channel: one frame, or a non-empty array of frames (multipart).
+ * A `Buffer` or `Uint8Array` over 128 bytes is sent zero-copy: it must not change after the put.
+ */
+export type Message = Part | Part[];
+
+function isPart(value: unknown): value is Part {
+  return typeof value === "string" || value instanceof Uint8Array;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") {
+    const name = (value as object).constructor?.name;
+    return name === undefined ? "an object" : `a ${name}`;
+  }
+  return `a ${typeof value} (${String(value)})`;
+}
+
+/**
+ * Says what is wrong with `value` as a Message, or returns `undefined` when it is one.
+ * The text completes "expected a Message (…), got …".
+ */
+export function messageProblem(value: unknown): string | undefined {
+  if (isPart(value)) return undefined;
+  const expected = "expected a Message (string, Buffer, Uint8Array or a non-empty array of them)";
+  if (Array.isArray(value)) {
+    if (value.length === 0) return `${expected}, got an empty array (a message needs a frame)`;
+    for (let i = 0; i < value.length; i++) {
+      if (!isPart(value[i])) return `${expected}, got ${describe(value[i])} at frame ${i}`;
+    }
+    return undefined;
+  }
+  return `${expected}, got ${describe(value)}`;
+}

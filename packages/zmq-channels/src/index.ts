@@ -1,0 +1,13 @@
+// The public surface of @sluice/zmq-channels, in the order of the API contract.
+
+// messages
+export type { Frame, Message, Part } from "./frames";
+
+// the pump
+export { Pump } from "./pump";
+export type { SocketOptions, RegisterChannels } from "./pump";
+export type { Sockets } from "./bridge";
+export type { Kind } from "./kinds";
+
+// failures
+export { PumpError } from "./errors";

@@ -1,0 +1,95 @@
+// The pump's tunables (each one explained where it is chosen, and in docs/zmq.md) and the
+// validation of `socket()` options, which must happen before any socket exists.
+import type { KindInfo } from "./kinds";
+
+/** Linger (ms) given to a socket whose user set none: close never waits forever (P4). */
+export const DEFAULT_LINGER = 1000;
+
+/** Buffer of the `send` and `recv` channels the pump creates (P3). */
+export const DEFAULT_CHANNEL_BUFFER = 128;
+
+/** Messages one direction of one socket handles before yielding the turn (issue 4: ~512 is
+ * where zeromq.js itself would yield; the pump yields first so it controls fairness). */
+export const SOCKET_BUDGET = 256;
+
+/** Messages all sockets together handle before the turn ends (event-loop delay bound). */
+export const TURN_BUDGET = 4096;
+
+/** Capacity of `pump.errors`; what would overflow is counted in `pump.droppedErrors`. */
+export const ERRORS_BUFFER = 1024;
+
+/** Back-off for retrying a blocked send on a socket that also receives (P2), in ms. */
+export const RETRY_DELAYS: readonly number[] = [0, 0, 1, 1, 2, 4, 8, 16, 32];
+
+/** A parked send on a send-only socket wakes this often to notice a close (ms). */
+export const PARK_RECHECK = 250;
+
+const SOCKET_OPTS = new Set(["bind", "connect", "subscribe", "options", "send", "recv"]);
+
+// Options the pump owns: it drives every socket with timeouts 0 (the synchronous fast path).
+// `sendTimeout` is accepted and means "give up on a blocked send after this long" (P5).
+const OWNED = new Set(["receiveTimeout"]);
+
+/** Throws a TypeError naming the first thing wrong with `socket()`'s opts. */
+export function validateSocketOptions(info: KindInfo, opts: unknown): void {
+  if (opts === null || typeof opts !== "object") {
+    throw new TypeError(`socket("${info.kind}", opts): opts must be an object`);
+  }
+  for (const key of Object.keys(opts)) {
+    if (!SOCKET_OPTS.has(key)) {
+      throw new TypeError(
+        `socket("${info.kind}", opts): unknown key "${key}" ` +
+          `(expected bind, connect, subscribe, options, send, recv)`,
+      );
+    }
+  }
+  const o = opts as Record<string, unknown>;
+  for (const key of ["bind", "connect", "subscribe"]) {
+    const v = o[key];
+    if (v === undefined) continue;
+    const list = Array.isArray(v) ? (v as unknown[]) : [v];
+    if (!list.every((x) => typeof x === "string")) {
+      throw new TypeError(`socket("${info.kind}", opts): ${key} must be a string or string[]`);
+    }
+  }
+  if (o.subscribe !== undefined && !info.subscribes) {
+    throw new TypeError(
+      `socket("${info.kind}", opts): a ${info.kind} socket cannot subscribe ` +
+        `(only sub; an xsub subscribes by sending "\\x01topic")`,
+    );
+  }
+  const options = o.options;
+  if (options === undefined) return;
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`socket("${info.kind}", opts): options must be an object`);
+  }
+  for (const name of Object.keys(options)) {
+    if (OWNED.has(name)) {
+      throw new TypeError(
+        `socket("${info.kind}"): option "${name}" is managed by the pump; ` +
+          `to wait with a limit, select on recv and timeout(ms)`,
+      );
+    }
+    if (name !== "context" && !isSettable(info.Class.prototype, name)) {
+      throw new TypeError(
+        `socket("${info.kind}"): unknown option "${name}" for a ${info.kind} socket ` +
+          `(option names are zeromq.js v6's, e.g. sendHighWaterMark, linger, routingId)`,
+      );
+    }
+  }
+}
+
+// zeromq.js defines each option as an accessor on the class prototype (its defineOpt);
+// an option exists for a kind exactly when some prototype on the chain has a setter for it.
+function isSettable(proto: object | null, name: string): boolean {
+  for (let p = proto; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    const d = Object.getOwnPropertyDescriptor(p, name);
+    if (d !== undefined) return d.set !== undefined;
+  }
+  return false;
+}
+
+/** `string | string[] | undefined` → string[]. */
+export function list(v: string | readonly string[] | undefined): string[] {
+  return v === undefined ? [] : typeof v === "string" ? [v] : [...v];
+}

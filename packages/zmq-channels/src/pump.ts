@@ -1,0 +1,302 @@
+// The Pump: the registry of sockets and the one scheduling loop that serves them all.
+//
+// Invariants:
+// - Every registered socket has exactly one Bridge; no user code touches the socket again.
+// - The loop is one turn at a time: a lane that has spent its budget (SOCKET_BUDGET messages,
+//   or the turn's TURN_BUDGET is gone) waits for the next turn, which starts from setImmediate,
+//   so timers, I/O and zeromq.js's release of zero-copy buffers run between turns. Lanes resume
+//   in the order they yielded (round robin), so a flood on one socket cannot starve another.
+// - The pump never waits on `errors`: reports are offered; what does not fit is counted.
+// - `errors` closes only after close() has finished with every socket.
+import { Channel, chan, dropping, type Buffer as ChannelBuffer } from "@sluice/channels";
+import * as zmq from "zeromq";
+import { Bridge, SendChannel, type Sockets, type Turns } from "./bridge";
+import { PumpError } from "./errors";
+import type { Frame, Message } from "./frames";
+import { KINDS, kindNamed, kindOf, type Kind, type KindInfo } from "./kinds";
+import {
+  DEFAULT_CHANNEL_BUFFER,
+  DEFAULT_LINGER,
+  ERRORS_BUFFER,
+  list,
+  TURN_BUDGET,
+  validateSocketOptions,
+} from "./options";
+
+/** Options of `pump.socket()`. Socket option names are zeromq.js v6's. */
+export interface SocketOptions {
+  bind?: string | string[];
+  connect?: string | string[];
+  /** SUB only: topics to subscribe to; `""` is everything. None means no subscription. */
+  subscribe?: string | string[];
+  options?: Record<string, unknown>;
+  send?: Channel<Message>;
+  recv?: Channel<Frame[]>;
+}
+
+/** Channels to bridge an adopted socket to (`pump.register()`). */
+export interface RegisterChannels {
+  send?: Channel<Message>;
+  recv?: Channel<Frame[]>;
+}
+
+// The loop's turns: one setImmediate per turn, shared by every lane that yielded.
+class Scheduler implements Turns {
+  #waiting: Array<() => void> = [];
+  #spent = 0;
+  #armed = false;
+
+  spend(): boolean {
+    return ++this.#spent >= TURN_BUDGET;
+  }
+
+  turn(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.#waiting.push(resolve);
+      if (!this.#armed) {
+        this.#armed = true;
+        setImmediate(this.#run);
+      }
+    });
+  }
+
+  #run = (): void => {
+    this.#armed = false;
+    this.#spent = 0;
+    const ready = this.#waiting;
+    this.#waiting = [];
+    for (const resume of ready) resume();
+  };
+}
+
+/**
+ * Owns ZeroMQ sockets and bridges each to a `send` and a `recv` channel, all served by one
+ * loop [no core.async counterpart; the design follows Go's netpoller: one poller, many
+ * goroutines blocked on channels]. Any number of tasks may put and take concurrently —
+ * full-duplex ROUTER/DEALER included — without a lock.
+ * @example
+ * const pump = new Pump();
+ * const pull = await pump.socket("pull", { bind: "tcp://127.0.0.1:*" });
+ * const push = await pump.socket("push", { connect: pull.endpoints[0] });
+ * await push.send.put("hello");
+ * const [frame] = (await pull.recv.take())!; // Buffer "hello"
+ * await pump.close();
+ */
+export class Pump {
+  readonly #context: zmq.Context | undefined;
+  readonly #bridges = new Set<Bridge>();
+  readonly #bySockets = new WeakMap<Sockets, Bridge>();
+  readonly #adopted = new WeakSet<zmq.Socket>();
+  readonly #turns = new Scheduler();
+  readonly #errors = chan<PumpError>(ERRORS_BUFFER);
+  readonly #creating = new Set<Promise<unknown>>();
+  #dropped = 0;
+  #closing: Promise<void> | undefined;
+
+  /** @param opts.context the zeromq context for sockets that `socket()` creates. */
+  constructor(opts: { context?: zmq.Context } = {}) {
+    this.#context = opts.context;
+  }
+
+  /**
+   * What failed, on which socket, and the message that did not go out. Buffered
+   * (1024) and never waited on; what would overflow is counted in `droppedErrors`.
+   * Closes after `close()` has finished, once close-time failures are on it.
+   */
+  get errors(): Channel<PumpError> {
+    return this.#errors;
+  }
+
+  /** How many PumpErrors did not fit on `errors` (nobody was taking) and were dropped. */
+  get droppedErrors(): number {
+    return this.#dropped;
+  }
+
+  /**
+   * Creates a socket, sets its options, binds (awaited) and connects, then bridges it.
+   * Rejects with a TypeError naming an unknown kind, key or option before any socket exists,
+   * with zeromq's error for a bad endpoint, and with an Error once the pump is closed.
+   * Without a `linger` option the socket gets 1000 ms (close never waits forever).
+   * @example const router = await pump.socket("router", { bind: "tcp://127.0.0.1:*",
+   *   options: { mandatory: true } });
+   */
+  async socket(type: Kind, opts: SocketOptions = {}): Promise<Sockets> {
+    this.#assertOpen("socket()");
+    const info = kindNamed(type);
+    if (info === undefined) {
+      throw new TypeError(
+        `socket(${JSON.stringify(type)}): unknown socket kind ` +
+          `(expected one of ${Object.keys(KINDS).join(", ")})`,
+      );
+    }
+    validateSocketOptions(info, opts);
+    checkChannels(`socket("${info.kind}")`, opts);
+    const { sendTimeout, ...options } = (opts.options ?? {}) as Record<string, unknown>;
+    if (sendTimeout !== undefined && typeof sendTimeout !== "number") {
+      throw new TypeError(`socket("${info.kind}"): option "sendTimeout" must be a number`);
+    }
+    const socket = new info.Class({
+      linger: DEFAULT_LINGER,
+      ...(this.#context === undefined ? {} : { context: this.#context }),
+      ...options,
+    });
+    const creating = this.#connect(socket, info, opts);
+    this.#creating.add(creating);
+    let endpoints: string[];
+    try {
+      endpoints = await creating;
+    } catch (e) {
+      socket.close();
+      throw e;
+    } finally {
+      this.#creating.delete(creating);
+    }
+    if (this.#closing !== undefined) {
+      socket.close();
+      throw new Error("socket(): the pump was closed while the socket was being bound");
+    }
+    return this.#adopt(socket, info, opts, endpoints, sendTimeout ?? -1);
+  }
+
+  /**
+   * Adopts a zeromq socket that is already configured and bound/connected; from now on only
+   * the pump touches it. Throws on a closed pump, an unsupported or closed socket, or one
+   * already registered. A linger of -1 (wait forever) is replaced by 1000 ms.
+   * @example const sockets = pump.register(dealer, { recv: chan(16) });
+   */
+  register(socket: zmq.Socket, chans: RegisterChannels = {}): Sockets {
+    this.#assertOpen("register()");
+    if (!(socket instanceof zmq.Socket)) {
+      throw new TypeError("register(socket): expected a zeromq Socket");
+    }
+    const info = kindOf(socket);
+    if (info === undefined) {
+      throw new TypeError(
+        `register(socket): a ${socket.constructor.name} is not a socket kind the pump supports`,
+      );
+    }
+    if (socket.closed) throw new TypeError(`register(socket): the ${info.kind} socket is closed`);
+    if (this.#adopted.has(socket)) {
+      throw new TypeError(`register(socket): this ${info.kind} socket is already registered`);
+    }
+    if (chans === null || typeof chans !== "object") {
+      throw new TypeError("register(socket, chans): chans must be an object");
+    }
+    checkChannels("register()", chans);
+    if (socket.linger < 0) socket.linger = DEFAULT_LINGER;
+    const endpoint = socket.lastEndpoint;
+    const sendTimeout = info.canSend ? (socket as zmq.Socket & zmq.Writable).sendTimeout : -1;
+    return this.#adopt(socket, info, chans, endpoint ? [endpoint] : [], sendTimeout);
+  }
+
+  /**
+   * Socket monitor events (zeromq.js `socket.events`) as a channel: `{ type, address, … }`
+   * values such as "accept", "connect", "disconnect". Dropping when full (default 64): a slow
+   * reader loses events, never stalls the socket. Closes when the socket closes.
+   * @example for await (const e of pump.events(router)) console.log(e.type, e.address);
+   */
+  events(sockets: Sockets, buffer: number | ChannelBuffer<zmq.Event> = 64): Channel<zmq.Event> {
+    const bridge = this.#bySockets.get(sockets);
+    if (bridge === undefined) {
+      throw new TypeError("events(sockets): expected the Sockets returned by this pump");
+    }
+    const out = new Channel<zmq.Event>(
+      typeof buffer === "number" ? dropping<zmq.Event>(buffer) : buffer,
+    );
+    if (bridge.socket.closed) {
+      out.close();
+      return out;
+    }
+    const observer = bridge.socket.events;
+    void (async () => {
+      try {
+        for await (const event of observer) out.offer(event);
+      } catch {
+        // the observer ends with an error when its socket closes under it
+      } finally {
+        out.close();
+      }
+    })();
+    void bridge.sockets.closed.then(() => observer.close());
+    return out;
+  }
+
+  /**
+   * Closes every `send` channel, sends what was put on them (each socket for at most its
+   * linger), closes every socket, then closes `errors`. Idempotent; the process can then exit
+   * on its own. Sockets created or registered afterwards are refused.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#closeAll();
+    return this.#closing;
+  }
+
+  async #closeAll(): Promise<void> {
+    await Promise.allSettled([...this.#creating]);
+    for (const bridge of this.#bridges) bridge.close();
+    await Promise.all([...this.#bridges].map((b) => b.sockets.closed));
+    this.#errors.close();
+  }
+
+  async #connect(socket: zmq.Socket, info: KindInfo, opts: SocketOptions): Promise<string[]> {
+    const endpoints: string[] = [];
+    for (const address of list(opts.bind)) {
+      await socket.bind(address);
+      endpoints.push(socket.lastEndpoint ?? address);
+    }
+    for (const address of list(opts.connect)) {
+      socket.connect(address);
+      endpoints.push(address);
+    }
+    if (info.subscribes) {
+      const topics = list(opts.subscribe);
+      if (topics.length > 0) (socket as zmq.Subscriber).subscribe(...topics);
+    }
+    return endpoints;
+  }
+
+  #adopt(
+    socket: zmq.Socket,
+    info: KindInfo,
+    chans: RegisterChannels,
+    endpoints: string[],
+    giveUpAfter: number,
+  ): Sockets {
+    // The synchronous fast path: zeromq.js then tries at once and skips ZMQ_EVENTS (P1).
+    if (info.canSend) (socket as zmq.Socket & zmq.Writable).sendTimeout = 0;
+    if (info.canRecv) (socket as zmq.Socket & zmq.Readable).receiveTimeout = 0;
+    const bridge = new Bridge({
+      socket,
+      info,
+      send: chans.send ?? new SendChannel(info, DEFAULT_CHANNEL_BUFFER),
+      recv: chans.recv ?? chan<Frame[]>(DEFAULT_CHANNEL_BUFFER),
+      endpoints,
+      turns: this.#turns,
+      report: this.#reportError,
+      giveUpAfter,
+    });
+    this.#adopted.add(socket);
+    this.#bridges.add(bridge);
+    this.#bySockets.set(bridge.sockets, bridge);
+    void bridge.sockets.closed.then(() => this.#bridges.delete(bridge));
+    bridge.start();
+    return bridge.sockets;
+  }
+
+  #reportError = (error: PumpError): void => {
+    if (!this.#errors.offer(error)) this.#dropped++;
+  };
+
+  #assertOpen(call: string): void {
+    if (this.#closing !== undefined) throw new Error(`${call}: the pump is closed`);
+  }
+}
+
+function checkChannels(call: string, chans: RegisterChannels): void {
+  for (const key of ["send", "recv"] as const) {
+    const ch = chans[key];
+    if (ch !== undefined && !(ch instanceof Channel)) {
+      throw new TypeError(`${call}: ${key} must be a Channel from @sluice/channels`);
+    }
+  }
+}

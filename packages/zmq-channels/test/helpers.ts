@@ -1,0 +1,58 @@
+// Shared by the pump's tests: transports, unique addresses, and bounded waits.
+import * as os from "node:os";
+import * as path from "node:path";
+import type { Channel } from "@sluice/channels";
+
+/** Every test that talks over a socket runs once per transport (zeromq.js's habit). */
+export const TRANSPORTS = ["inproc", "ipc", "tcp"] as const;
+export type Transport = (typeof TRANSPORTS)[number];
+
+let sequence = 0;
+
+/** A fresh address: a unique inproc name, a unique ipc path, or tcp on a free port. */
+export function address(transport: Transport): string {
+  const id = `sluice-${process.pid}-${++sequence}-${Math.random().toString(36).slice(2, 8)}`;
+  if (transport === "inproc") return `inproc://${id}`;
+  if (transport === "ipc") return `ipc://${path.join(os.tmpdir(), id + ".sock")}`;
+  return "tcp://127.0.0.1:*";
+}
+
+/** Takes one value, or fails the test after `ms` instead of hanging (the timer is cleared). */
+export async function takeWithin<T>(ch: Channel<T>, ms = 5000, what = "a value"): Promise<T> {
+  const ready = ch.poll();
+  if (ready !== undefined) return ready;
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(new Error(`no ${what} within ${ms} ms`)), ms);
+  try {
+    const value = await ch.take({ signal: abort.signal });
+    if (value === undefined) throw new Error(`channel closed while waiting for ${what}`);
+    return value;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Takes `n` values (each within `ms`). */
+export async function takeN<T>(ch: Channel<T>, n: number, ms = 5000): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < n; i++) out.push(await takeWithin(ch, ms, `value ${i + 1} of ${n}`));
+  return out;
+}
+
+/** Resolves with the promise's value, or rejects after `ms` naming `what`. */
+export async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([p, limit]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Frames as strings, for readable assertions. */
+export function text(frames: Buffer[]): string[] {
+  return frames.map((f) => f.toString());
+}
