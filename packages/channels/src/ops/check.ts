@@ -5,6 +5,7 @@
  */
 import type { Buffer } from "../buffers";
 import { Channel } from "../channel";
+import { raise } from "./raise";
 
 /** What an operator accepts where core.async takes a buf-or-n. */
 export type BufferSpec<T> = number | Buffer<T>;
@@ -78,18 +79,8 @@ export function outputChannel<T>(
 /**
  * Starts an operator's loop [core.async go-loop]. Nobody awaits it, on purpose: the loop ends by
  * itself when its input closes. If user code inside it throws, the loop has already closed what
- * it must (in its own `finally`), and the error is left as an unhandled rejection so it reaches
- * the process (Node's default: print and exit), as an exception in a go block reaches the
- * uncaught-exception handler in core.async. See docs/decisions.md O3.
+ * it must (in its own `finally`), and the error goes to {@link raise}.
  */
 export function spawn(loop: () => Promise<void>): void {
-  void loop();
-}
-
-/**
- * Re-raises an error from user code as an unhandled rejection, for a loop that goes on after it
- * (see {@link spawn}).
- */
-export function raise(error: unknown): void {
-  void Promise.reject(error);
+  loop().catch(raise);
 }

@@ -7,7 +7,8 @@
  *    if it asked to be.
  */
 import type { Channel } from "../channel";
-import { checkBoolean, checkChannel, raise, spawn } from "./check";
+import { checkBoolean, checkChannel, spawn } from "./check";
+import { raise } from "./raise";
 
 /** The taps of a {@link mult}. */
 export interface Mult<T> {
