@@ -13,7 +13,8 @@ import { Channel, describe } from "./channel";
  * console.log(await result.take());
  */
 export function go<R>(fn: () => R | Promise<R>): Channel<Awaited<R>> {
-  if (typeof fn !== "function") throw new TypeError(`go(fn): fn must be a function, got ${describe(fn)}`);
+  if (typeof fn !== "function")
+    throw new TypeError(`go(fn): fn must be a function, got ${describe(fn)}`);
   const ch = new Channel<Awaited<R>>(1);
   void new Promise<R>((resolve) => resolve(fn())).then(
     (value) => {

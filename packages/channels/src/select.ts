@@ -38,7 +38,8 @@ export interface SelectOptions {
  * if (channel !== replies) console.log("timed out");
  */
 export function select(ops: readonly SelectOp[], opts?: SelectOptions): Promise<SelectResult> {
-  if (!Array.isArray(ops)) throw new TypeError(`select(ops): ops must be an array, got ${describe(ops)}`);
+  if (!Array.isArray(ops))
+    throw new TypeError(`select(ops): ops must be an array, got ${describe(ops)}`);
   const n = ops.length;
   if (n === 0) throw new TypeError("select(ops): ops is empty, so nothing could ever complete");
   for (let i = 0; i < n; i++) {
@@ -89,7 +90,8 @@ export function select(ops: readonly SelectOp[], opts?: SelectOptions): Promise<
   try {
     for (let i = 0; i < n; i++) {
       const op = ops[i] as SelectOp;
-      if (op instanceof Channel) internal.park(op, new SelectHandler(selection, op, undefined), false);
+      if (op instanceof Channel)
+        internal.park(op, new SelectHandler(selection, op, undefined), false);
       else internal.park(op[0], new SelectHandler(selection, op[0], op[1]), true);
     }
   } catch (error) {

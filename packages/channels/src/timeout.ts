@@ -14,7 +14,9 @@ const MAX_DELAY = 2_147_483_647;
  */
 export function timeout(ms: number): Channel<never> {
   if (typeof ms !== "number" || !(ms >= 0 && ms <= MAX_DELAY)) {
-    throw new RangeError(`timeout(ms): ms must be a number from 0 to ${MAX_DELAY}, got ${String(ms)}`);
+    throw new RangeError(
+      `timeout(ms): ms must be a number from 0 to ${MAX_DELAY}, got ${String(ms)}`,
+    );
   }
   const ch = new Channel<never>();
   setTimeout(() => ch.close(), ms);

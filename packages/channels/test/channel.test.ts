@@ -266,7 +266,8 @@ describe("a subclass that validates", () => {
   class Evens extends Channel<number> {
     protected override validate(value: unknown): void {
       super.validate(value);
-      if (typeof value !== "number" || value % 2 !== 0) throw new TypeError(`not even: ${String(value)}`);
+      if (typeof value !== "number" || value % 2 !== 0)
+        throw new TypeError(`not even: ${String(value)}`);
     }
   }
   it("refuses at put and offer, before anything happens", async () => {

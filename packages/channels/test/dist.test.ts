@@ -3,13 +3,17 @@ import { execFileSync, spawnSync } from "node:child_process";
 import * as path from "node:path";
 
 const dist = path.join(__dirname, "..", "dist", "index.js");
-const node = (args: string[]) => spawnSync(process.execPath, args, { encoding: "utf8", timeout: 20_000 });
+const node = (args: string[]) =>
+  spawnSync(process.execPath, args, { encoding: "utf8", timeout: 20_000 });
 
 describe("the built package (dist/index.js)", () => {
   it("loads with require", () => {
     const out = execFileSync(
       process.execPath,
-      ["-e", `const c = require(${JSON.stringify(dist)}); console.log(typeof c.chan, typeof c.select, String(c.DEFAULT))`],
+      [
+        "-e",
+        `const c = require(${JSON.stringify(dist)}); console.log(typeof c.chan, typeof c.select, String(c.DEFAULT))`,
+      ],
       { encoding: "utf8" },
     );
     expect(out.trim()).toBe("function function Symbol(sluice.DEFAULT)");

@@ -1,7 +1,6 @@
 import { chan, go } from "@sluice/channels";
 import { flush } from "./helpers";
 
-
 describe("go", () => {
   it("puts the function's result on the returned channel, then closes it", async () => {
     const ch = go(async () => {

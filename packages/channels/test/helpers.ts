@@ -1,4 +1,4 @@
-import { Buffer, Channel, chan, dropping, fixed, sliding } from "@sluice/channels";
+import { Channel, chan, dropping, fixed, sliding } from "@sluice/channels";
 
 /** Lets every queued promise callback run (a macrotask turn). */
 export function flush(): Promise<void> {
@@ -6,9 +6,7 @@ export function flush(): Promise<void> {
 }
 
 export type Outcome<T> =
-  | { state: "pending" }
-  | { state: "fulfilled"; value: T }
-  | { state: "rejected"; reason: unknown };
+  { state: "pending" } | { state: "fulfilled"; value: T } | { state: "rejected"; reason: unknown };
 
 /** Watches a promise, so a test can ask how it stands after a flush. */
 export function watch<T>(promise: Promise<T>): { readonly outcome: Outcome<T> } {
@@ -29,14 +27,34 @@ export interface Kind {
   keeps: (n: number) => number[];
 }
 
-const range = (a: number, b: number): number[] => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+const range = (a: number, b: number): number[] =>
+  Array.from({ length: b - a + 1 }, (_, i) => a + i);
 
 /** The table every channel behaviour runs over (STYLE.md habit 14). */
 export const kinds: Kind[] = [
   { name: "unbuffered", make: () => chan<number>(), accepts: 0, keeps: () => [] },
-  { name: "fixed(1)", make: () => chan<number>(fixed(1)), accepts: 1, keeps: (n) => range(1, Math.min(n, 1)) },
-  { name: "fixed(3)", make: () => chan<number>(fixed(3)), accepts: 3, keeps: (n) => range(1, Math.min(n, 3)) },
-  { name: "dropping(3)", make: () => chan<number>(dropping(3)), accepts: Infinity, keeps: (n) => range(1, Math.min(n, 3)) },
-  { name: "sliding(3)", make: () => chan<number>(sliding(3)), accepts: Infinity, keeps: (n) => range(Math.max(1, n - 2), n) },
+  {
+    name: "fixed(1)",
+    make: () => chan<number>(fixed(1)),
+    accepts: 1,
+    keeps: (n) => range(1, Math.min(n, 1)),
+  },
+  {
+    name: "fixed(3)",
+    make: () => chan<number>(fixed(3)),
+    accepts: 3,
+    keeps: (n) => range(1, Math.min(n, 3)),
+  },
+  {
+    name: "dropping(3)",
+    make: () => chan<number>(dropping(3)),
+    accepts: Infinity,
+    keeps: (n) => range(1, Math.min(n, 3)),
+  },
+  {
+    name: "sliding(3)",
+    make: () => chan<number>(sliding(3)),
+    accepts: Infinity,
+    keeps: (n) => range(Math.max(1, n - 2), n),
+  },
 ];
-

@@ -48,7 +48,10 @@ describe("select", () => {
   it("uses default only when nothing is ready, even when its value is undefined", async () => {
     const a = chan<number>(1);
     expect(await select([a], { default: "none" })).toEqual({ channel: DEFAULT, value: "none" });
-    expect(await select([a], { default: undefined })).toEqual({ channel: DEFAULT, value: undefined });
+    expect(await select([a], { default: undefined })).toEqual({
+      channel: DEFAULT,
+      value: undefined,
+    });
     a.offer(3);
     expect(await select([a], { default: "none" })).toEqual({ channel: a, value: 3 });
   });
@@ -215,9 +218,7 @@ describe("select under contention", () => {
 });
 
 function getGc(): () => void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const v8 = require("node:v8") as typeof import("node:v8");
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const vm = require("node:vm") as typeof import("node:vm");
   v8.setFlagsFromString("--expose-gc");
   return vm.runInNewContext("gc") as () => void;
