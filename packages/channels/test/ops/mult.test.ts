@@ -124,6 +124,6 @@ describe("mult", () => {
     expect(() => mult(undefined as never)).toThrow(/mult: ch must be a Channel, got undefined/);
     const m = mult(chan<number>());
     expect(() => m.tap("x" as never)).toThrow(/tap: ch must be a Channel/);
-    expect(() => m.tap(chan(), 1 as never)).toThrow(/tap: close must be a boolean/);
+    expect(() => m.tap(chan<number>(), 1 as never)).toThrow(/tap: close must be a boolean/);
   });
 });
