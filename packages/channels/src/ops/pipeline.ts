@@ -64,7 +64,8 @@ async function run<T, R>(
   from: Channel<T>,
   close: boolean,
 ): Promise<void> {
-  const window = new Channel<Promise<Outcome<R>>>(n);
+  // Boxed: a take would adopt a bare promise (decision C4), and the writer must await it itself.
+  const window = new Channel<{ outcome: Promise<Outcome<R>> }>(n);
   // A wake-up for the reader when a slot frees; it re-checks `started`, so a stale one is harmless.
   const freed = new Channel<true>(sliding(1));
   const stop = new AbortController();
@@ -78,7 +79,7 @@ async function run<T, R>(
         const value = await from.take({ signal: stop.signal });
         if (value === undefined || stop.signal.aborted) return;
         started += 1;
-        window.offer(attempt(fn, value)); // never refused: the window holds at most n
+        window.offer({ outcome: attempt(fn, value) }); // never refused: it holds at most n
       }
     } catch (error) {
       // Aborting the reader's pending take is how it is stopped; nothing else can reject here.
@@ -91,7 +92,7 @@ async function run<T, R>(
   // Phase 2, the writer: deliver outcomes in order; after a stop, only wait for the calls left.
   let failure: { error: unknown } | undefined;
   for (let next = await window.take(); next !== undefined; next = await window.take()) {
-    const outcome = await next;
+    const outcome = await next.outcome;
     if (stop.signal.aborted) continue;
     if (!outcome.ok) {
       failure = { error: outcome.error };
