@@ -1,21 +1,34 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, extractRegion, quotes, regenerate } from "../src/tools/guide-regions";
+import { QUOTING, ROOT, extractRegion, quotes, regenerate } from "../src/tools/guide-regions";
 
-describe("docs/guide.md quotes the examples", () => {
-  const guide = readFileSync(join(ROOT, "docs", "guide.md"), "utf8");
+const read = (file: string) => readFileSync(join(ROOT, file), "utf8");
 
-  it("shows every quoted region exactly as the source has it (regenerate: pnpm --filter @sluice/examples guide)", () => {
-    const all = quotes(guide);
-    expect(all.length).toBeGreaterThanOrEqual(10);
-    for (const q of all)
-      expect({ at: `${q.file}#${q.region}`, code: q.quoted }).toEqual({
-        at: `${q.file}#${q.region}`,
-        code: q.source,
-      });
+describe("the docs quote the examples, checked", () => {
+  it.each(QUOTING)(
+    "%s shows every quoted region exactly as the source has it (refresh: pnpm --filter @sluice/examples guide)",
+    (file) => {
+      const all = quotes(read(file));
+      expect(all.length).toBeGreaterThanOrEqual(3);
+      for (const q of all) {
+        const at = `${file} quoting ${q.file}#${q.region}`;
+        expect({ at, code: q.quoted }).toEqual({ at, code: q.source });
+      }
+    },
+  );
+
+  it("the guide walks through every example", () => {
+    const quoted = new Set(quotes(read("docs/guide.md")).map((q) => q.file));
+    for (const name of ["basics", "hello", "weather", "pipeline", "pipeline-worker", "asyncsrv"]) {
+      expect(quoted).toContain(`examples/src/${name}.ts`);
+    }
+    for (const name of ["lbbroker", "select-many", "pirate", "devices", "demo"]) {
+      expect(quoted).toContain(`examples/src/${name}.ts`);
+    }
   });
 
   it("detects a quote that drifted, and regenerating fixes it", () => {
+    const guide = read("docs/guide.md");
     const [first] = quotes(guide);
     const drifted = guide.replace(first!.quoted, first!.quoted.replace(/\n/, "\n// drift\n"));
     expect(quotes(drifted).some((q) => q.quoted !== q.source)).toBe(true);

@@ -1,4 +1,5 @@
-// Keeps docs/guide.md's code quotes identical to the example sources, so the guide cannot drift.
+// Keeps the code quotes in docs/guide.md and README.md identical to the example sources, so the
+// docs cannot drift.
 //
 // In an example:   // #region client            In the guide:   <!-- region: examples/src/hello.ts#client -->
 //                  ...code...                                    ```ts
@@ -11,6 +12,9 @@ import { join } from "node:path";
 
 /** The repository root, from src/tools or dist/tools alike. */
 export const ROOT = join(__dirname, "..", "..", "..");
+
+/** The markdown files that quote the examples, relative to the root. */
+export const QUOTING = ["docs/guide.md", "README.md"];
 
 const MARKER = /^<!-- region: (\S+)#(\S+) -->\n```(\w*)\n([\s\S]*?)^```$/gm;
 
@@ -56,14 +60,19 @@ export function regenerate(markdown: string, root = ROOT): string {
 }
 
 if (require.main === module) {
-  const guide = join(ROOT, "docs", "guide.md");
-  const text = readFileSync(guide, "utf8");
-  if (process.argv.includes("--write")) {
-    writeFileSync(guide, regenerate(text));
-    console.log(`docs/guide.md: ${quotes(text).length} quotes regenerated`);
-  } else {
-    const stale = quotes(text).filter((q) => q.quoted !== q.source);
-    for (const q of stale) console.error(`stale quote: ${q.file}#${q.region}`);
-    process.exitCode = stale.length > 0 ? 1 : 0;
+  let stale = 0;
+  for (const file of QUOTING) {
+    const path = join(ROOT, file);
+    const text = readFileSync(path, "utf8");
+    if (process.argv.includes("--write")) {
+      writeFileSync(path, regenerate(text));
+      console.log(`${file}: ${quotes(text).length} quotes regenerated`);
+    } else {
+      for (const q of quotes(text).filter((q) => q.quoted !== q.source)) {
+        console.error(`${file}: stale quote of ${q.file}#${q.region}`);
+        stale++;
+      }
+    }
   }
+  process.exitCode = stale > 0 ? 1 : 0;
 }
