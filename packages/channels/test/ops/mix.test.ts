@@ -85,6 +85,17 @@ describe("mix", () => {
     expect(drain(out)).toEqual([2]);
   });
 
+  it("reads a soloed input even if it is also paused (solo beats pause, decision O7)", async () => {
+    const out = chan<number>(10);
+    const m = mix(out);
+    const a = chan<number>();
+    m.toggle(new Map([[a, { solo: true, pause: true }]]));
+    await settle();
+    expect(a.offer(1)).toBe(true); // the mix is waiting on it
+    await settle();
+    expect(drain(out)).toEqual([1]);
+  });
+
   it('while an input is soloed, pauses the others with soloMode("pause")', async () => {
     const out = chan<number>(10);
     const m = mix(out);
