@@ -2,10 +2,7 @@
 // type errors are caught by `pnpm build`/`pnpm typecheck`, which the test command runs first.
 const path = require("node:path");
 
-const tsJest = [
-  "ts-jest",
-  { tsconfig: path.join(__dirname, "tsconfig.jest.json") },
-];
+const tsJest = ["ts-jest", { tsconfig: path.join(__dirname, "tsconfig.jest.json") }];
 
 // Tests import the packages by name, mapped to their sources, so a test run needs no build
 // and there is exactly one copy of the Channel class in play.

@@ -12,7 +12,9 @@ export interface Buffer<T> {
   readonly empty: boolean;
   /** A put must wait: `add` would not keep the value. Dropping and sliding buffers are never full. */
   readonly full: boolean;
+  /** Stores a value (or, by the buffer's policy, drops one). Called only when not `full`. */
   add(value: T): void;
+  /** Removes and returns the next value. Called only when not `empty`. */
   remove(): T;
 }
 

@@ -17,7 +17,7 @@ export { timeout } from "./timeout";
 export { go } from "./go";
 
 // composition (owned by the operators engineer: packages/channels/src/ops)
-export type { CloseOptions } from "./ops/check";
+export type { BufferSpec, CloseOptions } from "./ops/check";
 export { pipe } from "./ops/pipe";
 export { pipeline } from "./ops/pipeline";
 export { merge } from "./ops/merge";

@@ -15,6 +15,7 @@ export interface SelectResult {
   value: any;
 }
 
+/** Options of {@link select}. */
 export interface SelectOptions {
   /** The first ready op in the order given wins (core.async `:priority`). Default: random. */
   priority?: boolean;
