@@ -88,14 +88,13 @@ process.on("beforeExit", () => {
   process.exitCode = 3;
 });
 
-main().then(
-  (code) => {
-    finished = true;
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    finished = true;
-    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exitCode = 2;
-  },
-);
+// Exit explicitly: a socket left open by a failed run must not keep the bench alive.
+function exit(code: number): void {
+  finished = true;
+  process.stdout.write("", () => process.exit(code));
+}
+
+main().then(exit, (e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  exit(2);
+});

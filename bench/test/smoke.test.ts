@@ -115,6 +115,33 @@ describe("bench --smoke", () => {
     }
   });
 
+  it("measures the pump against plain zeromq.js on every ZeroMQ workload", () => {
+    const rows = payload.groups.flatMap((g) => g.rows);
+    const zmq = [
+      "PUSH→PULL 16 B inproc",
+      "PUSH→PULL 16 B ipc",
+      "PUSH→PULL 16 B tcp",
+      "PUSH→PULL 1024 B inproc",
+      "PUSH→PULL 1024 B ipc",
+      "PUSH→PULL 1024 B tcp",
+      "ROUTER→DEALER 16 B tcp, one way",
+      "DEALER⇄ROUTER 16 B tcp, full duplex",
+      "select over 100 PULL sockets",
+      "REQ→REP round trip, 16 B tcp: median",
+      "REQ→REP round trip, 16 B tcp: p99",
+      "DEALER→ROUTER round trip, 16 B tcp: median",
+      "DEALER→ROUTER round trip, 16 B tcp: p99",
+      "event-loop p99 delay, worst throughput run",
+      "peak RSS",
+    ];
+    for (const w of zmq) {
+      for (const lib of ["sluice pump", "plain zeromq.js"]) {
+        const found = rows.filter((r) => r.workload.startsWith(w) && r.lib === lib && r.ok);
+        expect({ w, lib, found: found.length }).toEqual({ w, lib, found: 1 });
+      }
+    }
+  });
+
   it("prints one table per group with a sluice / peer column", () => {
     expect(payload.groups.length).toBeGreaterThanOrEqual(2);
     for (const g of payload.groups) expect(run.stdout).toContain(`### ${g.title}`);

@@ -1,5 +1,353 @@
-import type { Mode } from "../measure";
-import type { Group } from "../report";
-export async function runZmq(_mode: Mode, _log: (s: string) => void): Promise<Group[]> {
-  return [];
+// The ZeroMQ group: the pump against plain zeromq.js doing the same work in the same run.
+// inproc runs both ends in this process; ipc and tcp put the sending (or echoing) end in a
+// child process (peer.ts), forked once and killed at the end.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { dealtCount } from "../channels/lib";
+import { measure, median, quantile, triangle, type Case, type Mode } from "../measure";
+import type { Group, Row } from "../report";
+import { Peer, VARIANTS, type Reply } from "./peer";
+import { soloInChild } from "./solo";
+import { message, indexOf, type Closer, type Variant } from "./variant";
+
+const ORDER: Variant[] = [VARIANTS["sluice pump"], VARIANTS["plain zeromq.js"]];
+const SLUICE = "sluice pump";
+type Transport = "inproc" | "ipc" | "tcp";
+
+/** fails a run that hangs (a lost message would otherwise stall the bench forever) */
+function bounded<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no result after ${ms} ms`)), ms);
+  });
+  return Promise.race([p, limit]).finally(() => clearTimeout(timer));
+}
+
+class Endpoints {
+  readonly dir = mkdtempSync(join(tmpdir(), "sluice-bench-"));
+  #n = 0;
+  next(t: Transport): string {
+    const k = this.#n++;
+    if (t === "inproc") return `inproc://sluice-bench-${process.pid}-${k}`;
+    if (t === "ipc") return `ipc://${join(this.dir, `${k}.sock`)}`;
+    return "tcp://127.0.0.1:*";
+  }
+  cleanup(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function rows(
+  workload: string,
+  results: Awaited<ReturnType<typeof measure>>,
+  eld: Map<string, number[]>,
+): Row[] {
+  return results.map((r) => {
+    const worst = Math.max(...(eld.get(r.lib) ?? [NaN]));
+    return {
+      workload,
+      lib: r.lib,
+      value: r.median,
+      unit: "/s",
+      spread: [r.min, r.max] as [number, number],
+      ok: r.ok,
+      n: r.n,
+      note: `loop p99 ≤ ${worst.toFixed(1)} ms`,
+      extra: { eventLoopP99MaxMs: worst },
+      ...(r.error ? { error: r.error } : {}),
+    };
+  });
+}
+
+/** closes the sending side once the receiver is done (in this process or in the peer) */
+async function closeSender(peer: Peer, sent: Promise<Closer | Reply>): Promise<void> {
+  const s = await sent;
+  if ("close" in s) await s.close();
+  else await peer.request({ op: "close", handle: s.handle! });
+}
+
+/** wraps a run to record the event loop's p99 delay while it ran */
+function watched(
+  eld: Map<string, number[]>,
+  lib: string,
+  run: (n: number) => Promise<{ checksum: number; expected: number; seconds: number }>,
+): Case["run"] {
+  return async (n) => {
+    const h = monitorEventLoopDelay({ resolution: 2 });
+    h.enable();
+    try {
+      return await run(n);
+    } finally {
+      h.disable();
+      const list = eld.get(lib) ?? [];
+      list.push(h.percentile(99) / 1e6);
+      eld.set(lib, list);
+    }
+  };
+}
+
+export async function runZmq(mode: Mode, log: (s: string) => void): Promise<Group[]> {
+  const peer = Peer.start();
+  const eps = new Endpoints();
+  const limitMs = mode.name === "full" ? 60_000 : 20_000;
+  try {
+    const throughput: Row[] = [];
+    const eldAll = new Map<string, number[]>();
+
+    // ---- PUSH→PULL throughput
+    for (const size of [16, 1024]) {
+      for (const t of ["inproc", "ipc", "tcp"] as Transport[]) {
+        const name = `PUSH→PULL ${size} B ${t}`;
+        log(`zmq: ${name} …`);
+        const eld = new Map<string, number[]>();
+        const cases: Case[] = ORDER.map((v) => ({
+          lib: v.name,
+          run: watched(eld, v.name, async (n) => {
+            const r = await v.pull(eps.next(t));
+            const sent =
+              t === "inproc"
+                ? v.push(r.endpoint, n, size)
+                : peer.request({ op: "push", variant: v.name, endpoint: r.endpoint, n, size });
+            try {
+              const tally = await bounded(r.receive(n), limitMs, name);
+              return { checksum: tally.sum, expected: triangle(n), seconds: tally.seconds };
+            } finally {
+              await closeSender(peer, sent);
+              await r.close();
+            }
+          }),
+        }));
+        throughput.push(...rows(name, await measure(cases, 100_000, mode, 2 ** 24), eld));
+        for (const [k, v] of eld) eldAll.set(k, [...(eldAll.get(k) ?? []), ...v]);
+      }
+    }
+
+    // ---- DEALER⇄ROUTER over tcp: one way (ROUTER → DEALER), then both ways at once
+    for (const duplex of [false, true]) {
+      const name = duplex
+        ? "DEALER⇄ROUTER 16 B tcp, full duplex (each way)"
+        : "ROUTER→DEALER 16 B tcp, one way";
+      log(`zmq: ${name} …`);
+      const eld = new Map<string, number[]>();
+      const cases: Case[] = ORDER.map((v) => ({
+        lib: v.name,
+        run: watched(eld, v.name, async (n) => {
+          const { endpoint, handle } = await peer.request({
+            op: "router",
+            variant: v.name,
+            bind: eps.next("tcp"),
+          });
+          const d = await v.dealer(endpoint!);
+          try {
+            const t0 = process.hrtime.bigint();
+            await d.hello();
+            const there = peer.request({ op: "routerRun", handle: handle!, n, size: 16, duplex });
+            const [got, , reply] = await bounded(
+              Promise.all([d.receive(n), duplex ? d.send(n, 16) : Promise.resolve(), there]),
+              limitMs,
+              name,
+            );
+            const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+            // duplex: both directions must add up; the peer reports what it received
+            const checksum = duplex ? got.sum + (reply.sum ?? 0) : got.sum;
+            return { checksum, expected: (duplex ? 2 : 1) * triangle(n), seconds };
+          } finally {
+            await d.close();
+            await peer.request({ op: "close", handle: handle! });
+          }
+        }),
+      }));
+      throughput.push(...rows(name, await measure(cases, 50_000, mode, 2 ** 24), eld));
+      for (const [k, v] of eld) eldAll.set(k, [...(eldAll.get(k) ?? []), ...v]);
+    }
+
+    // ---- select over 100 PULL sockets, fed by 100 PUSH sockets in the peer over ipc
+    {
+      const k = 100;
+      const name = `select over ${k} PULL sockets, 16 B ipc`;
+      log(`zmq: ${name} …`);
+      const eld = new Map<string, number[]>();
+      const cases: Case[] = ORDER.map((v) => ({
+        lib: v.name,
+        run: watched(eld, v.name, async (n) => {
+          const binds = Array.from({ length: k }, () => eps.next("ipc"));
+          const many = await v.pulls(binds);
+          try {
+            const sent = peer.request({
+              op: "pushes",
+              variant: v.name,
+              endpoints: many.endpoints,
+              n,
+              size: 16,
+            });
+            const counts = Array.from({ length: k }, (_, j) => dealtCount(j, k, n));
+            try {
+              const tally = await bounded(many.receive(n, counts), limitMs, name);
+              return { checksum: tally.sum, expected: triangle(n), seconds: tally.seconds };
+            } finally {
+              await closeSender(peer, sent);
+            }
+          } finally {
+            await many.close();
+          }
+        }),
+      }));
+      throughput.push(...rows(name, await measure(cases, 50_000, mode, 2 ** 24), eld));
+      for (const [key, v] of eld) eldAll.set(key, [...(eldAll.get(key) ?? []), ...v]);
+    }
+
+    // ---- round-trip latency over tcp, blocks of round trips interleaved between variants
+    const latency: Row[] = [];
+    const trips = mode.name === "full" ? 10_000 : mode.name === "quick" ? 1_000 : 200;
+    for (const kind of ["req", "dealer"] as const) {
+      const server = kind === "req" ? "rep" : "router";
+      const name = `${kind.toUpperCase()}→${server.toUpperCase()} round trip, 16 B tcp`;
+      log(`zmq: ${name} …`);
+      const samples = new Map<string, number[]>(ORDER.map((v) => [v.name, []]));
+      const ok = new Map<string, boolean>(ORDER.map((v) => [v.name, true]));
+      const errors = new Map<string, string>();
+      const reps = Math.max(1, mode.reps);
+      for (let rep = 0; rep < reps; rep++) {
+        for (const v of rep % 2 === 0 ? ORDER : [...ORDER].reverse()) {
+          const { endpoint, handle } = await peer.request({
+            op: "echo",
+            variant: v.name,
+            kind: server,
+            bind: eps.next("tcp"),
+          });
+          const c = await v.client(kind, endpoint!);
+          try {
+            const block = Math.ceil(trips / reps);
+            const warm = Math.ceil(block / 10);
+            let sum = 0;
+            for (let i = 1; i <= warm + block; i++) {
+              const t0 = process.hrtime.bigint();
+              const reply = await bounded(c.roundTrip(message(i, 16)), limitMs, name);
+              const us = Number(process.hrtime.bigint() - t0) / 1e3;
+              if (i > warm) {
+                samples.get(v.name)!.push(us);
+                sum += indexOf(reply);
+              }
+            }
+            const expected = triangle(warm + block) - triangle(warm);
+            if (sum !== expected)
+              throw new Error(`${v.name}: checksum ${sum} != expected ${expected}`);
+          } catch (e) {
+            ok.set(v.name, false);
+            errors.set(v.name, e instanceof Error ? e.message : String(e));
+          } finally {
+            await c.close();
+            await peer.request({ op: "close", handle: handle! });
+          }
+        }
+      }
+      for (const v of ORDER) {
+        const xs = samples.get(v.name)!;
+        const err = errors.get(v.name);
+        latency.push(
+          {
+            workload: `${name}: median`,
+            lib: v.name,
+            value: median(xs),
+            unit: "µs",
+            ok: ok.get(v.name)! && xs.length > 0,
+            n: xs.length,
+            ...(err ? { error: err } : {}),
+          },
+          {
+            workload: `${name}: p99`,
+            lib: v.name,
+            value: quantile(xs, 0.99),
+            unit: "µs",
+            ok: ok.get(v.name)! && xs.length > 0,
+            n: xs.length,
+            ...(err ? { error: err } : {}),
+          },
+        );
+      }
+    }
+
+    // ---- event loop and memory: the worst p99 over every throughput run above, and each
+    // variant alone in a fresh process for its peak RSS
+    log("zmq: peak RSS (one fresh process per variant) …");
+    const resources: Row[] = [];
+    for (const v of ORDER) {
+      const xs = eldAll.get(v.name) ?? [];
+      resources.push({
+        workload: "event-loop p99 delay, worst throughput run",
+        lib: v.name,
+        value: Math.max(...xs),
+        unit: "ms",
+        ok: xs.length > 0,
+        n: xs.length,
+      });
+    }
+    const soloN = mode.name === "full" ? 500_000 : mode.name === "quick" ? 100_000 : 20_000;
+    for (const v of ORDER) {
+      try {
+        const s = await soloInChild(v.name, soloN);
+        resources.push(
+          {
+            workload: `peak RSS, inproc PUSH→PULL 1 KiB × ${soloN} alone`,
+            lib: v.name,
+            value: s.peakRssMB,
+            unit: "MB",
+            ok: s.ok,
+            n: soloN,
+            extra: { rate: s.rate },
+          },
+          {
+            workload: `event-loop p99 delay, same run`,
+            lib: v.name,
+            value: s.eldP99ms,
+            unit: "ms",
+            ok: s.ok,
+            n: soloN,
+          },
+        );
+      } catch (e) {
+        resources.push({
+          workload: `peak RSS, inproc PUSH→PULL 1 KiB × ${soloN} alone`,
+          lib: v.name,
+          value: NaN,
+          unit: "MB",
+          ok: false,
+          error: e instanceof Error ? e.message : String(e),
+        });
+      }
+    }
+    for (const v of ORDER) {
+      const one = throughput.find((r) => r.lib === v.name && r.workload.includes("one way"));
+      const both = throughput.find((r) => r.lib === v.name && r.workload.includes("full duplex"));
+      if (one && both) {
+        resources.push({
+          workload: "full duplex (each way) ÷ one way, 16 B tcp (higher is better)",
+          lib: v.name,
+          value: both.value / one.value,
+          unit: "×",
+          ok: one.ok && both.ok,
+        });
+      }
+    }
+    resources.sort((a, b) => (a.workload < b.workload ? -1 : a.workload > b.workload ? 1 : 0));
+
+    return [
+      {
+        title: "ZeroMQ: throughput (median msg/s; higher is better)",
+        sluice: SLUICE,
+        rows: throughput,
+      },
+      { title: "ZeroMQ: round-trip latency (µs; lower is better)", sluice: SLUICE, rows: latency },
+      {
+        title: "ZeroMQ: event loop, memory, duplex (lower is better unless said)",
+        sluice: SLUICE,
+        rows: resources,
+      },
+    ];
+  } finally {
+    await peer.stop();
+    eps.cleanup();
+  }
 }

@@ -1,0 +1,70 @@
+// Peak RSS and event-loop delay of one variant alone in a fresh process
+// (`node solo.js VARIANT N`): inproc PUSH→PULL, 1 KiB, N messages, both ends in this process.
+// A process's peak RSS never goes down, so each variant needs a process of its own.
+import { spawn } from "node:child_process";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { triangle } from "../measure";
+import { VARIANTS } from "./peer";
+import type { VariantName } from "./variant";
+
+export interface SoloResult {
+  variant: VariantName;
+  n: number;
+  ok: boolean;
+  rate: number;
+  peakRssMB: number;
+  eldP99ms: number;
+}
+
+async function solo(name: VariantName, n: number): Promise<SoloResult> {
+  const v = VARIANTS[name];
+  const eld = monitorEventLoopDelay({ resolution: 2 });
+  eld.enable();
+  const r = await v.pull(`inproc://sluice-bench-solo`);
+  const sent = v.push(r.endpoint, n, 1024);
+  const tally = await r.receive(n);
+  await (await sent).close();
+  await r.close();
+  eld.disable();
+  return {
+    variant: name,
+    n,
+    ok: tally.sum === triangle(n),
+    rate: n / tally.seconds,
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    eldP99ms: eld.percentile(99) / 1e6,
+  };
+}
+
+export function soloInChild(
+  name: VariantName,
+  n: number,
+  timeoutMs = 120_000,
+): Promise<SoloResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [__filename, name, String(n)], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => (out += d));
+    child.stderr.on("data", (d: Buffer) => (err += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(JSON.parse(out) as SoloResult);
+      else reject(new Error(`solo child for ${name} failed (${code ?? signal}): ${err.trim()}`));
+    });
+  });
+}
+
+if (require.main === module) {
+  const [name, n] = process.argv.slice(2);
+  solo(name as VariantName, Number(n)).then(
+    (r) => process.stdout.write(JSON.stringify(r)),
+    (e: unknown) => {
+      process.stderr.write(String(e));
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,102 @@
+// The work the ZeroMQ group measures, as one interface with two implementations: plain
+// zeromq.js written the way its docs show (plain.ts), and the sluice pump (pump.ts). Both ends
+// of every measurement use the same variant. Every message carries its index (1..n) in its
+// first four bytes, so the receiving side's sum is the checksum.
+
+/** What a receiving side counted: the sum of the indices, and first-to-last-message time. */
+export interface Tally {
+  sum: number;
+  seconds: number;
+}
+
+export interface Receiver {
+  endpoint: string;
+  receive(n: number): Promise<Tally>;
+  close(): Promise<void>;
+}
+
+export interface ManyReceivers {
+  endpoints: string[];
+  /** receives n messages in all; socket j gets `counts[j]` of them */
+  receive(n: number, counts: readonly number[]): Promise<Tally>;
+  close(): Promise<void>;
+}
+
+export interface Client {
+  /** sends `payload` and waits for the reply */
+  roundTrip(payload: Buffer): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+export interface Closer {
+  close(): Promise<void>;
+}
+
+export interface Server {
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+export interface DealerEnd {
+  /** the first message, so the ROUTER learns this peer's identity */
+  hello(): Promise<void>;
+  send(n: number, size: number): Promise<void>;
+  receive(n: number): Promise<Tally>;
+  close(): Promise<void>;
+}
+
+export interface RouterEnd {
+  endpoint: string;
+  /** waits for a DEALER's hello; returns its identity */
+  peer(): Promise<Buffer>;
+  send(id: Buffer, n: number, size: number): Promise<void>;
+  receive(n: number): Promise<Tally>;
+  close(): Promise<void>;
+}
+
+export type VariantName = "sluice pump" | "plain zeromq.js";
+
+export interface Variant {
+  name: VariantName;
+  pull(bind: string): Promise<Receiver>;
+  /**
+   * connects a PUSH and sends 1..n; the socket stays open until the receiver has counted
+   * them all (closing right after the last send lost messages over ipc, linger or not)
+   */
+  push(connect: string, n: number, size: number): Promise<Closer>;
+  pulls(binds: readonly string[]): Promise<ManyReceivers>;
+  /** PUSH j of k sends the indices j+1, j+1+k, … up to n */
+  pushes(connects: readonly string[], n: number, size: number): Promise<Closer>;
+  echo(kind: "rep" | "router", bind: string): Promise<Server>;
+  client(kind: "req" | "dealer", connect: string): Promise<Client>;
+  dealer(connect: string): Promise<DealerEnd>;
+  router(bind: string): Promise<RouterEnd>;
+}
+
+/** A fresh message of `size` bytes carrying index i. */
+export function message(i: number, size: number): Buffer {
+  const b = Buffer.allocUnsafe(size);
+  b.writeUInt32LE(i, 0);
+  return b;
+}
+
+export function indexOf(frame: Buffer | undefined): number {
+  if (frame === undefined || frame.length < 4) throw new Error("bench: a message without an index");
+  return frame.readUInt32LE(0);
+}
+
+/** Times first-to-last message: connection setup is not throughput. */
+export class Clock {
+  #t0 = 0n;
+  #t1 = 0n;
+  tick(): void {
+    const t = process.hrtime.bigint();
+    if (this.#t0 === 0n) this.#t0 = t;
+    this.#t1 = t;
+  }
+  /** seconds for n messages, extrapolated from the n-1 gaps between first and last */
+  seconds(n: number): number {
+    const s = Number(this.#t1 - this.#t0) / 1e9;
+    return n > 1 ? (s * n) / (n - 1) : s;
+  }
+}
