@@ -60,13 +60,14 @@ export function select(ops: readonly SelectOp[], opts?: SelectOptions): Promise<
 
   // Pass 1: look for an op that can complete now, in a random order (Fisher–Yates, drawn
   // lazily so the usual case — the first op tried is ready — costs one draw).
+  let order: Int32Array | undefined; // the random order drawn, if any: pass 2 parks in it too
   if (opts?.priority === true || n === 1) {
     for (let i = 0; i < n; i++) {
       const result = attempt(ops[i] as SelectOp);
       if (result !== undefined) return Promise.resolve(result);
     }
   } else {
-    const order = permutationOf(n);
+    order = permutationOf(n);
     for (let i = 0; i < n; i++) {
       const j = i + Math.floor(Math.random() * (n - i));
       const k = order[j] as number;
@@ -82,7 +83,9 @@ export function select(ops: readonly SelectOp[], opts?: SelectOptions): Promise<
 
   // Pass 2: nothing is ready, and nothing can change until we return: park a handler on every
   // channel. The first channel to commit one wins; the rest go dead with the shared flag and
-  // are swept by their channels (pass 3 is lazy, as in core.async).
+  // are swept by their channels (pass 3 is lazy, as in core.async). Parking follows pass 1's
+  // random order (complete by now): a channel serves its waiters first-in first-out, so two ops
+  // of this select on one channel would otherwise always be met in the order given.
   const selection = new Selection(signal);
   const promise = new Promise<SelectResult>((resolve, reject) => {
     selection.resolve = resolve;
@@ -90,7 +93,7 @@ export function select(ops: readonly SelectOp[], opts?: SelectOptions): Promise<
   });
   try {
     for (let i = 0; i < n; i++) {
-      const op = ops[i] as SelectOp;
+      const op = ops[order === undefined ? i : (order[i] as number)] as SelectOp;
       if (op instanceof Channel)
         internal.park(op, new SelectHandler(selection, op, undefined), false);
       else internal.park(op[0], new SelectHandler(selection, op[0], op[1]), true);

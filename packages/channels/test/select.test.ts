@@ -223,3 +223,44 @@ function getGc(): () => void {
   v8.setFlagsFromString("--expose-gc");
   return vm.runInNewContext("gc") as () => void;
 }
+
+describe("select fairness when it must wait", () => {
+  // Regression: pass 2 parked ops in the order given, and a channel serves its waiters
+  // first-in first-out, so of two waiting puts on one channel the first listed always won
+  // (Go's TestPseudoRandomSend saw 100 ones and 0 zeros).
+  it("two waiting puts on one channel are met in random order", async () => {
+    const n = 400;
+    const c = chan<number>();
+    const got: number[] = [];
+    const receiver = (async () => {
+      for (let i = 0; i < n; i++) {
+        await Promise.resolve(); // let the select park first
+        got.push((await c.take()) as number);
+      }
+    })();
+    for (let i = 0; i < n; i++)
+      await select([
+        [c, 1],
+        [c, 0],
+      ]);
+    await receiver;
+    const ones = got.reduce((a, b) => a + b, 0);
+    // Binomial(400, 1/2): below 140 or above 260 is a >6-sigma event.
+    expect(ones).toBeGreaterThan(140);
+    expect(ones).toBeLessThan(260);
+  });
+
+  it("with priority, waiting ops are met in the order given", async () => {
+    const c = chan<number>();
+    const r = select(
+      [
+        [c, 1],
+        [c, 0],
+      ],
+      { priority: true },
+    );
+    await Promise.resolve();
+    expect(await c.take()).toBe(1);
+    expect((await r).value).toBe(true);
+  });
+});
