@@ -131,7 +131,8 @@ describe("bench --smoke", () => {
       "REQ→REP round trip, 16 B tcp: p99",
       "DEALER→ROUTER round trip, 16 B tcp: median",
       "DEALER→ROUTER round trip, 16 B tcp: p99",
-      "event-loop p99 delay, worst throughput run",
+      "event-loop p99 delay, median over PUSH→PULL runs",
+      "event-loop p99 delay, worst PUSH→PULL run",
       "peak RSS",
     ];
     for (const w of zmq) {
