@@ -5,6 +5,7 @@
 //
 // The peer is one process per peer kind, driven command by command (peer.ts); each test opens
 // its own sockets on it and closes them, and its own pump, in afterEach.
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -52,6 +53,11 @@ const MESSAGES: Part[][] = [
 /** Parts as the Buffers that must arrive. */
 function bufs(parts: readonly Part[]): Buffer[] {
   return parts.map((p) => Buffer.from(p));
+}
+
+/** Length and SHA-256 per frame: jest's toEqual walks a Buffer byte by byte (seconds per MiB). */
+function digests(frames: readonly Buffer[]): string[] {
+  return frames.map((f) => `${f.length}:${createHash("sha256").update(f).digest("hex")}`);
 }
 
 let sequence = 0;
@@ -318,6 +324,77 @@ for (const spec of PEERS) {
                 await peer.send(p, [routingId, "world", ALL_BYTES, String(i)]);
                 expect(await take(s.recv)).toEqual(bufs(["world", ALL_BYTES, String(i)]));
               }
+            },
+          ],
+          [
+            "REQ (peer) to ROUTER (sluice): the envelope is identity, empty delimiter, body",
+            async (binder) => {
+              const { s, p } = await link(binder, "router", {}, "req", { routingId: "client" });
+              for (let i = 0; i < 3; i++) {
+                await peer.send(p, ["question", String(i)]);
+                expect(await take(s.recv)).toEqual(bufs(["client", "", "question", String(i)]));
+                await s.send.put(["client", "", "answer", String(i)]);
+                expect(await peer.recv(p)).toEqual(bufs(["answer", String(i)]));
+              }
+            },
+          ],
+          [
+            "DEALER (sluice) to REP (peer): an empty delimiter first, as REQ would send",
+            async (binder) => {
+              const { s, p } = await link(binder, "dealer", {}, "rep");
+              for (let i = 0; i < 3; i++) {
+                await s.send.put(["", "request", String(i)]);
+                expect(await peer.recv(p)).toEqual(bufs(["request", String(i)]));
+                await peer.send(p, ["reply", String(i)]);
+                expect(await take(s.recv)).toEqual(bufs(["", "reply", String(i)]));
+              }
+            },
+          ],
+          [
+            "XSUB (sluice) to PUB (peer): subscribing by sending 0x01 + topic",
+            async (binder) => {
+              const { s, p } = await link(binder, "xsub", {}, "pub");
+              await s.send.put(Buffer.from("\x01news"));
+              // The slow joiner, as for SUB: publish until the subscription is in force.
+              let first: Buffer[] | undefined;
+              for (let i = 0; i < 50 && first === undefined; i++) {
+                await peer.send(p, ["news", "warm-up"]);
+                first = await tryTake(s.recv, 100);
+              }
+              expect(first).toEqual(bufs(["news", "warm-up"]));
+              for (const m of [
+                ["sport", "no"],
+                ["news", "1"],
+                ["news", "end"],
+              ]) {
+                await peer.send(p, m);
+              }
+              const got: Buffer[][] = [];
+              while (got.length < 10) {
+                const m = await take(s.recv);
+                if (got.length === 0 && m[1]?.toString() === "warm-up") continue;
+                got.push(m);
+                if (m[1]?.toString() === "end") break;
+              }
+              expect(got).toEqual(
+                [
+                  ["news", "1"],
+                  ["news", "end"],
+                ].map(bufs),
+              );
+            },
+          ],
+          [
+            "PUSH/PULL: a 1 MiB frame crosses intact both ways",
+            async (binder) => {
+              const big = Buffer.alloc(1 << 20);
+              for (let i = 0; i < big.length; i++) big[i] = (i * 7 + (i >> 8)) & 0xff;
+              const out = await link(binder, "push", {}, "pull");
+              await out.s.send.put(["big", big]);
+              expect(digests(await peer.recv(out.p))).toEqual(digests([Buffer.from("big"), big]));
+              const back = await link(binder, "pull", {}, "push");
+              await peer.send(back.p, [big, "back"]);
+              expect(digests(await take(back.s.recv))).toEqual(digests([big, Buffer.from("back")]));
             },
           ],
           [
