@@ -141,8 +141,8 @@ for (const spec of PEERS) {
           return { s: await pump.socket(kind, { ...options, connect: endpoint }), p: id };
         }
 
-        /** The cases: each runs once per binder. */
-        const CASES: Array<[string, (binder: Binder) => Promise<void>]> = [
+        /** The cases: each runs once per binder (or per binder it lists). */
+        const CASES: Array<[string, (binder: Binder) => Promise<void>, (readonly Binder[])?]> = [
           [
             "REQ (sluice) to REP (peer): round trips carry the body only",
             async (binder) => {
@@ -176,6 +176,42 @@ for (const spec of PEERS) {
                 expect(await take(s.recv)).toEqual(bufs(["question", String(i)]));
                 await s.send.put(["answer", ALL_BYTES, String(i)]);
                 expect(await peer.recv(p)).toEqual(bufs(["answer", ALL_BYTES, String(i)]));
+              }
+              await peer.send(p, [""]);
+              expect(await take(s.recv)).toEqual(bufs([""]));
+              await s.send.put("");
+              expect(await peer.recv(p)).toEqual(bufs([""]));
+            },
+          ],
+          [
+            "REQ (two peers) to REP (sluice): each reply goes back to the peer that asked",
+            async (binder) => {
+              let rep: Sockets;
+              const reqs: string[] = [];
+              if (binder === "sluice") {
+                rep = await pump.socket("rep", { bind: address() });
+                for (let n = 0; n < 2; n++) {
+                  reqs.push((await peer.open("req", { connect: rep.endpoints[0] })).id);
+                }
+              } else {
+                const endpoints: string[] = [];
+                for (let n = 0; n < 2; n++) {
+                  const { id, endpoint } = await peer.open("req", { bind: address() });
+                  reqs.push(id);
+                  endpoints.push(endpoint);
+                }
+                rep = await pump.socket("rep", { connect: endpoints });
+              }
+              for (let i = 0; i < 3; i++) {
+                for (const [n, r] of reqs.entries()) await peer.send(r, [`from ${n}`, String(i)]);
+                // Answer whichever comes first with what it asked: REP keeps the envelope.
+                for (let k = 0; k < reqs.length; k++) {
+                  const [who, round] = (await take(rep.recv)).map(String);
+                  await rep.send.put([`answer to ${who}`, round!]);
+                }
+                for (const [n, r] of reqs.entries()) {
+                  expect(await peer.recv(r)).toEqual(bufs([`answer to from ${n}`, String(i)]));
+                }
               }
             },
           ],
@@ -311,6 +347,25 @@ for (const spec of PEERS) {
                   expect(await peer.recv(d)).toEqual(bufs(["pong", ids[n]!, String(i)]));
                 }
               }
+            },
+          ],
+          [
+            "DEALER (peer) without routingId to ROUTER (sluice): libzmq's binary identity routes back",
+            async (binder) => {
+              const { s, p } = await link(
+                binder,
+                "router",
+                { options: { mandatory: true } },
+                "dealer",
+              );
+              await peer.send(p, ["anonymous"]);
+              const [identity, ...body] = await take(s.recv);
+              expect(body).toEqual(bufs(["anonymous"]));
+              // libzmq makes up 5 bytes: a zero, then a 32-bit number (not valid text in general).
+              expect(identity!.length).toBe(5);
+              expect(identity![0]).toBe(0);
+              await s.send.put([identity!, "back to you"]);
+              expect(await peer.recv(p)).toEqual(bufs(["back to you"]));
             },
           ],
           [
@@ -467,6 +522,45 @@ for (const spec of PEERS) {
             },
           ],
           [
+            "ROUTER (sluice) with mandatory: a peer that went away is EHOSTUNREACH too",
+            async (binder) => {
+              const { s, p } = await link(
+                binder,
+                "router",
+                { options: { mandatory: true } },
+                "dealer",
+                {
+                  routingId: "leaving",
+                },
+              );
+              await peer.send(p, ["hello"]);
+              expect(await take(s.recv)).toEqual(bufs(["leaving", "hello"]));
+              await peer.close(p);
+              // Until the router notices the disconnect, a send is queued and dropped (zeromq);
+              // after, each one is refused. Send until the first refusal.
+              let error: PumpError | undefined;
+              let sent = 0;
+              while (error === undefined && sent < 100) {
+                await s.send.put(["leaving", String(sent++)]);
+                error = await tryTake(pump.errors, 20);
+              }
+              expect(error?.code).toBe("EHOSTUNREACH");
+              expect(error?.unsent).toEqual(["leaving", String(sent - 1)]);
+            },
+            // Only when sluice binds: a ROUTER that connected keeps its pipe to the identity
+            // across the peer's going away (libzmq reconnects it), so zeromq never refuses.
+            ["sluice"],
+          ],
+          [
+            "PUSH (sluice): pump.close() hands over what was put before it closes",
+            async (binder) => {
+              const { s, p } = await link(binder, "push", {}, "pull");
+              for (const m of MESSAGES) await s.send.put(m);
+              await pump.close();
+              for (const m of MESSAGES) expect(await peer.recv(p)).toEqual(bufs(m));
+            },
+          ],
+          [
             "PAIR: both directions over one connection",
             async (binder) => {
               const { s, p } = await link(binder, "pair", {}, "pair");
@@ -484,8 +578,8 @@ for (const spec of PEERS) {
           ],
         ];
 
-        for (const [name, run] of CASES) {
-          for (const binder of BINDERS) {
+        for (const [name, run, binders = BINDERS] of CASES) {
+          for (const binder of binders) {
             it(`${name} (${binder} binds)`, () => run(binder));
           }
         }

@@ -179,6 +179,11 @@ export class Peer {
     await this.#call({ op: "unsubscribe", id, topic: b64(topic) });
   }
 
+  /** Closes one socket on the peer (linger 0). */
+  async close(id: string): Promise<void> {
+    await this.#call({ op: "close", id });
+  }
+
   /** Closes every socket the peer has open (linger 0). */
   async closeAll(): Promise<void> {
     await this.#call({ op: "closeAll" });
