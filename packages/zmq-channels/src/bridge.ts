@@ -191,7 +191,9 @@ export class Bridge {
       } catch (e) {
         error = e;
       }
-      const code = codeOf(error);
+      // Once the deadline closed the socket under a parked send, everything left is "not
+      // handed over in time" (EAGAIN, as zeromq.js reports the send that close() rejected).
+      const code = socket.closed ? "EAGAIN" : codeOf(error);
       if (code !== "EAGAIN" || this.#forced || socket.closed) {
         this.#fail(code, sendFailure(code), msg, error);
         return false;

@@ -210,6 +210,9 @@ export class Pump {
     const observer = bridge.socket.events;
     void (async () => {
       try {
+        // The observer ends by itself when the socket closes. Never close it by hand: on
+        // zeromq 6.8.0 observer.close() leaves libzmq unable to reap later sockets (each
+        // then leaks its descriptors until EMFILE).
         for await (const event of observer) out.offer(event);
       } catch {
         // the observer ends with an error when its socket closes under it
@@ -217,7 +220,6 @@ export class Pump {
         out.close();
       }
     })();
-    void bridge.sockets.closed.then(() => observer.close());
     return out;
   }
 

@@ -1,0 +1,255 @@
+// One socket's bridge: failures as values on pump.errors, the wake-up regression, monitor
+// events, and many sockets opened and closed under traffic.
+import * as zmq from "zeromq";
+import { chan, type Channel } from "@sluice/channels";
+import { Pump, PumpError, type Message } from "@sluice/zmq-channels";
+import { address, takeN, takeWithin, text, TRANSPORTS, within } from "./helpers";
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+describe.each(TRANSPORTS)("a bridged socket over %s", (transport) => {
+  let pump: Pump;
+  const raw: zmq.Socket[] = []; // test-side peers that the pump does not own
+  beforeEach(() => {
+    pump = new Pump();
+  });
+  afterEach(async () => {
+    await pump.close();
+    for (const s of raw.splice(0)) s.close();
+  });
+
+  it("reports a ROUTER mandatory send to an unknown peer as EHOSTUNREACH, then keeps going", async () => {
+    const router = await pump.socket("router", {
+      bind: address(transport),
+      options: { mandatory: true },
+    });
+    await router.send.put(["nobody", "lost"]);
+    const error = await takeWithin(pump.errors, 2000, "a PumpError");
+    expect(error).toBeInstanceOf(PumpError);
+    expect(error.code).toBe("EHOSTUNREACH");
+    expect(error.kind).toBe("router");
+    expect(error.endpoints).toEqual(router.endpoints);
+    expect(error.unsent).toEqual(["nobody", "lost"]);
+    expect(error.message).toMatch(/EHOSTUNREACH/);
+    // The socket is not wedged: a real peer still gets its message.
+    const dealer = await pump.socket("dealer", {
+      connect: router.endpoints[0],
+      options: { routingId: "D" },
+    });
+    await dealer.send.put("hi");
+    await takeWithin(router.recv);
+    await router.send.put(["D", "welcome"]);
+    expect(text(await takeWithin(dealer.recv))).toEqual(["welcome"]);
+  });
+
+  it("drops a ROUTER send to an unknown peer silently without mandatory, as zeromq does", async () => {
+    const router = await pump.socket("router", { bind: address(transport) });
+    const dealer = await pump.socket("dealer", {
+      connect: router.endpoints[0],
+      options: { routingId: "D" },
+    });
+    await dealer.send.put("hi");
+    await takeWithin(router.recv);
+    await router.send.put(["nobody", "dropped"]);
+    await router.send.put(["D", "after"]);
+    expect(text(await takeWithin(dealer.recv))).toEqual(["after"]);
+    expect(pump.errors.poll()).toBeUndefined();
+  });
+
+  it("counts the errors that do not fit on pump.errors instead of waiting on them", async () => {
+    const router = await pump.socket("router", {
+      bind: address(transport),
+      options: { mandatory: true },
+    });
+    for (let i = 0; i < 1100; i++) await router.send.put(["nobody", String(i)]);
+    for (let i = 0; i < 200 && pump.droppedErrors < 76; i++) await sleep(10);
+    expect(pump.droppedErrors).toBe(1100 - 1024);
+    const kept = await takeN(pump.errors, 1024);
+    expect(kept.map((e) => (e.unsent as string[])[1])).toEqual([...Array(1024).keys()].map(String));
+  });
+
+  it("gives up on a blocked send after the user's sendTimeout and reports it", async () => {
+    const push = await pump.socket("push", {
+      bind: address(transport),
+      options: { sendTimeout: 30 },
+    });
+    await push.send.put("nobody listens");
+    const error = await takeWithin(pump.errors, 2000, "a PumpError");
+    expect(error.code).toBe("EAGAIN");
+    expect(error.unsent).toBe("nobody listens");
+  });
+
+  // Regression: on zeromq 6.8.0, reading socket.readable/writable, or an awaited send with
+  // sendTimeout -1, while a receive is pending runs ZMQ_EVENTS, which consumes the wake-up of the
+  // pending receive: it then hung although a message had arrived. The pump never does either.
+  it("keeps receiving while its sends are blocked (the swallowed wake-up)", async () => {
+    const send = chan<Message>(); // unbuffered: the lane takes only when it is idle
+    const a = await pump.socket("dealer", {
+      bind: address(transport),
+      options: { sendHighWaterMark: 1, receiveHighWaterMark: 1, sendTimeout: 40, linger: 0 },
+      send,
+    });
+    const b = new zmq.Dealer({ receiveHighWaterMark: 1, sendTimeout: 0, linger: 0 });
+    raw.push(b);
+    b.connect(a.endpoints[0]!);
+    // Fill a → b until a's sends are given up: b never reads, so a is unwritable.
+    const big = Buffer.alloc(65536);
+    for (let i = 0; i < 2000 && pump.errors.poll() === undefined; i++) await send.put(big);
+    await takeWithin(pump.errors, 2000, "the last fill message given up");
+    let probes = 0;
+    for (let round = 0; round < 10; round++) {
+      // In one synchronous stretch: a message arrives for a, and a tries a send that blocks
+      // (the lane is idle on an unbuffered channel, so the offer hands it over at once).
+      b.send(`hello ${round}`).catch(() => undefined);
+      if (send.offer(`probe ${round}`)) probes++;
+      expect(text(await takeWithin(a.recv, 3000, `hello ${round}`))).toEqual([`hello ${round}`]);
+      await sleep(50); // the probe is given up (or, over tcp, may drain into the kernel)
+    }
+    expect(probes).toBeGreaterThan(0);
+  });
+
+  it("publishes socket monitor events on pump.events(sockets) and closes it with the socket", async () => {
+    const router = await pump.socket("router", { bind: address(transport) });
+    const events = pump.events(router);
+    const dealer = await pump.socket("dealer", { connect: router.endpoints[0] });
+    await dealer.send.put("hi");
+    await takeWithin(router.recv);
+    router.send.close();
+    await within(router.closed, 5000, "router closed");
+    const seen: string[] = [];
+    for (let e = await takeWithin(events, 5000).catch(() => undefined); e !== undefined;) {
+      seen.push(e.type);
+      e = await events.take();
+    }
+    expect(events.closed).toBe(true);
+    // tcp and ipc report the accepted connection; every transport reports the monitor's end.
+    if (transport !== "inproc") expect(seen).toContain("accept");
+    expect(seen[seen.length - 1]).toBe("end");
+  });
+
+  it("opens and closes 1,000 sockets under traffic without losing messages or stalling", async () => {
+    const steadyIn = await pump.socket("pull", { bind: address(transport) });
+    const steadyOut = await pump.socket("push", { connect: steadyIn.endpoints[0] });
+    let steadySent = 0;
+    let churning = true;
+    const background = (async () => {
+      while (churning) {
+        await steadyOut.send.put(String(steadySent++));
+        if (steadySent % 50 === 0) await sleep(1);
+      }
+    })();
+    const WAVES = 10;
+    const PAIRS = 50; // 10 waves × 50 pairs × 2 = 1,000 sockets
+    for (let wave = 0; wave < WAVES; wave++) {
+      const pairs = await Promise.all(
+        Array.from({ length: PAIRS }, async () => {
+          const pull = await pump.socket("pull", { bind: address(transport) });
+          const push = await pump.socket("push", { connect: pull.endpoints[0] });
+          return { pull, push };
+        }),
+      );
+      await Promise.all(
+        pairs.map(async ({ pull, push }, p) => {
+          for (let i = 0; i < 10; i++) await push.send.put(`${wave}.${p}.${i}`);
+          const got = await takeN(pull.recv, 10);
+          expect(got.map((m) => m[0]!.toString())).toEqual(
+            [...Array(10).keys()].map((i) => `${wave}.${p}.${i}`),
+          );
+          push.send.close();
+          pull.send.close();
+          await within(Promise.all([push.closed, pull.closed]), 5000, "pair closed");
+          expect(await pull.recv.take()).toBeUndefined();
+        }),
+      );
+    }
+    churning = false;
+    await background;
+    const steady = await takeN(steadyIn.recv, steadySent, 5000);
+    expect(steady.map((m) => Number(m[0]!.toString()))).toEqual([...Array(steadySent).keys()]);
+  });
+});
+
+describe("bad input", () => {
+  let pump: Pump;
+  beforeEach(() => {
+    pump = new Pump();
+  });
+  afterEach(() => pump.close());
+
+  it("rejects a put of a non-Message on send with a TypeError naming it", async () => {
+    const push = await pump.socket("push", { bind: address("inproc") });
+    const put = (v: unknown): Promise<boolean> => (push.send as Channel<unknown>).put(v);
+    expect(() => put(42)).toThrow(/got a number \(42\)/);
+    expect(() => put({ a: 1 })).toThrow(/got a Object/);
+    expect(() => put([])).toThrow(/empty array/);
+    expect(() => put(["ok", 5])).toThrow(/at frame 1/);
+    expect(() => put(null)).toThrow(TypeError);
+    expect(() => put(undefined)).toThrow(TypeError);
+    expect(push.send.offer("fine")).toBe(true);
+  });
+
+  it("throws at the put on the send of a kind that cannot send, naming the kind", async () => {
+    const pull = await pump.socket("pull", { bind: address("inproc") });
+    const sub = await pump.socket("sub", { connect: address("inproc") });
+    expect(() => pull.send.put("x")).toThrow(/a pull socket cannot send/);
+    expect(() => sub.send.offer("x")).toThrow(/a sub socket cannot send/);
+    pull.send.close();
+    await within(pull.closed, 5000, "pull closed");
+  });
+
+  it("rejects an unknown kind, key or option before creating any socket", async () => {
+    const at = address("inproc");
+    await expect(pump.socket("nope" as "pair", { bind: at })).rejects.toThrow(
+      /unknown socket kind/,
+    );
+    await expect(pump.socket("push", { bind: at, bogus: 1 } as object)).rejects.toThrow(
+      /unknown key "bogus"/,
+    );
+    await expect(
+      pump.socket("push", { bind: at, options: { sendHighWaterMrak: 5 } }),
+    ).rejects.toThrow(/unknown option "sendHighWaterMrak"/);
+    await expect(
+      pump.socket("pull", { bind: at, options: { sendHighWaterMark: 5 } }),
+    ).rejects.toThrow(/unknown option "sendHighWaterMark" for a pull socket/);
+    await expect(pump.socket("pull", { bind: at, subscribe: "" })).rejects.toThrow(
+      /cannot subscribe/,
+    );
+    // None of those created a socket: the address is still free to bind.
+    const pull = await pump.socket("pull", { bind: at });
+    expect(pull.endpoints).toEqual([at]);
+  });
+
+  it("rejects a bad endpoint with zeromq's error and leaves nothing open", async () => {
+    await expect(pump.socket("pull", { bind: "nonsense://x" })).rejects.toMatchObject({
+      code: "EPROTONOSUPPORT",
+    });
+    await expect(pump.socket("push", { connect: "tcp://" })).rejects.toMatchObject({
+      code: "EINVAL",
+    });
+  });
+
+  it("refuses to work once closed: register throws and socket rejects", async () => {
+    await pump.close();
+    await expect(pump.socket("pull", { bind: address("inproc") })).rejects.toThrow(/closed/);
+    const socket = new zmq.Pull();
+    try {
+      expect(() => pump.register(socket)).toThrow(/closed/);
+    } finally {
+      socket.close();
+    }
+    expect(await pump.errors.take()).toBeUndefined();
+  });
+
+  it("adopts a configured socket with register(), once", async () => {
+    const socket = new zmq.Pull();
+    await socket.bind(address("inproc"));
+    const pull = pump.register(socket);
+    expect(() => pump.register(socket)).toThrow(/already registered/);
+    const push = await pump.socket("push", { connect: socket.lastEndpoint! });
+    await push.send.put("adopted");
+    expect(text(await takeWithin(pull.recv))).toEqual(["adopted"]);
+    expect(() => pump.register({} as zmq.Socket)).toThrow(TypeError);
+  });
+});
