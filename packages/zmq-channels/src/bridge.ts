@@ -150,6 +150,9 @@ export class Bridge {
 
   async #sendLane(): Promise<void> {
     const send = this.#send;
+    const socket = this.socket as Writable;
+    // Our own send channel validated every value at the put; a user's plain channel did not.
+    const validated = send instanceof SendChannel;
     let spent = 0;
     for (;;) {
       if (send.closed) this.#drain();
@@ -164,13 +167,22 @@ export class Bridge {
         this.#fail("ENOTSUP", `a ${this.#info.kind} socket cannot send`, msg);
         continue;
       }
-      const problem = messageProblem(msg);
+      const problem = validated ? undefined : messageProblem(msg);
       if (problem !== undefined) {
         this.#fail("EINVAL", `not sent: ${problem}`, msg);
         continue;
       }
-      await this.#myTurn("send");
-      if (await this.#deliver(msg)) this.#pass("recv");
+      const turn = this.#myTurn("send");
+      if (turn !== undefined) await turn;
+      let sent = true;
+      try {
+        // The fast path. sendTimeout is 0: zeromq.js tries at once, without its ZMQ_EVENTS
+        // check, and the promise is already settled (awaiting it costs one microtask).
+        await socket.send(msg);
+      } catch (e) {
+        sent = await this.#deliver(msg, e);
+      }
+      if (sent) this.#pass("recv");
       if (++spent >= SOCKET_BUDGET || this.#turns.spend()) {
         spent = 0;
         await this.#turns.turn();
@@ -178,18 +190,19 @@ export class Bridge {
     }
   }
 
-  // Hands one message to libzmq, or reports it. Returns whether it was sent.
-  async #deliver(msg: Message): Promise<boolean> {
+  // The slow path, after the first attempt failed with `error`: wait until the message can
+  // be handed to libzmq, or report it. Returns whether it was sent.
+  async #deliver(msg: Message, error: unknown): Promise<boolean> {
     const socket = this.socket as Writable;
     let blockedSince = -1;
     for (let attempt = 0; ; attempt++) {
-      let error: unknown;
-      try {
-        // sendTimeout is 0: zeromq.js tries at once, without its ZMQ_EVENTS check.
-        await socket.send(msg);
-        return true;
-      } catch (e) {
-        error = e;
+      if (attempt > 0) {
+        try {
+          await socket.send(msg);
+          return true;
+        } catch (e) {
+          error = e;
+        }
       }
       // Once the deadline closed the socket under a parked send, everything left is "not
       // handed over in time" (EAGAIN, as zeromq.js reports the send that close() rejected).
@@ -297,7 +310,8 @@ export class Bridge {
     const recv = this.#recv;
     let spent = 0;
     for (;;) {
-      await this.#myTurn("recv");
+      const turn = this.#myTurn("recv");
+      if (turn !== undefined) await turn;
       if (this.#state >= Closing || socket.closed) return;
       let msg: Frame[];
       try {

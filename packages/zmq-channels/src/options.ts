@@ -15,6 +15,9 @@ export const SOCKET_BUDGET = 256;
 /** Messages all sockets together handle before the turn ends (event-loop delay bound). */
 export const TURN_BUDGET = 4096;
 
+/** A turn ends after this many milliseconds, whatever its budget (event-loop delay bound). */
+export const TURN_MS = 4;
+
 /** Capacity of `pump.errors`; what would overflow is counted in `pump.droppedErrors`. */
 export const ERRORS_BUFFER = 1024;
 

@@ -20,6 +20,7 @@ import {
   ERRORS_BUFFER,
   list,
   TURN_BUDGET,
+  TURN_MS,
   validateSocketOptions,
 } from "./options";
 
@@ -40,14 +41,22 @@ export interface RegisterChannels {
   recv?: Channel<Frame[]>;
 }
 
-// The loop's turns: one setImmediate per turn, shared by every lane that yielded.
+// The loop's turns: one setImmediate per turn, shared by every lane that yielded. A turn ends
+// when its message budget is spent or when it has run TURN_MS (checked every 32 messages), so
+// the event loop gets its say within a few milliseconds however costly the messages are.
 class Scheduler implements Turns {
   #waiting: Array<() => void> = [];
   #spent = 0;
+  #since = -1; // when this turn's first message was handled
   #armed = false;
 
   spend(): boolean {
-    return ++this.#spent >= TURN_BUDGET;
+    const spent = ++this.#spent;
+    if (spent >= TURN_BUDGET) return true;
+    if ((spent & 31) !== 0) return false;
+    const now = performance.now();
+    if (this.#since < 0) this.#since = now;
+    return now - this.#since >= TURN_MS;
   }
 
   turn(): Promise<void> {
@@ -63,6 +72,7 @@ class Scheduler implements Turns {
   #run = (): void => {
     this.#armed = false;
     this.#spent = 0;
+    this.#since = -1;
     const ready = this.#waiting;
     this.#waiting = [];
     for (const resume of ready) resume();
