@@ -1,4 +1,5 @@
 // The pump as a whole: many sockets, full duplex, back-pressure, independence, lifecycle.
+import * as zmq from "zeromq";
 import { chan, pipe, select, type Channel } from "@sluice/channels";
 import { Pump, type Message, type PumpError, type Sockets } from "@sluice/zmq-channels";
 import { address, takeN, takeWithin, text, TRANSPORTS, within } from "./helpers";
@@ -130,6 +131,35 @@ describe.each(TRANSPORTS)("the pump over %s", (transport) => {
     expect(got.map((m) => Number(m[0]!.toString()))).toEqual(
       Array.from({ length: N - 1 }, (_, i) => i + 1),
     );
+  });
+
+  it("serves a quiet socket while another one floods (per-socket budget and yield)", async () => {
+    const N = 20000;
+    const flood = await pump.socket("pull", { bind: address(transport), recv: chan(N) });
+    const quiet = await pump.socket("pull", { bind: address(transport) });
+    const floodPeer = new zmq.Push({ sendHighWaterMark: N + 10, sendTimeout: 0, linger: 0 });
+    const quietPeer = new zmq.Push({ sendTimeout: 0, linger: 0 });
+    try {
+      floodPeer.connect(flood.endpoints[0]!);
+      quietPeer.connect(quiet.endpoints[0]!);
+      await sleep(20); // connected
+      const sends: Promise<void>[] = [];
+      for (let i = 0; i < N; i++) sends.push(floodPeer.send(String(i)));
+      await Promise.all(sends);
+      // Sent from a timer: it can only run once the pump lets the event loop turn.
+      setTimeout(() => void quietPeer.send("quiet").catch(() => undefined), 0);
+      expect(text(await takeWithin(quiet.recv))).toEqual(["quiet"]);
+      let delivered = 0;
+      while (flood.recv.poll() !== undefined) delivered++;
+      expect(delivered).toBeLessThan(N); // the flood had not monopolised the loop
+      const rest = await takeN(flood.recv, N - delivered, 10000);
+      expect(rest.map((m) => Number(m[0]!.toString()))).toEqual(
+        Array.from({ length: N - delivered }, (_, i) => delivered + i),
+      );
+    } finally {
+      floodPeer.close();
+      quietPeer.close();
+    }
   });
 
   it("keeps other sockets flowing while one socket cannot send", async () => {
