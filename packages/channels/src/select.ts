@@ -43,17 +43,14 @@ export function select(ops: readonly SelectOp[], opts?: SelectOptions): Promise<
     throw new TypeError(`select(ops): ops must be an array, got ${describe(ops)}`);
   const n = ops.length;
   if (n === 0) throw new TypeError("select(ops): ops is empty, so nothing could ever complete");
-  for (let i = 0; i < n; i++) {
-    const op: unknown = ops[i];
-    if (op instanceof Channel) continue;
-    if (Array.isArray(op) && op.length === 2 && op[0] instanceof Channel) {
-      internal.validate(op[0], op[1]);
-      continue;
-    }
-    throw new TypeError(
-      `select(ops): ops[${i}] must be a Channel (a take) or a [channel, value] pair (a put), ` +
-        `got ${describe(op)}`,
-    );
+  // Checking every op costs O(n) per call, which a select loop over many channels feels, so
+  // the array checked last is remembered: a loop that passes the same array skips the check.
+  // Each op is still checked again when it is used (attempt, park), so an array changed in
+  // place fails at the first call that touches the changed op.
+  if (ops !== lastChecked || n !== lastCheckedLength) {
+    for (let i = 0; i < n; i++) checkOp(ops[i], i);
+    lastChecked = ops;
+    lastCheckedLength = n;
   }
   const signal = opts?.signal;
   if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
@@ -63,7 +60,7 @@ export function select(ops: readonly SelectOp[], opts?: SelectOptions): Promise<
   let order: Int32Array | undefined; // the random order drawn, if any: pass 2 parks in it too
   if (opts?.priority === true || n === 1) {
     for (let i = 0; i < n; i++) {
-      const result = attempt(ops[i] as SelectOp);
+      const result = attempt(ops[i] as SelectOp, i);
       if (result !== undefined) return Promise.resolve(result);
     }
   } else {
@@ -73,7 +70,7 @@ export function select(ops: readonly SelectOp[], opts?: SelectOptions): Promise<
       const k = order[j] as number;
       order[j] = order[i] as number;
       order[i] = k;
-      const result = attempt(ops[k] as SelectOp);
+      const result = attempt(ops[k] as SelectOp, k);
       if (result !== undefined) return Promise.resolve(result);
     }
   }
@@ -93,24 +90,45 @@ export function select(ops: readonly SelectOp[], opts?: SelectOptions): Promise<
   });
   try {
     for (let i = 0; i < n; i++) {
-      const op = ops[order === undefined ? i : (order[i] as number)] as SelectOp;
-      if (op instanceof Channel)
+      const k = order === undefined ? i : (order[i] as number);
+      const op = ops[k] as SelectOp;
+      if (op instanceof Channel) {
         internal.park(op, new SelectHandler(selection, op, undefined), false);
-      else internal.park(op[0], new SelectHandler(selection, op[0], op[1]), true);
+      } else {
+        checkOp(op, k);
+        internal.park(op[0], new SelectHandler(selection, op[0], op[1]), true);
+      }
     }
   } catch (error) {
-    selection.active = false; // withdraw what was parked before the limit was hit
+    selection.active = false; // withdraw what was parked before the error
     throw error;
   }
   if (signal !== undefined) signal.addEventListener("abort", selection);
   return promise;
 }
 
-function attempt(op: SelectOp): SelectResult | undefined {
+let lastChecked: readonly SelectOp[] | undefined;
+let lastCheckedLength = 0;
+
+function checkOp(op: unknown, i: number): void {
+  if (op instanceof Channel) return;
+  if (Array.isArray(op) && op.length === 2 && op[0] instanceof Channel) {
+    internal.validate(op[0], op[1]);
+    return;
+  }
+  lastChecked = undefined; // (an array that failed is never remembered as checked)
+  throw new TypeError(
+    `select(ops): ops[${i}] must be a Channel (a take) or a [channel, value] pair (a put), ` +
+      `got ${describe(op)}`,
+  );
+}
+
+function attempt(op: SelectOp, i: number): SelectResult | undefined {
   if (op instanceof Channel) {
     const value = internal.tryTake(op);
     return value === NOT_READY ? undefined : { channel: op, value };
   }
+  checkOp(op, i);
   const ok = internal.tryPut(op[0], op[1]);
   return ok === NOT_READY ? undefined : { channel: op[0], value: ok };
 }

@@ -264,3 +264,20 @@ describe("select fairness when it must wait", () => {
     expect((await r).value).toBe(true);
   });
 });
+
+describe("select checks its ops", () => {
+  it("when the same array is passed again after a bad op was put in it", async () => {
+    const a = chan<number>(1);
+    const b = chan<number>(1);
+    const ops: unknown[] = [a, b];
+    a.offer(1);
+    b.offer(2);
+    await select(ops as never);
+    ops[1] = "not a channel"; // same array, same length: changed in place
+    a.poll();
+    b.poll();
+    // Nothing is ready, so every op is touched: the changed one is reported at this call.
+    expect(() => select(ops as never, { default: null })).toThrow(/ops\[1\] must be a Channel/);
+    expect(() => select(ops as never)).toThrow(/ops\[1\] must be a Channel/);
+  });
+});
