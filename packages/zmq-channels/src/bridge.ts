@@ -17,7 +17,15 @@ import { messageProblem, type Frame, type Message } from "./frames";
 import type { KindInfo } from "./kinds";
 import { PARK_RECHECK, RETRY_DELAYS, SOCKET_BUDGET } from "./options";
 
-/** A socket's channels (API.md `Sockets`), plus the endpoints it was bound/connected to. */
+/**
+ * One socket as channels [Go: a pair of channels owned by a goroutine that owns the socket].
+ * Returned by `pump.socket()` and `pump.register()`; close `send` to close the socket.
+ * @example
+ * const { send, recv, closed } = await pump.socket("dealer", { connect: "tcp://127.0.0.1:5555" });
+ * await send.put(["", "hello"]);
+ * send.close(); // sends what was put, then closes the socket
+ * await closed;
+ */
 export interface Sockets {
   /** Put messages to send; close it to close the socket once what was put has gone. */
   readonly send: Channel<Message>;
@@ -133,7 +141,7 @@ export class Bridge {
   /** Starts both lanes; the socket closes when the send lane has finished. */
   start(): void {
     const receiving = this.#info.canRecv ? this.#guard(this.#receiveLane()) : Promise.resolve();
-    void this.#guard(this.#sendLane()).then(() => this.#finish(receiving));
+    void this.#guard(this.#sendLane()).then(() => this.#guard(this.#finish(receiving)));
   }
 
   /** Open → Draining: no more puts; what was put is still sent (for at most the linger). */
@@ -384,10 +392,13 @@ export class Bridge {
     if (this.#deadline !== undefined) clearTimeout(this.#deadline);
     this.#deadline = undefined;
     this.#state = Closing;
-    this.socket.close();
-    this.#state = Closed;
-    this.#wakeTurn("recv");
-    this.#resolveClosed();
+    try {
+      this.socket.close();
+    } finally {
+      this.#state = Closed;
+      this.#wakeTurn("recv");
+      this.#resolveClosed();
+    }
     // A put waiting for room stays pending and is delivered after close (core.async close!),
     // so recv may close now; otherwise wait for the lane to hand over what it holds.
     if (this.#putPending) this.#recv.close();

@@ -2,15 +2,22 @@
 // arrives on `recv`. Validation lives here so that the `send` channel can refuse a bad value at
 // the put (API.md: "rejected at the put with a TypeError naming what was wrong").
 
-/** One frame as it arrives from ZeroMQ: always a Node `Buffer`. */
+/**
+ * One frame as it arrives from ZeroMQ: always a Node `Buffer` [zmq_msg_t].
+ * @example const [identity, body] = (await router.recv.take())!;
+ */
 export type Frame = Buffer;
 
-/** One frame as it may be sent. */
+/**
+ * One frame as it may be sent [zmq_msg_t]: a string (UTF-8), a Buffer or a Uint8Array.
+ * @example const part: Part = Buffer.from([1, 2, 3]);
+ */
 export type Part = string | Buffer | Uint8Array;
 
 /**
  * What may be put on a `send` channel: one frame, or a non-empty array of frames (multipart).
  * A `Buffer` or `Uint8Array` over 128 bytes is sent zero-copy: it must not change after the put.
+ * @example await sockets.send.put(["topic", Buffer.from("payload")]);
  */
 export type Message = Part | Part[];
 

@@ -3,7 +3,10 @@
 // Change together: this table ↔ API.md's `socket()` kinds ↔ docs/zmq.md "Socket kinds".
 import * as zmq from "zeromq";
 
-/** The socket kinds of the contract (API.md `Pump.socket`). */
+/**
+ * The socket kinds of the contract (API.md `Pump.socket`), named as in ZeroMQ [zmq_socket types].
+ * @example const kind: Kind = "router";
+ */
 export type Kind =
   "pair" | "pub" | "sub" | "xpub" | "xsub" | "req" | "rep" | "dealer" | "router" | "push" | "pull";
 

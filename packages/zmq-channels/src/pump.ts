@@ -24,7 +24,11 @@ import {
   validateSocketOptions,
 } from "./options";
 
-/** Options of `pump.socket()`. Socket option names are zeromq.js v6's. */
+/**
+ * Options of `pump.socket()` [no core.async counterpart]. Socket option names are zeromq.js v6's;
+ * an unknown one makes `socket()` reject naming it, before any socket is created.
+ * @example { bind: "tcp://127.0.0.1:*", options: { sendHighWaterMark: 100, linger: 0 } }
+ */
 export interface SocketOptions {
   bind?: string | string[];
   connect?: string | string[];
@@ -35,7 +39,11 @@ export interface SocketOptions {
   recv?: Channel<Frame[]>;
 }
 
-/** Channels to bridge an adopted socket to (`pump.register()`). */
+/**
+ * Channels to bridge an adopted socket to (`pump.register()`); the pump creates what is missing
+ * (buffered, 128).
+ * @example pump.register(dealer, { recv: chan(sliding(10)) })
+ */
 export interface RegisterChannels {
   send?: Channel<Message>;
   recv?: Channel<Frame[]>;
