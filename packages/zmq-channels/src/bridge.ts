@@ -116,6 +116,7 @@ export class Bridge {
   #putPending = false; // the lane waits for room on `recv`
 
   // REQ/REP alternation: whose turn it is, and the lane waiting for its turn
+  readonly #lockstep: boolean;
   #turn: Side;
   readonly #turnWaiters: { send?: () => void; recv?: () => void } = {};
 
@@ -128,6 +129,7 @@ export class Bridge {
     this.#turns = init.turns;
     this.#report = init.report;
     this.#giveUpAfter = init.giveUpAfter;
+    this.#lockstep = init.info.lockstep !== "none";
     this.#turn = init.info.lockstep === "receiveFirst" ? "recv" : "send";
     const closed = new Promise<void>((resolve) => (this.#resolveClosed = resolve));
     this.sockets = Object.freeze({
@@ -180,8 +182,7 @@ export class Bridge {
         this.#fail("EINVAL", `not sent: ${problem}`, msg);
         continue;
       }
-      const turn = this.#myTurn("send");
-      if (turn !== undefined) await turn;
+      if (this.#lockstep) await this.#myTurn("send");
       let sent = true;
       try {
         // The fast path. sendTimeout is 0: zeromq.js tries at once, without its ZMQ_EVENTS
@@ -190,7 +191,7 @@ export class Bridge {
       } catch (e) {
         sent = await this.#deliver(msg, e);
       }
-      if (sent) this.#pass("recv");
+      if (sent && this.#lockstep) this.#pass("recv");
       if (++spent >= SOCKET_BUDGET || this.#turns.spend()) {
         spent = 0;
         await this.#turns.turn();
@@ -318,9 +319,10 @@ export class Bridge {
     const recv = this.#recv;
     let spent = 0;
     for (;;) {
-      const turn = this.#myTurn("recv");
-      if (turn !== undefined) await turn;
-      if (this.#state >= Closing || socket.closed) return;
+      if (this.#lockstep) await this.#myTurn("recv");
+      // Only #finish closes a socket that receives, and it sets the state first (and reading
+      // `socket.closed` is a native call: not once per message).
+      if (this.#state >= Closing) return;
       let msg: Frame[];
       try {
         // receiveTimeout is 0: a message now, or EAGAIN now.
@@ -337,7 +339,7 @@ export class Bridge {
           return this.#fail(codeOf(e2), "receive failed", undefined, e2);
         }
       }
-      this.#pass("send");
+      if (this.#lockstep) this.#pass("send");
       this.#sendWake?.();
       if (!recv.offer(msg)) {
         if (recv.closed) return; // the user closed recv: stop reading (P9)
