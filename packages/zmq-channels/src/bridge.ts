@@ -182,7 +182,15 @@ export class Bridge {
         this.#fail("EINVAL", `not sent: ${problem}`, msg);
         continue;
       }
-      if (this.#lockstep) await this.#myTurn("send");
+      if (this.#lockstep) {
+        await this.#myTurn("send");
+        if (this.#turn !== "send") {
+          // Woken by the close deadline, not by a reply: this request never got its turn, so
+          // it was not handed over in time (libzmq would refuse it with EFSM).
+          this.#fail("EAGAIN", sendFailure("EAGAIN"), msg);
+          continue;
+        }
+      }
       let sent = true;
       try {
         // The fast path. sendTimeout is 0: zeromq.js tries at once, without its ZMQ_EVENTS
