@@ -5,7 +5,7 @@
 // per pending take  = heap growth for n channels with one pending take each, less n idle
 //                     channels, / n: the pending operation, its promise (held, as a caller
 //                     holds it) and one more array slot.
-import { spawn } from "node:child_process";
+import { runJsonChild } from "../child";
 import { libNamed } from "./libs";
 
 export interface MemoryResult {
@@ -41,21 +41,14 @@ export function measureMemory(name: string, n: number): MemoryResult {
 
 /** Runs in the parent: one child per library, bounded in time, killed if it overruns. */
 export function memoryInChild(name: string, n: number, timeoutMs = 60_000): Promise<MemoryResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--expose-gc", __filename, name, String(n)], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += d));
-    child.stderr.on("data", (d: Buffer) => (err += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(JSON.parse(out) as MemoryResult);
-      else reject(new Error(`memory child for ${name} failed (${code ?? signal}): ${err.trim()}`));
-    });
-  });
+  const what = `memory child for ${name}`;
+  return runJsonChild<MemoryResult>(
+    what,
+    ["--expose-gc"],
+    __filename,
+    [name, String(n)],
+    timeoutMs,
+  );
 }
 
 if (require.main === module) {

@@ -1,7 +1,7 @@
 // Peak RSS and event-loop delay of one variant alone in a fresh process
 // (`node solo.js VARIANT N`): inproc PUSH→PULL, 1 KiB, N messages, both ends in this process.
 // A process's peak RSS never goes down, so each variant needs a process of its own.
-import { spawn } from "node:child_process";
+import { runJsonChild } from "../child";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { triangle } from "../measure";
 import { VARIANTS } from "./peer";
@@ -41,21 +41,13 @@ export function soloInChild(
   n: number,
   timeoutMs = 120_000,
 ): Promise<SoloResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [__filename, name, String(n)], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += d));
-    child.stderr.on("data", (d: Buffer) => (err += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(JSON.parse(out) as SoloResult);
-      else reject(new Error(`solo child for ${name} failed (${code ?? signal}): ${err.trim()}`));
-    });
-  });
+  return runJsonChild<SoloResult>(
+    `solo child for ${name}`,
+    [],
+    __filename,
+    [name, String(n)],
+    timeoutMs,
+  );
 }
 
 if (require.main === module) {
