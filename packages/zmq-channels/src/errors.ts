@@ -3,12 +3,17 @@
 import type { Message } from "./frames";
 import type { Kind } from "./kinds";
 
-/** What a PumpError is made of. */
+/** What a PumpError is made of (the fields of the same names, and the underlying error). */
 export interface PumpErrorInit {
+  /** zeromq's error code. */
   code: string;
+  /** The socket's kind. */
   kind: Kind;
+  /** The socket's endpoints. */
   endpoints: readonly string[];
+  /** The message that did not go out, if the failure was a send. */
   unsent?: Message | undefined;
+  /** The zeromq.js error behind it, if any (becomes `error.cause`). */
   cause?: unknown;
 }
 
@@ -20,10 +25,15 @@ export interface PumpErrorInit {
  * for await (const e of pump.errors) console.warn(e.code, e.kind, e.endpoints, e.unsent);
  */
 export class PumpError extends Error {
+  /** Always `"PumpError"`. */
   override readonly name = "PumpError";
+  /** zeromq's error code, e.g. `EHOSTUNREACH`; `EAGAIN` for a message not handed over before close. */
   readonly code: string;
+  /** The kind of the socket that failed, e.g. `"router"`. */
   readonly kind: Kind;
+  /** The endpoints that socket was bound or connected to. */
   readonly endpoints: readonly string[];
+  /** The message that did not go out; `undefined` when the failure was not a send. */
   readonly unsent: Message | undefined;
 
   constructor(message: string, init: PumpErrorInit) {

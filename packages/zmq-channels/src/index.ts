@@ -11,3 +11,4 @@ export type { Kind } from "./kinds";
 
 // failures
 export { PumpError } from "./errors";
+export type { PumpErrorInit } from "./errors";

@@ -30,12 +30,17 @@ import {
  * @example { bind: "tcp://127.0.0.1:*", options: { sendHighWaterMark: 100, linger: 0 } }
  */
 export interface SocketOptions {
+  /** Endpoints to bind; `socket()` resolves once every bind has completed. */
   bind?: string | string[];
+  /** Endpoints to connect to (zeromq connects in the background and reconnects). */
   connect?: string | string[];
   /** SUB only: topics to subscribe to; `""` is everything. None means no subscription. */
   subscribe?: string | string[];
+  /** zeromq.js v6 socket options by name (`sendHighWaterMark`, `linger`, `mandatory`, …). */
   options?: Record<string, unknown>;
+  /** A channel of your own to use as `send` (the pump then checks messages as it sends). */
   send?: Channel<Message>;
+  /** A channel of your own to use as `recv`, e.g. with a sliding buffer. */
   recv?: Channel<Frame[]>;
 }
 
@@ -45,7 +50,9 @@ export interface SocketOptions {
  * @example pump.register(dealer, { recv: chan(sliding(10)) })
  */
 export interface RegisterChannels {
+  /** A channel of your own to use as `send`. */
   send?: Channel<Message>;
+  /** A channel of your own to use as `recv`. */
   recv?: Channel<Frame[]>;
 }
 
