@@ -65,8 +65,21 @@ export function mult<T>(ch: Channel<T>): Mult<T> {
 
   spawn(async () => {
     for (let value = await ch.take(); value !== undefined; value = await ch.take()) {
-      if (taps.size === 0) continue;
-      const round = [...taps].map(([target, tap]) => deliver(target, tap, value));
+      // Taps with room take the value at once; only the others need a waiting put (and an
+      // AbortController so untap can withdraw it).
+      const round: Promise<void>[] = [];
+      for (const [target, tap] of taps) {
+        let accepted: boolean;
+        try {
+          accepted = target.offer(value);
+        } catch (error) {
+          taps.delete(target); // the tap refused the value at the put (its validate threw)
+          raise(error);
+          continue;
+        }
+        if (!accepted) round.push(deliver(target, tap, value));
+      }
+      if (round.length === 0) continue;
       const failures = (await Promise.allSettled(round)).filter((r) => r.status === "rejected");
       for (const failure of failures) raise(failure.reason); // not silent, and the mult goes on
     }
