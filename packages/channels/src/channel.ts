@@ -10,6 +10,7 @@
  *  - Every handler is committed at most once: its flag is flipped before it is settled.
  */
 import { Buffer, PromiseBuffer, fixed } from "./buffers";
+import { describe } from "./errors";
 import { Flag, Handler, PendingOp, isLive } from "./handler";
 import { Ring } from "./ring";
 
@@ -344,14 +345,6 @@ function isBuffer(b: unknown): b is Buffer<unknown> {
     "full" in b &&
     "empty" in b
   );
-}
-
-/** Names a bad argument in an error message. */
-export function describe(x: unknown): string {
-  if (x === null) return "null";
-  if (typeof x === "string") return JSON.stringify(x.length > 40 ? x.slice(0, 40) + "…" : x);
-  if (typeof x === "object") return (x as object).constructor?.name ?? "an object";
-  return `${typeof x} ${String(x)}`;
 }
 
 /**

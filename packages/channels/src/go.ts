@@ -1,4 +1,5 @@
-import { Channel, describe } from "./channel";
+import { Channel } from "./channel";
+import { describe } from "./errors";
 
 /**
  * [core.async go; Go `go f()`] Runs `fn` (sync or async) and returns a channel that receives its

@@ -1,4 +1,5 @@
-import { Channel, NOT_READY, describe, internal } from "./channel";
+import { Channel, NOT_READY, internal } from "./channel";
+import { describe } from "./errors";
 import { Flag, Handler } from "./handler";
 
 /** The `channel` of a select result when no op was ready and a `default` was given. */

@@ -5,6 +5,7 @@
  */
 import type { Buffer } from "../buffers";
 import { Channel } from "../channel";
+import { describe } from "../errors";
 import { raise } from "./raise";
 
 /** What an operator accepts where core.async takes a buf-or-n. */
@@ -14,19 +15,6 @@ export type BufferSpec<T> = number | Buffer<T>;
 export interface CloseOptions {
   /** Close the output once the input closes. Defaults to `true`, as in core.async. */
   close?: boolean;
-}
-
-/** A short description of a bad argument for an error message. */
-export function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (value === undefined) return "undefined";
-  if (typeof value === "function") return "a function";
-  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
-  if (typeof value !== "object") return `${typeof value} ${String(value)}`;
-  if (Array.isArray(value)) return "an array";
-  const name = (value as object).constructor?.name;
-  if (!name || name === "Object") return "an object";
-  return /^[AEIOU]/.test(name) ? `an ${name}` : `a ${name}`;
 }
 
 export function checkChannel(op: string, name: string, value: unknown): void {

@@ -1,6 +1,7 @@
 import type { Channel } from "../channel";
 import { select } from "../select";
-import { type BufferSpec, checkChannel, describe, outputChannel, spawn } from "./check";
+import { type BufferSpec, checkChannel, outputChannel, spawn } from "./check";
+import { describe } from "../errors";
 
 /**
  * [core.async merge] Returns a channel with every value taken from `chs`, as they come: one

@@ -10,7 +10,8 @@
 import { sliding } from "../buffers";
 import { Channel } from "../channel";
 import { select } from "../select";
-import { checkChannel, describe, spawn } from "./check";
+import { checkChannel, spawn } from "./check";
+import { describe } from "../errors";
 
 /** The per-input states of a {@link mix}, as set by `toggle`. */
 export interface MixState {

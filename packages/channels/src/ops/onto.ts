@@ -4,10 +4,10 @@ import {
   type CloseOptions,
   checkChannel,
   checkCloseOptions,
-  describe,
   outputChannel,
   spawn,
 } from "./check";
+import { describe } from "../errors";
 
 /** core.async's to-chan! buffers at most this many values of a collection it can count. */
 const FROM_BUFFER_MAX = 100;
