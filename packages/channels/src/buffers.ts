@@ -18,11 +18,10 @@ export interface Buffer<T> {
   remove(): T;
 }
 
-function checkSize(kind: string, n: number): void {
-  if (!Number.isSafeInteger(n) || n < 1) {
+function checkSize(kind: string, n: number, least: number): void {
+  if (!Number.isSafeInteger(n) || n < least) {
     throw new RangeError(
-      `${kind}(n): n must be a whole number of at least 1, got ${String(n)}` +
-        (n === 0 ? "; for an unbuffered (rendezvous) channel use chan() or chan(0)" : ""),
+      `${kind}(n): n must be a whole number of at least ${least}, got ${String(n)}`,
     );
   }
 }
@@ -111,11 +110,12 @@ export class PromiseBuffer<T> implements Buffer<T> {
 
 /**
  * [core.async buffer] A buffer of `n` values: puts complete at once while fewer than `n` wait,
- * then wait for a taker.
+ * then wait for a taker. `fixed(0)` is always full, so its channel is unbuffered: each put waits
+ * for a taker (core.async's `(buffer 0)`, Go's `make(chan T, 0)`).
  * @example const ch = chan(fixed(16)); // same as chan(16)
  */
 export function fixed<T>(n: number): Buffer<T> {
-  checkSize("fixed", n);
+  checkSize("fixed", n, 0);
   return new FixedBuffer<T>(n);
 }
 
@@ -125,7 +125,7 @@ export function fixed<T>(n: number): Buffer<T> {
  * @example const latestFirst = chan(dropping(1));
  */
 export function dropping<T>(n: number): Buffer<T> {
-  checkSize("dropping", n);
+  checkSize("dropping", n, 1);
   return new DroppingBuffer<T>(n);
 }
 
@@ -135,6 +135,6 @@ export function dropping<T>(n: number): Buffer<T> {
  * @example const lastN = chan(sliding(10));
  */
 export function sliding<T>(n: number): Buffer<T> {
-  checkSize("sliding", n);
+  checkSize("sliding", n, 1);
   return new SlidingBuffer<T>(n);
 }

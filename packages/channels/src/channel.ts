@@ -4,7 +4,8 @@
  *    waits, and the other way round. (A single select may park a put and a take on the same
  *    channel; a third party's op matches one of them and kills the other.)
  *  - A value waits in the buffer only while no live take waits.
- *  - A put waits in #puts only while the buffer is full (or there is none).
+ *  - A put waits in #puts only while the buffer is full (or there is none); a take waits only
+ *    while nothing is buffered (a zero-capacity buffer is always full and never holds any).
  *  - `closed` never goes back to false. Puts that were waiting at close stay and are delivered
  *    to later takes; a take sees `undefined` only when the buffer and #puts are both empty.
  *  - Every handler is committed at most once: its flag is flipped before it is settled.
@@ -198,8 +199,7 @@ export class Channel<T> implements AsyncIterable<T> {
   #tryPut(value: T): boolean | NotReady {
     if (this.#closed) return false;
     const buffer = this.#buffer;
-    if (buffer !== undefined) {
-      if (buffer.full) return NOT_READY;
+    if (buffer !== undefined && !buffer.full) {
       buffer.add(value);
       // A take can be waiting only while the buffer was empty: hand it what is there now.
       const takes = this.#takes;
@@ -211,6 +211,8 @@ export class Channel<T> implements AsyncIterable<T> {
       }
       return true;
     }
+    // No buffer, or a full one: a waiting taker takes the value directly. (Takes wait on a full
+    // buffer only when it holds nothing: a zero-capacity buffer, core.async's (buffer 0).)
     const taker = nextLive(this.#takes);
     if (taker === undefined) return NOT_READY;
     taker.commit(value);

@@ -2,15 +2,28 @@ import { chan, dropping, fixed, sliding } from "@sluice/channels";
 
 describe("buffers", () => {
   it.each([
-    ["fixed", fixed],
-    ["dropping", dropping],
-    ["sliding", sliding],
-  ] as const)("%s(n) refuses a size that is not a whole number of at least 1", (name, make) => {
-    for (const bad of [0, -1, 1.5, NaN, Infinity]) {
-      expect(() => make(bad)).toThrow(RangeError);
-      expect(() => make(bad)).toThrow(new RegExp(`^${name}\\(n\\)`));
-    }
-    expect(() => make(0)).toThrow(/unbuffered/);
+    ["fixed", fixed, 0],
+    ["dropping", dropping, 1],
+    ["sliding", sliding, 1],
+  ] as const)(
+    "%s(n) refuses a size that is not a whole number of at least %d",
+    (name, make, least) => {
+      for (const bad of [least - 1, -1, 1.5, NaN, Infinity]) {
+        expect(() => make(bad)).toThrow(RangeError);
+        expect(() => make(bad)).toThrow(
+          new RegExp(`^${name}\\(n\\): n must be a whole number of at least ${least}`),
+        );
+      }
+    },
+  );
+
+  it("fixed(0) is always full, so its channel is a rendezvous (core.async's (buffer 0))", async () => {
+    expect(fixed(0).full).toBe(true);
+    const ch = chan<number>(fixed(0));
+    expect(ch.offer(1)).toBe(false); // no taker: nowhere to go
+    const take = ch.take();
+    expect(ch.offer(2)).toBe(true); // a waiting taker takes it directly
+    expect(await take).toBe(2);
   });
 
   it("fixed is full at capacity; dropping and sliding never are", () => {

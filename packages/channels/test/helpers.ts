@@ -33,6 +33,8 @@ const range = (a: number, b: number): number[] =>
 /** The table every channel behaviour runs over (STYLE.md habit 14). */
 export const kinds: Kind[] = [
   { name: "unbuffered", make: () => chan<number>(), accepts: 0, keeps: () => [] },
+  // core.async's (buffer 0): always full, so it behaves as unbuffered.
+  { name: "fixed(0)", make: () => chan<number>(fixed(0)), accepts: 0, keeps: () => [] },
   {
     name: "fixed(1)",
     make: () => chan<number>(fixed(1)),
