@@ -15,6 +15,18 @@ async function bound<S extends zmq.Socket>(
   return { s, endpoint: s.lastEndpoint ?? bind };
 }
 
+/** receives n messages, timing from the first to the last and summing their indexes */
+async function receiveN(s: zmq.Readable, n: number) {
+  const clock = new Clock();
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const [m] = await s.receive();
+    clock.tick();
+    sum += indexOf(m);
+  }
+  return { sum, seconds: clock.seconds(n) };
+}
+
 export const plain: Variant = {
   name: "plain zeromq.js",
 
@@ -22,16 +34,7 @@ export const plain: Variant = {
     const { s, endpoint } = await bound(new zmq.Pull(), bind);
     return {
       endpoint,
-      async receive(n) {
-        const clock = new Clock();
-        let sum = 0;
-        for (let i = 0; i < n; i++) {
-          const [m] = await s.receive();
-          clock.tick();
-          sum += indexOf(m);
-        }
-        return { sum, seconds: clock.seconds(n) };
-      },
+      receive: (n) => receiveN(s, n),
       async close() {
         s.close();
       },
@@ -131,16 +134,7 @@ export const plain: Variant = {
       async send(n, size) {
         for (let i = 1; i <= n; i++) await s.send(message(i, size));
       },
-      async receive(n) {
-        const clock = new Clock();
-        let sum = 0;
-        for (let i = 0; i < n; i++) {
-          const [m] = await s.receive();
-          clock.tick();
-          sum += indexOf(m);
-        }
-        return { sum, seconds: clock.seconds(n) };
-      },
+      receive: (n) => receiveN(s, n),
       async close() {
         s.close();
       },
