@@ -46,10 +46,10 @@ export interface Turns {
 }
 
 // Lifecycle states, ordered (STYLE habit 7).
-export const Open = 0;
-export const Draining = 1;
-export const Closing = 2;
-export const Closed = 3;
+const Open = 0;
+const Draining = 1;
+const Closing = 2;
+const Closed = 3;
 type State = typeof Open | typeof Draining | typeof Closing | typeof Closed;
 
 type Side = "send" | "recv";
@@ -153,10 +153,6 @@ export class Bridge {
   close(): void {
     this.#send.close();
     this.#drain();
-  }
-
-  get state(): number {
-    return this.#state;
   }
 
   // -- the send lane ------------------------------------------------------------------------
@@ -392,14 +388,13 @@ export class Bridge {
 
   // -- REQ/REP alternation -------------------------------------------------------------------
 
+  // Called only on lockstep kinds (REQ, REP): the lanes check #lockstep first.
   #myTurn(side: Side): Promise<void> | undefined {
-    if (this.#info.lockstep === "none") return undefined;
     if (this.#turn === side || this.#forced || this.#state >= Closing) return undefined;
     return new Promise<void>((resolve) => (this.#turnWaiters[side] = resolve));
   }
 
   #pass(to: Side): void {
-    if (this.#info.lockstep === "none") return;
     this.#turn = to;
     this.#wakeTurn(to);
   }
