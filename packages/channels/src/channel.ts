@@ -12,7 +12,7 @@
  */
 import { Buffer, PromiseBuffer, fixed } from "./buffers";
 import { describe } from "./errors";
-import { Flag, Handler, PendingOp, isLive } from "./handler";
+import { AbortableOp, Flag, Handler, PendingOp, isLive } from "./handler";
 import { Ring } from "./ring";
 
 /** [core.async MAX-QUEUE-SIZE] Pending puts, and pending takes, that one channel holds at most. */
@@ -101,11 +101,11 @@ export class Channel<T> implements AsyncIterable<T> {
    */
   put(value: T, opts?: OpOptions): Promise<boolean> {
     this.validate(value);
-    const signal = opts?.signal;
-    if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
+    // (kept small, with the signal's path apart, so V8 inlines it into the caller's loop)
+    if (opts?.signal !== undefined) return this.#putAbortable(value, opts.signal);
     const done = this.#tryPut(value);
     if (done !== NOT_READY) return done ? TRUE : FALSE;
-    return this.#wait(new PendingOp<T>(value, signal), true);
+    return this.#wait(new PendingOp<T>(value), true);
   }
 
   /**
@@ -118,11 +118,10 @@ export class Channel<T> implements AsyncIterable<T> {
    * @example for (let v; (v = await ch.take()) !== undefined; ) use(v);
    */
   take(opts?: OpOptions): Promise<T | undefined> {
-    const signal = opts?.signal;
-    if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
+    if (opts?.signal !== undefined) return this.#takeAbortable(opts.signal);
     const value = this.#tryTake();
     if (value !== NOT_READY) return value === undefined ? NOTHING : Promise.resolve(value);
-    return this.#wait(new PendingOp<T>(undefined, signal), false);
+    return this.#wait(new PendingOp<T>(undefined), false);
   }
 
   /**
@@ -199,18 +198,7 @@ export class Channel<T> implements AsyncIterable<T> {
   #tryPut(value: T): boolean | NotReady {
     if (this.#closed) return false;
     const buffer = this.#buffer;
-    if (buffer !== undefined && !buffer.full) {
-      buffer.add(value);
-      // A take can be waiting only while the buffer was empty: hand it what is there now.
-      const takes = this.#takes;
-      while (takes.length > 0 && !buffer.empty) {
-        const h = takes.shift() as Handler<T>;
-        if (!h.flag.active) continue;
-        h.flag.active = false;
-        h.commit(buffer.remove());
-      }
-      return true;
-    }
+    if (buffer !== undefined && !buffer.full) return this.#putBuffered(buffer, value);
     // No buffer, or a full one: a waiting taker takes the value directly. (Takes wait on a full
     // buffer only when it holds nothing: a zero-capacity buffer, core.async's (buffer 0).)
     const taker = nextLive(this.#takes);
@@ -219,21 +207,22 @@ export class Channel<T> implements AsyncIterable<T> {
     return true;
   }
 
+  #putBuffered(buffer: Buffer<T>, value: T): true {
+    buffer.add(value);
+    // A take can be waiting only while the buffer was empty: hand it what is there now.
+    const takes = this.#takes;
+    while (takes.length > 0 && !buffer.empty) {
+      const h = takes.shift() as Handler<T>;
+      if (!h.flag.active) continue;
+      h.flag.active = false;
+      h.commit(buffer.remove());
+    }
+    return true;
+  }
+
   #tryTake(): T | undefined | NotReady {
     const buffer = this.#buffer;
-    if (buffer !== undefined && !buffer.empty) {
-      const value = buffer.remove();
-      // Room was made: waiting puts move into the buffer, oldest first.
-      const puts = this.#puts;
-      while (puts.length > 0 && !buffer.full) {
-        const h = puts.shift() as Handler<T>;
-        if (!h.flag.active) continue;
-        h.flag.active = false;
-        buffer.add(h.value as T);
-        h.commit(true);
-      }
-      return value;
-    }
+    if (buffer !== undefined && !buffer.empty) return this.#takeBuffered(buffer);
     const putter = nextLive(this.#puts);
     if (putter !== undefined) {
       putter.commit(true);
@@ -242,15 +231,49 @@ export class Channel<T> implements AsyncIterable<T> {
     return this.#closed ? undefined : NOT_READY;
   }
 
+  #takeBuffered(buffer: Buffer<T>): T {
+    const value = buffer.remove();
+    // Room was made: waiting puts move into the buffer, oldest first.
+    const puts = this.#puts;
+    while (puts.length > 0 && !buffer.full) {
+      const h = puts.shift() as Handler<T>;
+      if (!h.flag.active) continue;
+      h.flag.active = false;
+      buffer.add(h.value as T);
+      h.commit(true);
+    }
+    return value;
+  }
+
   // -- waiting ------------------------------------------------------------------------------
 
   #wait<R>(op: PendingOp<T>, isPut: boolean): Promise<R> {
+    const promise = new Promise<R>((resolve) => (op.resolve = resolve));
+    this.#park(isPut ? this.#puts : this.#takes, op, isPut);
+    return promise;
+  }
+
+  #putAbortable(value: T, signal: AbortSignal): Promise<boolean> {
+    if (signal.aborted) return Promise.reject(signal.reason);
+    const done = this.#tryPut(value);
+    if (done !== NOT_READY) return done ? TRUE : FALSE;
+    return this.#waitAbortable(new AbortableOp<T>(value, signal), true);
+  }
+
+  #takeAbortable(signal: AbortSignal): Promise<T | undefined> {
+    if (signal.aborted) return Promise.reject(signal.reason);
+    const value = this.#tryTake();
+    if (value !== NOT_READY) return value === undefined ? NOTHING : Promise.resolve(value);
+    return this.#waitAbortable(new AbortableOp<T>(undefined, signal), false);
+  }
+
+  #waitAbortable<R>(op: AbortableOp<T>, isPut: boolean): Promise<R> {
     const promise = new Promise<R>((resolve, reject) => {
       op.resolve = resolve;
       op.reject = reject;
     });
     this.#park(isPut ? this.#puts : this.#takes, op, isPut);
-    if (op.signal !== undefined) op.signal.addEventListener("abort", op);
+    op.signal.addEventListener("abort", op);
     return promise;
   }
 

@@ -28,28 +28,41 @@ export interface Handler<T> {
 export const isLive = (h: Handler<unknown>): boolean => h.flag.active;
 
 /**
- * A plain put or take waiting on one channel, with its own flag. As an abort listener
- * (`handleEvent`) it withdraws itself: it goes dead, rejects with the signal's reason, and the
- * channel sweeps it later; nothing was consumed or delivered.
+ * A plain put or take waiting on one channel, with its own flag. Three fields: most waits
+ * carry no signal, and every waiting producer or consumer holds one of these.
  */
 export class PendingOp<T> implements Handler<T>, Flag {
   active = true;
   resolve!: (result: any) => void;
-  reject!: (reason: unknown) => void;
-  constructor(
-    readonly value: T | undefined,
-    readonly signal: AbortSignal | undefined,
-  ) {}
+  constructor(readonly value: T | undefined) {}
   get flag(): Flag {
     return this;
   }
   commit(result: unknown): void {
-    if (this.signal !== undefined) this.signal.removeEventListener("abort", this);
+    this.resolve(result);
+  }
+}
+
+/**
+ * A put or take waiting with an AbortSignal. As an abort listener (`handleEvent`) it withdraws
+ * itself: it goes dead, rejects with the signal's reason, and the channel sweeps it later;
+ * nothing was consumed or delivered.
+ */
+export class AbortableOp<T> extends PendingOp<T> {
+  reject!: (reason: unknown) => void;
+  constructor(
+    value: T | undefined,
+    readonly signal: AbortSignal,
+  ) {
+    super(value);
+  }
+  override commit(result: unknown): void {
+    this.signal.removeEventListener("abort", this);
     this.resolve(result);
   }
   handleEvent(): void {
     if (!this.active) return;
     this.active = false;
-    this.reject((this.signal as AbortSignal).reason);
+    this.reject(this.signal.reason);
   }
 }
