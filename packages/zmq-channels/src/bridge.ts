@@ -6,6 +6,7 @@
 // - Nothing here reads `socket.readable`/`socket.writable`, and a send is never left pending in
 //   zeromq's poller on a socket that also receives: on zeromq 6.8.0 either one runs
 //   ZMQ_EVENTS, which can swallow the wake-up of the other direction's pending operation (P2).
+//   (A receive with receiveTimeout -1 runs ZMQ_EVENTS too; only the receive lane makes one.)
 // - Sends go out one at a time, in the order they were put; a message is taken from `send`
 //   only after the previous one was handed to libzmq or reported on `errors`.
 // - The receive lane reads the socket only while `recv` accepts (offer, else an awaited put).
@@ -15,7 +16,7 @@ import type * as zmq from "zeromq";
 import { codeOf, PumpError } from "./errors";
 import { messageProblem, type Frame, type Message } from "./frames";
 import type { KindInfo } from "./kinds";
-import { PARK_RECHECK, RETRY_DELAYS, SOCKET_BUDGET } from "./options";
+import { FLOOD_AFTER, PARK_RECHECK, QUICK_MS, RETRY_DELAYS, SOCKET_BUDGET } from "./options";
 
 /**
  * One socket as channels [Go: a pair of channels owned by a goroutine that owns the socket].
@@ -53,9 +54,6 @@ const Closed = 3;
 type State = typeof Open | typeof Draining | typeof Closing | typeof Closed;
 
 type Side = "send" | "recv";
-
-/** Thrown inside the receive lane when `readable` says nothing is queued (never escapes). */
-const NOTHING_QUEUED = Symbol("nothing queued");
 
 /**
  * The `send` channel the pump creates: refuses, at the put, what the socket could never send.
@@ -325,12 +323,18 @@ export class Bridge {
     const socket = this.socket as Readable;
     const recv = this.#recv;
     let spent = 0;
-    // Trying (receiveTimeout 0) takes a queued message without zeromq.js's ZMQ_EVENTS check,
-    // but when nothing is queued it fails with EAGAIN, a rejected promise that costs ~11 µs on
-    // the bench machine: a socket where messages trickle in (a round trip, a quiet peer) would
-    // pay it for every message. So after a message that had to be waited for, the lane reads
-    // `readable` (~1 µs) and waits at once when nothing is there (P16).
-    let waited = false;
+    // Two ways to read (P16). Flooding (receiveTimeout 0): zeromq.js takes a queued message at
+    // once, without its ZMQ_EVENTS check (about a third of a receive's cost here); but when
+    // nothing is queued that fails with EAGAIN, a rejected promise costing ~11 µs on the bench
+    // machine, and a socket where messages trickle (round trips, a quiet peer) would pay that
+    // for every message. So the first EAGAIN switches to trickling (receiveTimeout -1):
+    // zeromq.js asks ZMQ_EVENTS once, then receives at once or waits in its poller, as plain
+    // zeromq.js code does. Messages that were there at once (resolved within QUICK_MS),
+    // FLOOD_AFTER of them in a row, switch back. Only this lane leaves an operation pending in
+    // zeromq's poller on a socket that also sends (P2), so these ZMQ_EVENTS checks strand
+    // nothing.
+    let flooding = true;
+    let quick = 0;
     for (;;) {
       if (this.#lockstep) await this.#myTurn("recv");
       // Only #finish closes a socket that receives, and it sets the state first (and reading
@@ -338,26 +342,27 @@ export class Bridge {
       if (this.#state >= Closing) return;
       let msg: Frame[];
       try {
-        // After a wait, messages trickle: ask first (no receive is pending now, so reading
-        // ZMQ_EVENTS strands nothing, P2) rather than pay for a failed try.
-        if (waited && !socket.readable) throw NOTHING_QUEUED;
-        // receiveTimeout is 0: a message now, or EAGAIN now.
-        msg = await socket.receive();
-        waited = false;
+        if (flooding) {
+          msg = await socket.receive();
+        } else {
+          const asked = performance.now();
+          msg = await socket.receive();
+          if (performance.now() - asked >= QUICK_MS) quick = 0;
+          else if (++quick >= FLOOD_AFTER) {
+            flooding = true;
+            socket.receiveTimeout = 0;
+          }
+        }
       } catch (e) {
+        // EAGAIN while trickling means the socket was closed under the pending receive.
         if (socket.closed) return;
-        if (e !== NOTHING_QUEUED && codeOf(e) !== "EAGAIN") {
-          return this.#fail(codeOf(e), "receive failed", undefined, e);
+        if (codeOf(e) !== "EAGAIN") return this.#fail(codeOf(e), "receive failed", undefined, e);
+        if (flooding) {
+          flooding = false;
+          quick = 0;
+          socket.receiveTimeout = -1;
         }
-        waited = true;
-        try {
-          msg = await this.#parkReceive(socket);
-        } catch (e2) {
-          // EAGAIN here means the socket was closed under the pending receive.
-          if (socket.closed) return;
-          if (codeOf(e2) === "EAGAIN") continue;
-          return this.#fail(codeOf(e2), "receive failed", undefined, e2);
-        }
+        continue;
       }
       if (this.#lockstep) this.#pass("send");
       this.#sendWake?.();
@@ -372,17 +377,6 @@ export class Bridge {
         spent = 0;
         await this.#turns.turn();
       }
-    }
-  }
-
-  // Wait inside zeromq for a message. Only this lane ever leaves an operation pending in
-  // zeromq's poller on a socket that also sends (P2), so this ZMQ_EVENTS check strands nothing.
-  #parkReceive(socket: Readable): Promise<Frame[]> {
-    socket.receiveTimeout = -1;
-    try {
-      return socket.receive();
-    } finally {
-      socket.receiveTimeout = 0;
     }
   }
 

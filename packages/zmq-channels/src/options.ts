@@ -24,6 +24,12 @@ export const ERRORS_BUFFER = 1024;
 /** Back-off for retrying a blocked send on a socket that also receives (P2), in ms. */
 export const RETRY_DELAYS: readonly number[] = [0, 0, 1, 1, 2, 4, 8, 16, 32];
 
+/** A receive that resolves within this many ms found its message already queued (P16). */
+export const QUICK_MS = 0.05;
+
+/** Messages found queued in a row that switch a trickling receive lane back to flooding (P16). */
+export const FLOOD_AFTER = 4;
+
 /** A parked send on a send-only socket wakes this often to notice a close (ms). */
 export const PARK_RECHECK = 250;
 

@@ -123,6 +123,70 @@ describe.each(TRANSPORTS)("a bridged socket over %s", (transport) => {
     expect(probes).toBeGreaterThan(0);
   });
 
+  // P16: how the receive lane reads. Observed through the socket itself: a DEALER whose
+  // receive() counts calls, failures, and the receiveTimeout each call was made with.
+  function countingDealer(options: zmq.SocketOptions<zmq.Dealer>) {
+    const stats = { calls: 0, failed: 0, flooding: 0 };
+    class Counting extends zmq.Dealer {
+      override receive(): Promise<Buffer[]> {
+        stats.calls++;
+        if (this.receiveTimeout === 0) stats.flooding++;
+        const p = super.receive();
+        p.catch(() => stats.failed++);
+        return p;
+      }
+    }
+    return { dealer: new Counting(options), stats };
+  }
+
+  it("pays no failed receive per message when messages trickle in (round trips)", async () => {
+    const echo = new zmq.Router({ linger: 0 });
+    raw.push(echo);
+    await echo.bind(address(transport));
+    void (async () => {
+      try {
+        for (;;) await echo.send(await echo.receive());
+      } catch {
+        // closed by afterEach
+      }
+    })();
+    const { dealer, stats } = countingDealer({ linger: 0 });
+    dealer.connect(echo.lastEndpoint!);
+    const { send, recv } = pump.register(dealer);
+    const trips = 100;
+    for (let i = 0; i < trips; i++) {
+      await send.put(`ping ${i}`);
+      expect(text(await takeWithin(recv, 3000, `reply ${i}`))).toEqual([`ping ${i}`]);
+    }
+    // Trying first on every message would fail once per round trip (~11 µs each): the lane
+    // switches to waiting in zeromq's poller after the first failure instead.
+    expect(stats.failed).toBeLessThan(5);
+    expect(stats.calls).toBeLessThan(trips + 5);
+  });
+
+  it("reads a flood without ZMQ_EVENTS checks again once messages stop trickling", async () => {
+    const peer = new zmq.Dealer({ linger: 0, sendHighWaterMark: 0 });
+    raw.push(peer);
+    await peer.bind(address(transport));
+    const { dealer, stats } = countingDealer({ linger: 0, receiveHighWaterMark: 0 });
+    dealer.connect(peer.lastEndpoint!);
+    const { recv } = pump.register(dealer);
+    // Trickle first: the lane waits in the poller for each message.
+    for (let i = 0; i < 20; i++) {
+      await peer.send(`slow ${i}`);
+      expect(text(await takeWithin(recv, 3000))).toEqual([`slow ${i}`]);
+    }
+    // Then a flood, queued before the lane looks (the pump reads nothing while recv is full).
+    const n = 3000;
+    const before = { ...stats };
+    for (let i = 0; i < n; i++) await peer.send(`fast ${i}`);
+    const got = await takeN(recv, n, 5000);
+    expect(text(got[n - 1]!)).toEqual([`fast ${n - 1}`]);
+    // A few messages in trickling mode, then flooding: receiveTimeout 0, no ZMQ_EVENTS check.
+    const calls = stats.calls - before.calls;
+    expect(stats.flooding - before.flooding).toBeGreaterThan(0.9 * calls);
+  });
+
   it("publishes socket monitor events on pump.events(sockets) and closes it with the socket", async () => {
     const router = await pump.socket("router", { bind: address(transport) });
     const events = pump.events(router);
