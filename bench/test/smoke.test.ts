@@ -141,6 +141,13 @@ describe("bench --smoke", () => {
         expect({ w, lib, found: found.length }).toEqual({ w, lib, found: 1 });
       }
     }
+    // PUSH→PULL also measures the ceiling: zeromq.js's fast path with no channels
+    for (const w of zmq.filter((w) => w.startsWith("PUSH→PULL"))) {
+      const found = rows.filter(
+        (r) => r.workload === w && r.lib === "zeromq.js fast path" && r.ok,
+      ).length;
+      expect({ w, found }).toEqual({ w, found: 1 });
+    }
   });
 
   it("prints one table per group with a sluice / peer column", () => {

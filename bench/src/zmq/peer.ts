@@ -4,10 +4,19 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { plain } from "./plain";
 import { pump } from "./pump";
-import type { Closer, RouterEnd, Server, Variant, VariantName } from "./variant";
+import { fastPath } from "./fastpath";
+import type {
+  CeilingName,
+  Closer,
+  PushPull,
+  RouterEnd,
+  Server,
+  Variant,
+  VariantName,
+} from "./variant";
 
 export type Command =
-  | { op: "push"; variant: VariantName; endpoint: string; n: number; size: number }
+  | { op: "push"; variant: VariantName | CeilingName; endpoint: string; n: number; size: number }
   | { op: "pushes"; variant: VariantName; endpoints: string[]; n: number; size: number }
   | { op: "echo"; variant: VariantName; kind: "rep" | "router"; bind: string }
   | { op: "router"; variant: VariantName; bind: string }
@@ -26,6 +35,12 @@ export const VARIANTS: Record<VariantName, Variant> = {
   "plain zeromq.js": plain,
 };
 
+/** Every variant that can run the PUSH→PULL rows, the fast-path ceiling included. */
+export const PUSH_PULL: Record<VariantName | CeilingName, PushPull> = {
+  ...VARIANTS,
+  "zeromq.js fast path": fastPath,
+};
+
 // ---- the child's side
 
 const handles = new Map<number, Server | RouterEnd | Closer>();
@@ -35,11 +50,10 @@ async function serve(c: Command): Promise<Reply> {
   switch (c.op) {
     case "push":
     case "pushes": {
-      const v = VARIANTS[c.variant];
       const sender =
         c.op === "push"
-          ? await v.push(c.endpoint, c.n, c.size)
-          : await v.pushes(c.endpoints, c.n, c.size);
+          ? await PUSH_PULL[c.variant].push(c.endpoint, c.n, c.size)
+          : await VARIANTS[c.variant].pushes(c.endpoints, c.n, c.size);
       handles.set(nextHandle, sender);
       return { handle: nextHandle++ };
     }

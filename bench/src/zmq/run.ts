@@ -8,11 +8,13 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { dealtCount } from "../channels/lib";
 import { measure, median, quantile, triangle, type Case, type Mode } from "../measure";
 import type { Group, Row } from "../report";
-import { Peer, VARIANTS, type Reply } from "./peer";
+import { Peer, PUSH_PULL, VARIANTS, type Reply } from "./peer";
 import { soloInChild } from "./solo";
-import { message, indexOf, type Closer, type Variant } from "./variant";
+import { message, indexOf, type Closer, type PushPull, type Variant } from "./variant";
 
 const ORDER: Variant[] = [VARIANTS["sluice pump"], VARIANTS["plain zeromq.js"]];
+// PUSH→PULL also runs the fast-path loop with no channels: the ceiling for any pump here.
+const PUSH_PULL_ORDER: PushPull[] = [...ORDER, PUSH_PULL["zeromq.js fast path"]];
 const SLUICE = "sluice pump";
 type Transport = "inproc" | "ipc" | "tcp";
 
@@ -102,7 +104,7 @@ export async function runZmq(mode: Mode, log: (s: string) => void): Promise<Grou
         const name = `PUSH→PULL ${size} B ${t}`;
         log(`zmq: ${name} …`);
         const eld = new Map<string, number[]>();
-        const cases: Case[] = ORDER.map((v) => ({
+        const cases: Case[] = PUSH_PULL_ORDER.map((v) => ({
           lib: v.name,
           run: watched(eld, v.name, async (n) => {
             const r = await v.pull(eps.next(t));

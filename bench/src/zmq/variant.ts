@@ -56,14 +56,22 @@ export interface RouterEnd {
 
 export type VariantName = "sluice pump" | "plain zeromq.js";
 
-export interface Variant {
-  name: VariantName;
+/** The variant that runs only PUSH→PULL: the fast-path loop with no channels (fastpath.ts). */
+export type CeilingName = "zeromq.js fast path";
+
+/** What every PUSH→PULL row needs: a PULL that counts, and a PUSH that sends 1..n. */
+export interface PushPull {
+  name: VariantName | CeilingName;
   pull(bind: string): Promise<Receiver>;
   /**
    * connects a PUSH and sends 1..n; the socket stays open until the receiver has counted
    * them all (closing right after the last send lost messages over ipc, linger or not)
    */
   push(connect: string, n: number, size: number): Promise<Closer>;
+}
+
+export interface Variant extends PushPull {
+  name: VariantName;
   pulls(binds: readonly string[]): Promise<ManyReceivers>;
   /** PUSH j of k sends the indices j+1, j+1+k, … up to n */
   pushes(connects: readonly string[], n: number, size: number): Promise<Closer>;
