@@ -16,7 +16,14 @@ import type * as zmq from "zeromq";
 import { codeOf, PumpError } from "./errors";
 import { messageProblem, type Frame, type Message } from "./frames";
 import type { KindInfo } from "./kinds";
-import { FLOOD_AFTER, PARK_RECHECK, QUICK_MS, RETRY_DELAYS, SOCKET_BUDGET } from "./options";
+import {
+  FLOOD_AFTER,
+  LET_GO_FIRST,
+  PARK_RECHECK,
+  QUICK_MS,
+  RETRY_DELAYS,
+  SOCKET_BUDGET,
+} from "./options";
 
 /**
  * One socket as channels [Go: a pair of channels owned by a goroutine that owns the socket].
@@ -376,6 +383,12 @@ export class Bridge {
       if (++spent >= SOCKET_BUDGET || this.#turns.spend()) {
         spent = 0;
         await this.#turns.turn();
+      } else if (!flooding) {
+        // A trickling lane lets whoever took this message go first — their continuation and
+        // what it puts, such as a reply — and asks zeromq to wait (ZMQ_EVENTS, then a poll
+        // registration: system calls) only after: a few microtask ticks, no event-loop turn
+        // (P17).
+        for (let i = 0; i < LET_GO_FIRST; i++) await undefined;
       }
     }
   }

@@ -30,6 +30,10 @@ export const QUICK_MS = 0.05;
 /** Messages found queued in a row that switch a trickling receive lane back to flooding (P16). */
 export const FLOOD_AFTER = 4;
 
+/** Microtask ticks a trickling receive lane waits before it asks zeromq to wait again: enough
+ * for a consumer's continuation to take the message and put a reply (P17). */
+export const LET_GO_FIRST = 3;
+
 /** A parked send on a send-only socket wakes this often to notice a close (ms). */
 export const PARK_RECHECK = 250;
 

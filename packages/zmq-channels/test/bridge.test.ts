@@ -187,6 +187,51 @@ describe.each(TRANSPORTS)("a bridged socket over %s", (transport) => {
     expect(stats.flooding - before.flooding).toBeGreaterThan(0.9 * calls);
   });
 
+  it("sends a reply before it waits for the next request (P17)", async () => {
+    // The server's ROUTER logs what happens to it: "m" a message received, "s" a send,
+    // "r" a receive asked for.
+    let log = "";
+    class Logging extends zmq.Router {
+      override receive(): Promise<Buffer[]> {
+        log += "r";
+        const p = super.receive();
+        p.then(
+          () => (log += "m"),
+          () => undefined,
+        );
+        return p;
+      }
+      override send(message: zmq.MessageLike | zmq.MessageLike[]): Promise<void> {
+        log += "s";
+        return super.send(message);
+      }
+    }
+    const router = new Logging({ linger: 0 });
+    await router.bind(address(transport));
+    const server = pump.register(router);
+    void (async () => {
+      for (let m = await server.recv.take(); m !== undefined; m = await server.recv.take()) {
+        if (!(await server.send.put(m))) break;
+      }
+    })();
+    const client = new zmq.Dealer({ linger: 0 });
+    raw.push(client);
+    client.connect(router.lastEndpoint!);
+    const trips = 40;
+    for (let i = 0; i < trips; i++) {
+      await client.send(`ping ${i}`);
+      expect(text(await client.receive())).toEqual([`ping ${i}`]);
+    }
+    // Each request: it arrives ("m"), the reply goes ("s"), then the lane waits again ("r").
+    // Waiting first ("mrs") put two system calls before every reply.
+    const replyFirst = log.split("msr").length - 1;
+    const waitFirst = log.split("mrs").length - 1;
+    expect({ replyFirst: replyFirst >= trips - 5, waitFirst }).toEqual({
+      replyFirst: true,
+      waitFirst: 0,
+    });
+  });
+
   it("publishes socket monitor events on pump.events(sockets) and closes it with the socket", async () => {
     const router = await pump.socket("router", { bind: address(transport) });
     const events = pump.events(router);
