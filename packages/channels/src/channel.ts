@@ -279,32 +279,34 @@ export class Channel<T> implements AsyncIterable<T> {
 
   /** Queues a handler that could not complete now. Throws (and queues nothing) past the limit. */
   #park(queue: Ring<Handler<T>>, handler: Handler<T>, isPut: boolean): void {
-    let n = queue.length;
+    const n = queue.length;
     // Sweep dead handlers (lost selects, aborted ops) at each power of two: amortised O(1),
-    // and a queue never holds more than twice its live handlers plus SWEEP_FROM.
-    if (n >= MAX_PENDING || (n >= SWEEP_FROM && (n & (n - 1)) === 0)) {
-      queue.retain(isLive);
-      n = queue.length;
-    }
-    if (n >= MAX_PENDING) {
-      const what = isPut ? "puts" : "takes";
-      throw new RangeError(
-        `No more than ${MAX_PENDING} pending ${what} are allowed on a single channel ` +
-          `(${String(this)}). ` +
-          (isPut
-            ? "Consider using a buffer (chan(n), dropping(n) or sliding(n)) or waiting for puts to complete."
-            : "Consider fewer concurrent takers, or one taker that fans out."),
-      );
-    }
+    // and a queue never holds more than twice its live handlers plus SWEEP_FROM. (The rare
+    // work is a method of its own so that this one stays small enough to inline.)
+    if (n >= SWEEP_FROM && ((n & (n - 1)) === 0 || n >= MAX_PENDING)) this.#sweep(queue, isPut);
     queue.push(handler);
+  }
+
+  #sweep(queue: Ring<Handler<T>>, isPut: boolean): void {
+    queue.retain(isLive);
+    if (queue.length < MAX_PENDING) return;
+    const what = isPut ? "puts" : "takes";
+    throw new RangeError(
+      `No more than ${MAX_PENDING} pending ${what} are allowed on a single channel ` +
+        `(${String(this)}). ` +
+        (isPut
+          ? "Consider using a buffer (chan(n), dropping(n) or sliding(n)) or waiting for puts to complete."
+          : "Consider fewer concurrent takers, or one taker that fans out."),
+    );
   }
 }
 
 /** Removes dead handlers from the front; commits and returns the first live one. */
 function nextLive<T>(queue: Ring<Handler<T>>): Handler<T> | undefined {
   for (let h = queue.shift(); h !== undefined; h = queue.shift()) {
-    if (h.flag.active) {
-      h.flag.active = false;
+    const flag = h.flag;
+    if (flag.active) {
+      flag.active = false;
       return h;
     }
   }
