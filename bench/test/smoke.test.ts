@@ -156,3 +156,39 @@ describe("bench --smoke", () => {
     expect(run.stdout).toContain("sluice / peer");
   });
 });
+
+describe("pairs (the paired A/B tool)", () => {
+  function pairs(...args: string[]): Promise<{ code: number | null; out: string }> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [join(root, "dist", "pairs.js"), ...args], {
+        cwd: root,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let out = "";
+      child.stdout.on("data", (d: Buffer) => (out += d));
+      child.stderr.on("data", (d: Buffer) => (out += d));
+      const timer = setTimeout(() => child.kill("SIGKILL"), 50_000);
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        resolve({ code, out });
+      });
+    });
+  }
+
+  beforeAll(() => ensureBuilt(), 60_000);
+
+  it("prints a median of paired ratios for a channel workload and a round trip", async () => {
+    const ch = await pairs("channels", "ping", "2");
+    expect(ch.code).toBe(0);
+    expect(ch.out).toMatch(/^ping: sluice \/ promise floor, median of 2 paired ratios \d+\.\d\d×/);
+    const rt = await pairs("latency", "dealer", "1");
+    expect(rt.code).toBe(0);
+    expect(rt.out).toMatch(/^dealer round trip, .* median of 1 paired ratios \d+\.\d\d×/);
+  }, 60_000);
+
+  it("refuses an unknown workload with its usage", async () => {
+    const bad = await pairs("channels", "nope");
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain("usage: node bench/dist/pairs.js");
+  });
+});

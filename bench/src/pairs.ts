@@ -1,0 +1,122 @@
+// Paired A/B measurements, for judging one change on this noisy machine: sluice and its
+// reference run in short alternating stretches, and the figure is the median of the ratios of
+// neighbouring stretches, so drift in the machine's speed (which moved whole runs by 2× here)
+// cancels out. The main bench's tables stay the report; this is the tool behind decisions such
+// as P16 and P17 (docs/decisions.md).
+//
+//   node bench/dist/pairs.js channels ping|spsc|select2|select16|select128|fanin [rounds]
+//   node bench/dist/pairs.js latency dealer|req [rounds]
+import { libNamed } from "./channels/libs";
+import { Peer, VARIANTS } from "./zmq/peer";
+import { median } from "./measure";
+
+const usage =
+  "usage: node bench/dist/pairs.js channels ping|spsc|select2|select16|select128|fanin [rounds]\n" +
+  "       node bench/dist/pairs.js latency dealer|req [rounds]";
+
+function quantile(xs: readonly number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+}
+
+async function channels(work: string, rounds: number): Promise<void> {
+  const n = 50_000;
+  const run: Record<string, (lib: ReturnType<typeof libNamed>) => Promise<number>> = {
+    ping: (l) => l.pingPong(n),
+    spsc: (l) => l.spsc(n, 1024),
+    select2: (l) => l.select!(n, 2),
+    select16: (l) => l.select!(n, 16),
+    select128: (l) => l.select!(n, 128),
+    fanin: (l) => l.fanIn(n, 100),
+  };
+  const one = run[work];
+  if (one === undefined) throw new Error(usage);
+  const sluice = libNamed("sluice");
+  const floor = libNamed("promise floor");
+  const time = async (lib: typeof sluice): Promise<number> => {
+    const t0 = process.hrtime.bigint();
+    await one(lib);
+    return Number(process.hrtime.bigint() - t0);
+  };
+  for (let i = 0; i < 5; i++) {
+    await time(sluice);
+    await time(floor);
+  }
+  const ratios: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    // alternate which goes first, so neither always runs after the other's garbage
+    let a: number;
+    let b: number;
+    if (r % 2 === 0) {
+      a = await time(sluice);
+      b = await time(floor);
+    } else {
+      b = await time(floor);
+      a = await time(sluice);
+    }
+    ratios.push(b / a); // rates: sluice's over the floor's
+  }
+  console.log(
+    `${work}: sluice / promise floor, median of ${rounds} paired ratios ${median(ratios).toFixed(2)}× ` +
+      `(quartiles ${quantile(ratios, 0.25).toFixed(2)}–${quantile(ratios, 0.75).toFixed(2)})`,
+  );
+}
+
+async function latency(kind: string, rounds: number): Promise<void> {
+  if (kind !== "dealer" && kind !== "req") throw new Error(usage);
+  const server = kind === "req" ? "rep" : "router";
+  const block = 2000;
+  const peer = Peer.start();
+  try {
+    const medians: Record<string, number[]> = { "sluice pump": [], "plain zeromq.js": [] };
+    const ratios: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const order =
+        r % 2 === 0
+          ? (["sluice pump", "plain zeromq.js"] as const)
+          : (["plain zeromq.js", "sluice pump"] as const);
+      for (const name of order) {
+        // both ends the same variant: the client here, the server in the peer process
+        const { endpoint, handle } = await peer.request({
+          op: "echo",
+          variant: name,
+          kind: server,
+          bind: "tcp://127.0.0.1:*",
+        });
+        const client = await VARIANTS[name].client(kind, endpoint!);
+        const xs: number[] = [];
+        const payload = Buffer.alloc(16);
+        for (let i = 0; i < block + 200; i++) {
+          const t0 = process.hrtime.bigint();
+          await client.roundTrip(payload);
+          if (i >= 200) xs.push(Number(process.hrtime.bigint() - t0) / 1e3);
+        }
+        await client.close();
+        await peer.request({ op: "close", handle: handle! });
+        medians[name]!.push(median(xs));
+      }
+      ratios.push(medians["sluice pump"]![r]! / medians["plain zeromq.js"]![r]!);
+    }
+    console.log(
+      `${kind} round trip, 16 B tcp, blocks of ${block}: pump ${median(medians["sluice pump"]!).toFixed(0)} µs, ` +
+        `plain ${median(medians["plain zeromq.js"]!).toFixed(0)} µs; median of ${rounds} paired ratios ` +
+        `${median(ratios).toFixed(2)}× (quartiles ${quantile(ratios, 0.25).toFixed(2)}–${quantile(ratios, 0.75).toFixed(2)})`,
+    );
+  } finally {
+    await peer.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const [group, work, rounds] = process.argv.slice(2);
+  const r = rounds === undefined ? undefined : Number(rounds);
+  if (r !== undefined && !(Number.isInteger(r) && r > 0)) throw new Error(usage);
+  if (group === "channels" && work !== undefined) return channels(work, r ?? 40);
+  if (group === "latency" && work !== undefined) return latency(work, r ?? 10);
+  throw new Error(usage);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exitCode = 1;
+});
