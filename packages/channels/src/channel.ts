@@ -11,7 +11,7 @@
  *  - Every handler is committed at most once: its flag is flipped before it is settled.
  */
 import { Buffer, PromiseBuffer, fixed } from "./buffers";
-import { describe } from "./errors";
+import { checkSignal, describe } from "./errors";
 import { AbortableOp, Flag, Handler, PendingOp, isLive } from "./handler";
 import { Ring } from "./ring";
 
@@ -95,8 +95,9 @@ export class Channel<T> implements AsyncIterable<T> {
    * A put waiting when the channel closes stays pending and is delivered to a later take
    * (then resolves `true`). With a `signal`, a waiting put that is aborted rejects with
    * `signal.reason` and delivered nothing.
-   * @throws TypeError for `undefined` (or what the channel's `validate` refuses);
-   *   RangeError when 1024 puts already wait on this channel.
+   * @throws TypeError for `undefined` (or what the channel's `validate` refuses), or an
+   *   `opts.signal` that is not an AbortSignal; RangeError when 1024 puts already wait on
+   *   this channel.
    * @example await ch.put(42);
    */
   put(value: T, opts?: OpOptions): Promise<boolean> {
@@ -114,7 +115,8 @@ export class Channel<T> implements AsyncIterable<T> {
    *
    * Takes waiting at close resolve `undefined`. With a `signal`, a waiting take that is
    * aborted rejects with `signal.reason` and consumed nothing.
-   * @throws RangeError when 1024 takes already wait on this channel.
+   * @throws TypeError for an `opts.signal` that is not an AbortSignal; RangeError when 1024
+   *   takes already wait on this channel.
    * @example for (let v; (v = await ch.take()) !== undefined; ) use(v);
    */
   take(opts?: OpOptions): Promise<T | undefined> {
@@ -254,6 +256,7 @@ export class Channel<T> implements AsyncIterable<T> {
   }
 
   #putAbortable(value: T, signal: AbortSignal): Promise<boolean> {
+    checkSignal("put(value, opts)", signal);
     if (signal.aborted) return Promise.reject(signal.reason);
     const done = this.#tryPut(value);
     if (done !== NOT_READY) return done ? TRUE : FALSE;
@@ -261,6 +264,7 @@ export class Channel<T> implements AsyncIterable<T> {
   }
 
   #takeAbortable(signal: AbortSignal): Promise<T | undefined> {
+    checkSignal("take(opts)", signal);
     if (signal.aborted) return Promise.reject(signal.reason);
     const value = this.#tryTake();
     if (value !== NOT_READY) return value === undefined ? NOTHING : Promise.resolve(value);

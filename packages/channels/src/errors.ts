@@ -12,3 +12,21 @@ export function describe(value: unknown): string {
   if (!name || name === "Object") return "an object";
   return /^[AEIOU]/.test(name) ? `an ${name}` : `a ${name}`;
 }
+
+/**
+ * Throws a TypeError naming `call` unless `signal` is an AbortSignal (checked by shape, so a
+ * signal from another realm or a polyfill passes).
+ */
+export function checkSignal(call: string, signal: unknown): asserts signal is AbortSignal {
+  const s = signal as Partial<AbortSignal> | null;
+  if (
+    typeof s === "object" &&
+    s !== null &&
+    typeof s.aborted === "boolean" &&
+    typeof s.addEventListener === "function" &&
+    typeof s.removeEventListener === "function"
+  ) {
+    return;
+  }
+  throw new TypeError(`${call}: opts.signal must be an AbortSignal, got ${describe(signal)}`);
+}

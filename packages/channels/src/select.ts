@@ -1,5 +1,5 @@
 import { Channel, NOT_READY, internal } from "./channel";
-import { describe } from "./errors";
+import { checkSignal, describe } from "./errors";
 import { Flag, Handler } from "./handler";
 
 /** The `channel` of a select result when no op was ready and a `default` was given. */
@@ -34,7 +34,8 @@ export interface SelectOptions {
  * `priority`. A closed channel is ready: its take gives `undefined`, its put `false`. The same
  * channel may appear more than once. With `default`, nothing waits: if no op is ready the
  * result is `{ channel: DEFAULT, value: opts.default }`.
- * @throws TypeError for an empty `ops`, a malformed op, or a put of `undefined`.
+ * @throws TypeError for an empty `ops`, a malformed op, a put of `undefined`, or an
+ *   `opts.signal` that is not an AbortSignal.
  * @example
  * const { channel, value } = await select([replies, timeout(1000)]);
  * if (channel !== replies) console.log("timed out");
@@ -47,7 +48,10 @@ export function select(ops: readonly SelectOp[], opts?: SelectOptions): Promise<
   if (ops !== lastChecked || ops.length !== lastCheckedLength) checkOps(ops);
   const n = ops.length;
   const signal = opts?.signal;
-  if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
+  if (signal !== undefined) {
+    checkSignal("select(ops, opts)", signal);
+    if (signal.aborted) return Promise.reject(signal.reason);
+  }
 
   // Pass 1: look for an op that can complete now, in a random order (Fisher–Yates, drawn
   // lazily so the usual case — the first op tried is ready — costs one draw). This loop is the

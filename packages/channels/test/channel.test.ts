@@ -140,6 +140,20 @@ describe.each(kinds)("a $name channel", (kind) => {
       expect(ch.poll()).toBeUndefined();
     });
 
+    it("refuses a signal that is not an AbortSignal at the call, naming it, and changes nothing", () => {
+      const ch = kind.make();
+      const bogus = { signal: "soon" } as unknown as { signal: AbortSignal };
+      expect(() => ch.put(1, bogus)).toThrow(
+        new TypeError(
+          'put(value, opts): opts.signal must be an AbortSignal, got the string "soon"',
+        ),
+      );
+      expect(() => ch.take({ signal: null } as unknown as { signal: AbortSignal })).toThrow(
+        new TypeError("take(opts): opts.signal must be an AbortSignal, got null"),
+      );
+      expect(ch.poll()).toBeUndefined();
+    });
+
     it("a value that arrives before the abort is kept; one after it goes elsewhere", async () => {
       const ch = kind.make();
       const ac = new AbortController();

@@ -79,6 +79,13 @@ describe("select", () => {
     expect(r.outcome).toEqual({ state: "fulfilled", value: { channel: ch, value: true } });
   });
 
+  it("refuses a signal that is not an AbortSignal at the call, naming it", () => {
+    const a = chan<number>(1);
+    expect(() => select([a], { signal: {} as AbortSignal })).toThrow(
+      new TypeError("select(ops, opts): opts.signal must be an AbortSignal, got an object"),
+    );
+  });
+
   it("rejects with the signal's reason when aborted, and delivers nothing", async () => {
     const a = chan<number>();
     const b = chan<number>();
