@@ -1,5 +1,6 @@
-// The bench must not rot: its smoke size runs here, in a child process exactly as
-// `pnpm bench --smoke` runs it, and every workload must report a result whose checksum matched.
+// The bench must not rot: its quick mode runs here (issue 6: "a --quick flag runs a smoke
+// version in under a minute that the test command runs"), in a child process exactly as
+// `pnpm bench --quick` runs it, and every workload must report a result whose checksum matched.
 // Nothing here asserts a timing (speed is claimed only by the bench's own tables).
 import { spawn, execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
@@ -38,9 +39,9 @@ function ensureBuilt(): void {
   execFileSync(process.execPath, [tsc, "-p", join(root, "tsconfig.json")], { timeout: 60_000 });
 }
 
-function runSmoke(out: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runQuick(out: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--expose-gc", main, "--smoke", "--out", out], {
+    const child = spawn(process.execPath, ["--expose-gc", main, "--quick", "--out", out], {
       cwd: root,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -48,7 +49,8 @@ function runSmoke(out: string): Promise<{ code: number | null; stdout: string; s
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d));
     child.stderr.on("data", (d: Buffer) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 50_000);
+    // quick mode takes ~40 s here; the bound only stops a hung run from hanging the suite
+    const timer = setTimeout(() => child.kill("SIGKILL"), 150_000);
     child.on("close", (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
@@ -56,7 +58,7 @@ function runSmoke(out: string): Promise<{ code: number | null; stdout: string; s
   });
 }
 
-describe("bench --smoke", () => {
+describe("bench --quick", () => {
   let out: string;
   let run: { code: number | null; stdout: string; stderr: string };
   let payload: Payload;
@@ -64,23 +66,23 @@ describe("bench --smoke", () => {
   beforeAll(async () => {
     ensureBuilt();
     out = mkdtempSync(join(tmpdir(), "sluice-bench-"));
-    run = await runSmoke(out);
-    const file = join(out, "latest-smoke.json");
+    run = await runQuick(out);
+    const file = join(out, "latest-quick.json");
     payload = existsSync(file)
       ? (JSON.parse(readFileSync(file, "utf8")) as Payload)
       : { mode: "", groups: [], failed: ["no JSON written"] };
-  }, 60_000);
+  }, 180_000);
 
   afterAll(() => {
     if (out) rmSync(out, { recursive: true, force: true });
   });
 
-  it("exits 0 and writes a JSON result in smoke mode", () => {
+  it("exits 0 and writes a JSON result in quick mode", () => {
     expect({ code: run.code, stderr: run.code === 0 ? "" : run.stderr }).toEqual({
       code: 0,
       stderr: "",
     });
-    expect(payload.mode).toBe("smoke");
+    expect(payload.mode).toBe("quick");
     expect(payload.failed).toEqual([]);
   });
 
