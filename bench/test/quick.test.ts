@@ -159,10 +159,13 @@ describe("bench --quick", () => {
   });
 });
 
-describe("pairs (the paired A/B tool)", () => {
-  function pairs(...args: string[]): Promise<{ code: number | null; out: string }> {
+describe("pairs and probe (the bench's tools)", () => {
+  const pairs = (...args: string[]) => tool("pairs.js", ...args);
+
+  /** runs one of the bench's tools (dist/NAME) in a child; its output and exit code */
+  function tool(name: string, ...args: string[]): Promise<{ code: number | null; out: string }> {
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, [join(root, "dist", "pairs.js"), ...args], {
+      const child = spawn(process.execPath, [join(root, "dist", name), ...args], {
         cwd: root,
         stdio: ["ignore", "pipe", "pipe"],
       });
@@ -186,6 +189,12 @@ describe("pairs (the paired A/B tool)", () => {
     const rt = await pairs("latency", "dealer", "1");
     expect(rt.code).toBe(0);
     expect(rt.out).toMatch(/^dealer round trip, .* median of 1 paired ratios \d+\.\d\d×/);
+  }, 60_000);
+
+  it("runs the idle-select probe and checks its sum", async () => {
+    const probe = await tool("probe.js", "idle-select", "4");
+    expect(probe.code).toBe(0);
+    expect(probe.out).toMatch(/^idle select over 4 channels, then one arrival: median \d+ ns/);
   }, 60_000);
 
   it("refuses an unknown workload with its usage", async () => {
