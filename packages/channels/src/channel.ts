@@ -12,7 +12,7 @@
  */
 import { Buffer, PromiseBuffer, fixed } from "./buffers";
 import { checkSignal, describe } from "./errors";
-import { AbortableOp, Flag, Handler, PendingOp, isLive } from "./handler";
+import { AbortableOp, Handler, PendingOp, isLive } from "./handler";
 import { Ring } from "./ring";
 
 /** [core.async MAX-QUEUE-SIZE] Pending puts, and pending takes, that one channel holds at most. */
@@ -164,7 +164,7 @@ export class Channel<T> implements AsyncIterable<T> {
         woken.push(h);
       }
     }
-    for (const h of woken) h.commit(undefined);
+    for (const h of woken) h.commit(undefined, this);
   }
 
   /**
@@ -205,7 +205,7 @@ export class Channel<T> implements AsyncIterable<T> {
     // buffer only when it holds nothing: a zero-capacity buffer, core.async's (buffer 0).)
     const taker = nextLive(this.#takes);
     if (taker === undefined) return NOT_READY;
-    taker.commit(value);
+    taker.commit(value, this);
     return true;
   }
 
@@ -217,7 +217,7 @@ export class Channel<T> implements AsyncIterable<T> {
       const h = takes.shift() as Handler<T>;
       if (!h.flag.active) continue;
       h.flag.active = false;
-      h.commit(buffer.remove());
+      h.commit(buffer.remove(), this);
     }
     return true;
   }
@@ -227,7 +227,7 @@ export class Channel<T> implements AsyncIterable<T> {
     if (buffer !== undefined && !buffer.empty) return this.#takeBuffered(buffer);
     const putter = nextLive(this.#puts);
     if (putter !== undefined) {
-      putter.commit(true);
+      putter.commit(true, this);
       return putter.value as T;
     }
     return this.#closed ? undefined : NOT_READY;
@@ -242,7 +242,7 @@ export class Channel<T> implements AsyncIterable<T> {
       if (!h.flag.active) continue;
       h.flag.active = false;
       buffer.add(h.value as T);
-      h.commit(true);
+      h.commit(true, this);
     }
     return value;
   }
@@ -317,24 +317,12 @@ function nextLive<T>(queue: Ring<Handler<T>>): Handler<T> | undefined {
   return undefined;
 }
 
-/** A take made by an iterator: settles as an IteratorResult, and can be withdrawn by return(). */
-class IteratorTake<T> implements Handler<T>, Flag {
-  active = true;
-  readonly value = undefined;
-  constructor(readonly resolve: (r: IteratorResult<T>) => void) {}
-  get flag(): Flag {
-    return this;
-  }
-  commit(result: unknown): void {
-    this.resolve(
-      result === undefined ? { done: true, value: undefined } : { done: false, value: result as T },
-    );
-  }
-}
-
 class ChannelIterator<T> implements AsyncIterator<T> {
   #channel: Channel<T> | undefined;
-  #waiting: IteratorTake<T> | undefined;
+  // A take made by the iterator, still waiting: return() withdraws it. A plain PendingOp whose
+  // resolve wraps the value as an IteratorResult: no handler class of its own, so a channel's
+  // queues see four kinds of handler and their call sites stay polymorphic, not megamorphic.
+  #waiting: PendingOp<T> | undefined;
   constructor(channel: Channel<T>) {
     this.#channel = channel;
   }
@@ -344,7 +332,13 @@ class ChannelIterator<T> implements AsyncIterator<T> {
     const value = internal.tryTake(ch);
     if (value === NOT_READY) {
       return new Promise((resolve) => {
-        const take = new IteratorTake<T>(resolve);
+        const take = new PendingOp<T>(undefined);
+        take.resolve = (result: unknown) =>
+          resolve(
+            result === undefined
+              ? { done: true, value: undefined }
+              : { done: false, value: result as T },
+          );
         internal.park(ch, take, false);
         this.#waiting = take;
       });
@@ -361,7 +355,7 @@ class ChannelIterator<T> implements AsyncIterator<T> {
     // Withdraw a take still waiting, so no value is consumed on behalf of a finished loop.
     if (take !== undefined && take.active) {
       take.active = false;
-      take.commit(undefined);
+      take.resolve(undefined);
     }
     return DONE;
   }

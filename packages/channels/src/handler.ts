@@ -18,10 +18,11 @@ export interface Handler<T> {
   readonly value: T | undefined;
   /**
    * Settles the operation: a take receives the value (`undefined` when closed), a put receives
-   * whether it was accepted. Called once, after the flag was flipped. Never runs user code
-   * synchronously (it settles promises), so a channel may call it mid-update.
+   * whether it was accepted; `channel` is the channel that matched it (one select handler
+   * serves all of that select's takes). Called once, after the flag was flipped. Never runs
+   * user code synchronously (it settles promises), so a channel may call it mid-update.
    */
-  commit(result: unknown): void;
+  commit(result: unknown, channel: object): void;
 }
 
 /** Keeps live handlers when a queue is swept. */
