@@ -6,13 +6,16 @@
 //
 //   node bench/dist/pairs.js channels ping|spsc|select2|select16|select128|fanin [rounds]
 //   node bench/dist/pairs.js latency dealer|req [rounds]
+//   node bench/dist/pairs.js zmq tcp16|tcp1k|inproc16|oneway|duplex [rounds]
 import { libNamed } from "./channels/libs";
 import { Peer, VARIANTS } from "./zmq/peer";
+import type { Variant } from "./zmq/variant";
 import { median } from "./measure";
 
 const usage =
   "usage: node bench/dist/pairs.js channels ping|spsc|select2|select16|select128|fanin [rounds]\n" +
-  "       node bench/dist/pairs.js latency dealer|req [rounds]";
+  "       node bench/dist/pairs.js latency dealer|req [rounds]\n" +
+  "       node bench/dist/pairs.js zmq tcp16|tcp1k|inproc16|oneway|duplex [rounds]";
 
 function quantile(xs: readonly number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -107,12 +110,81 @@ async function latency(kind: string, rounds: number): Promise<void> {
   }
 }
 
+// ZeroMQ throughput, pump against plain zeromq.js: the same runs as the main bench's rows,
+// 50 000 messages a stretch; the far end (PUSH, or the ROUTER) in the peer process.
+async function zmqThroughput(work: string, rounds: number): Promise<void> {
+  const works = ["tcp16", "tcp1k", "inproc16", "oneway", "duplex"];
+  if (!works.includes(work)) throw new Error(usage);
+  const n = 50_000;
+  const peer = Peer.start();
+  let k = 0;
+  const once = async (v: Variant): Promise<number> => {
+    if (work === "oneway" || work === "duplex") {
+      const duplex = work === "duplex";
+      const { endpoint, handle } = await peer.request({
+        op: "router",
+        variant: v.name,
+        bind: "tcp://127.0.0.1:*",
+      });
+      const d = await v.dealer(endpoint!);
+      const t0 = process.hrtime.bigint();
+      await d.hello();
+      const there = peer.request({ op: "routerRun", handle: handle!, n, size: 16, duplex });
+      await Promise.all([d.receive(n), duplex ? d.send(n, 16) : undefined, there]);
+      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      await d.close();
+      await peer.request({ op: "close", handle: handle! });
+      return seconds;
+    }
+    const size = work === "tcp1k" ? 1024 : 16;
+    const inproc = work === "inproc16";
+    const r = await v.pull(
+      inproc ? `inproc://sluice-pairs-${process.pid}-${k++}` : "tcp://127.0.0.1:*",
+    );
+    const sent = inproc
+      ? v.push(r.endpoint, n, size)
+      : peer.request({ op: "push", variant: v.name, endpoint: r.endpoint, n, size });
+    const tally = await r.receive(n);
+    const s = await sent;
+    if ("close" in s) await s.close();
+    else await peer.request({ op: "close", handle: s.handle! });
+    await r.close();
+    return tally.seconds;
+  };
+  try {
+    const pump = VARIANTS["sluice pump"];
+    const plain = VARIANTS["plain zeromq.js"];
+    await once(pump);
+    await once(plain);
+    const ratios: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      let a: number;
+      let b: number;
+      if (r % 2 === 0) {
+        a = await once(pump);
+        b = await once(plain);
+      } else {
+        b = await once(plain);
+        a = await once(pump);
+      }
+      ratios.push(b / a); // rates: the pump's over plain code's
+    }
+    console.log(
+      `${work}: pump / plain zeromq.js, median of ${rounds} paired ratios ${median(ratios).toFixed(2)}× ` +
+        `(quartiles ${quantile(ratios, 0.25).toFixed(2)}–${quantile(ratios, 0.75).toFixed(2)})`,
+    );
+  } finally {
+    await peer.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const [group, work, rounds] = process.argv.slice(2);
   const r = rounds === undefined ? undefined : Number(rounds);
   if (r !== undefined && !(Number.isInteger(r) && r > 0)) throw new Error(usage);
   if (group === "channels" && work !== undefined) return channels(work, r ?? 40);
   if (group === "latency" && work !== undefined) return latency(work, r ?? 10);
+  if (group === "zmq" && work !== undefined) return zmqThroughput(work, r ?? 9);
   throw new Error(usage);
 }
 

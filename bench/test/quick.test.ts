@@ -189,6 +189,11 @@ describe("pairs and probe (the bench's tools)", () => {
     const rt = await pairs("latency", "dealer", "1");
     expect(rt.code).toBe(0);
     expect(rt.out).toMatch(/^dealer round trip, .* median of 1 paired ratios \d+\.\d\d×/);
+    const tp = await pairs("zmq", "inproc16", "1");
+    expect(tp.code).toBe(0);
+    expect(tp.out).toMatch(
+      /^inproc16: pump \/ plain zeromq.js, median of 1 paired ratios \d+\.\d\d×/,
+    );
   }, 60_000);
 
   it("runs the idle-select probe and checks its sum", async () => {
