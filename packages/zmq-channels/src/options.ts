@@ -27,8 +27,11 @@ export const RETRY_DELAYS: readonly number[] = [0, 0, 1, 1, 2, 4, 8, 16, 32];
 /** A receive that resolves within this many ms found its message already queued (P16). */
 export const QUICK_MS = 0.05;
 
-/** Messages found queued in a row that switch a trickling receive lane back to flooding (P16). */
-export const FLOOD_AFTER = 4;
+/** Messages found queued in a row that switch a trickling receive lane back to flooding (P16).
+ * A fast peer can answer a round trip within QUICK_MS, so a lane in a loop of round trips may
+ * switch and pay one failed try per FLOOD_AFTER + 1 messages: 16 keeps that under 1 µs per
+ * message, while a real flood goes back to flooding after 16 messages. */
+export const FLOOD_AFTER = 16;
 
 /** Microtask ticks a trickling receive lane waits before it asks zeromq to wait again: enough
  * for a consumer's continuation to take the message and put a reply (P17). */

@@ -159,9 +159,11 @@ describe.each(TRANSPORTS)("a bridged socket over %s", (transport) => {
       expect(text(await takeWithin(recv, 3000, `reply ${i}`))).toEqual([`ping ${i}`]);
     }
     // Trying first on every message would fail once per round trip (~11 µs each): the lane
-    // switches to waiting in zeromq's poller after the first failure instead.
-    expect(stats.failed).toBeLessThan(5);
-    expect(stats.calls).toBeLessThan(trips + 5);
+    // switches to waiting in zeromq's poller after the first failure instead. A reply that comes
+    // back within 50 µs (inproc can) looks queued, and 16 of them in a row send the lane back to
+    // trying: at most one failure per 17 round trips, and usually none.
+    expect(stats.failed).toBeLessThanOrEqual(trips / 17 + 2);
+    expect(stats.calls).toBeLessThanOrEqual(trips + trips / 17 + 2);
   });
 
   it("reads a flood without ZMQ_EVENTS checks again once messages stop trickling", async () => {
