@@ -22,6 +22,37 @@ function quantile(xs: readonly number[], q: number): number {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 }
 
+/**
+ * Runs `a` and `b` alternately (after `warm` rounds of each), changing which goes first each
+ * round so neither always runs after the other's garbage; returns b's time over a's for each
+ * round: a's rate over b's.
+ */
+async function paired(
+  rounds: number,
+  warm: number,
+  a: () => Promise<number>,
+  b: () => Promise<number>,
+): Promise<number[]> {
+  for (let i = 0; i < warm; i++) {
+    await a();
+    await b();
+  }
+  const ratios: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    let ta: number;
+    let tb: number;
+    if (r % 2 === 0) {
+      ta = await a();
+      tb = await b();
+    } else {
+      tb = await b();
+      ta = await a();
+    }
+    ratios.push(tb / ta);
+  }
+  return ratios;
+}
+
 async function channels(work: string, rounds: number): Promise<void> {
   const n = 50_000;
   const run: Record<string, (lib: ReturnType<typeof libNamed>) => Promise<number>> = {
@@ -41,24 +72,12 @@ async function channels(work: string, rounds: number): Promise<void> {
     await one(lib);
     return Number(process.hrtime.bigint() - t0);
   };
-  for (let i = 0; i < 5; i++) {
-    await time(sluice);
-    await time(floor);
-  }
-  const ratios: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    // alternate which goes first, so neither always runs after the other's garbage
-    let a: number;
-    let b: number;
-    if (r % 2 === 0) {
-      a = await time(sluice);
-      b = await time(floor);
-    } else {
-      b = await time(floor);
-      a = await time(sluice);
-    }
-    ratios.push(b / a); // rates: sluice's over the floor's
-  }
+  const ratios = await paired(
+    rounds,
+    5,
+    () => time(sluice),
+    () => time(floor),
+  );
   console.log(
     `${work}: sluice / promise floor, median of ${rounds} paired ratios ${median(ratios).toFixed(2)}× ` +
       `(quartiles ${quantile(ratios, 0.25).toFixed(2)}–${quantile(ratios, 0.75).toFixed(2)})`,
@@ -154,21 +173,12 @@ async function zmqThroughput(work: string, rounds: number): Promise<void> {
   try {
     const pump = VARIANTS["sluice pump"];
     const plain = VARIANTS["plain zeromq.js"];
-    await once(pump);
-    await once(plain);
-    const ratios: number[] = [];
-    for (let r = 0; r < rounds; r++) {
-      let a: number;
-      let b: number;
-      if (r % 2 === 0) {
-        a = await once(pump);
-        b = await once(plain);
-      } else {
-        b = await once(plain);
-        a = await once(pump);
-      }
-      ratios.push(b / a); // rates: the pump's over plain code's
-    }
+    const ratios = await paired(
+      rounds,
+      1,
+      () => once(pump),
+      () => once(plain),
+    );
     console.log(
       `${work}: pump / plain zeromq.js, median of ${rounds} paired ratios ${median(ratios).toFixed(2)}× ` +
         `(quartiles ${quantile(ratios, 0.25).toFixed(2)}–${quantile(ratios, 0.75).toFixed(2)})`,

@@ -39,24 +39,31 @@ function ensureBuilt(): void {
   execFileSync(process.execPath, [tsc, "-p", join(root, "tsconfig.json")], { timeout: 60_000 });
 }
 
-function runQuick(out: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs node with `args` in bench/, killed after `ms` (a bound on a hung run, not a timing). */
+function runNode(args: string[], ms: number): Promise<Ran> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--expose-gc", main, "--quick", "--out", out], {
-      cwd: root,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d));
     child.stderr.on("data", (d: Buffer) => (stderr += d));
-    // quick mode takes ~40 s here; the bound only stops a hung run from hanging the suite
-    const timer = setTimeout(() => child.kill("SIGKILL"), 150_000);
+    const timer = setTimeout(() => child.kill("SIGKILL"), ms);
     child.on("close", (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
   });
 }
+
+// quick mode takes ~40 s here
+const runQuick = (out: string): Promise<Ran> =>
+  runNode(["--expose-gc", main, "--quick", "--out", out], 150_000);
 
 describe("bench --quick", () => {
   let out: string;
@@ -162,22 +169,13 @@ describe("bench --quick", () => {
 describe("pairs and probe (the bench's tools)", () => {
   const pairs = (...args: string[]) => tool("pairs.js", ...args);
 
-  /** runs one of the bench's tools (dist/NAME) in a child; its output and exit code */
-  function tool(name: string, ...args: string[]): Promise<{ code: number | null; out: string }> {
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, [join(root, "dist", name), ...args], {
-        cwd: root,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let out = "";
-      child.stdout.on("data", (d: Buffer) => (out += d));
-      child.stderr.on("data", (d: Buffer) => (out += d));
-      const timer = setTimeout(() => child.kill("SIGKILL"), 50_000);
-      child.on("close", (code) => {
-        clearTimeout(timer);
-        resolve({ code, out });
-      });
-    });
+  /** runs one of the bench's tools (dist/NAME); its exit code and output (stdout, then stderr) */
+  async function tool(
+    name: string,
+    ...args: string[]
+  ): Promise<{ code: number | null; out: string }> {
+    const ran = await runNode([join(root, "dist", name), ...args], 50_000);
+    return { code: ran.code, out: ran.stdout + ran.stderr };
   }
 
   beforeAll(() => ensureBuilt(), 60_000);
