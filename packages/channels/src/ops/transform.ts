@@ -19,18 +19,7 @@ export function map<T, R>(
 ): Channel<R> {
   checkChannel("map", "ch", ch);
   checkFunction("map", "f", f);
-  const out = outputChannel<R>("map", "buffer", buffer);
-  spawn(async () => {
-    try {
-      for (let value = await ch.take(); value !== undefined; value = await ch.take()) {
-        const result = f(value);
-        if (result !== undefined && !(await out.put(result))) return;
-      }
-    } finally {
-      out.close();
-    }
-  });
-  return out;
+  return transform(ch, f, outputChannel<R>("map", "buffer", buffer));
 }
 
 /**
@@ -50,11 +39,25 @@ export function filter<T>(
 ): Channel<T> {
   checkChannel("filter", "ch", ch);
   checkFunction("filter", "pred", pred);
-  const out = outputChannel<T>("filter", "buffer", buffer);
+  return transform(
+    ch,
+    (value) => (pred(value) ? value : undefined),
+    outputChannel<T>("filter", "buffer", buffer),
+  );
+}
+
+// The loop map and filter share: each value of `ch` becomes `step(value)` on `out` (undefined
+// emits nothing), until `ch` closes or `out`'s consumer closes it; `out` closes either way.
+function transform<T, R>(
+  ch: Channel<T>,
+  step: (value: T) => R | undefined,
+  out: Channel<R>,
+): Channel<R> {
   spawn(async () => {
     try {
       for (let value = await ch.take(); value !== undefined; value = await ch.take()) {
-        if (pred(value) && !(await out.put(value))) return;
+        const result = step(value);
+        if (result !== undefined && !(await out.put(result))) return;
       }
     } finally {
       out.close();
