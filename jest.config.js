@@ -28,7 +28,8 @@ module.exports = {
   projects: [
     project("packages/channels"),
     project("packages/zmq-channels"),
-    project("examples"),
+    // The examples' ipc files: jest's `process` never emits "exit" to the handler cli.ts sets.
+    project("examples", { setupFilesAfterEnv: ["<rootDir>/test/setup.ts"] }),
     project("bench"),
   ].filter((p) => require("node:fs").existsSync(path.join(p.rootDir, "test"))),
   testTimeout: 30000,

@@ -105,7 +105,7 @@ export async function main(opts: AsyncsrvOptions = {}): Promise<ClientReport[]> 
   return reports;
 }
 
-runAsProgram(module, main, (reports) => {
+runAsProgram(module, main, ["clients", "tasks", "requests", "workers"], (reports) => {
   for (const r of reports) {
     const replies = [...r.replies.values()].reduce((sum, e) => sum + e.received, 0);
     console.log(`${r.client}: ${r.sent} requests, ${replies} replies, ${r.misrouted} misrouted`);

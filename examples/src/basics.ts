@@ -62,4 +62,4 @@ export async function main(): Promise<BasicsResult> {
   return { taken, firstReady, timedOut, latest, squares, doubled, answer };
 }
 
-runAsProgram(module, main);
+runAsProgram(module, main, []);

@@ -198,6 +198,11 @@ function render(s: DemoSummary, clients: number, window: number, workers: number
   ].join("\n");
 }
 
-runAsProgram(module, main, (summary) => {
-  if (summary.unmatched > 0) process.exitCode = 1;
-});
+runAsProgram(
+  module,
+  main,
+  ["seconds", "clients", "window", "workers", "live", "intervalMs"],
+  (summary) => {
+    if (summary.unmatched > 0) process.exitCode = 1;
+  },
+);

@@ -107,7 +107,7 @@ export async function main(opts: DevicesOptions = {}): Promise<DevicesResult> {
   };
 }
 
-runAsProgram(module, main, (result) => {
+runAsProgram(module, main, ["clients", "requests", "workers", "updates"], (result) => {
   console.log(
     `queue device: ${result.replies.flat().length} replies, ${result.capturedRequests.length} requests captured`,
   );

@@ -81,4 +81,4 @@ async function registered(count: number): Promise<string[]> {
 }
 // #endregion registered
 
-runAsProgram(module, main);
+runAsProgram(module, main, ["count"]);

@@ -110,7 +110,7 @@ export async function main(opts: LbbrokerOptions = {}): Promise<LbbrokerResult> 
   return { replies, handled, maxBusy };
 }
 
-runAsProgram(module, main, (result) => {
+runAsProgram(module, main, ["clients", "requests", "workers"], (result) => {
   const answered = result.replies.reduce((n, r) => n + r.length, 0);
   console.log(
     `${answered} requests answered; per worker: ${[...result.handled].map(([w, n]) => `${w}=${n}`).join(" ")}`,

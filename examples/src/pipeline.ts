@@ -127,7 +127,7 @@ async function takeOrFail<T>(
   return value as T;
 }
 
-runAsProgram(module, main, (result) => {
+runAsProgram(module, main, ["workers", "tasks", "transport"], (result) => {
   console.log(`sum of squares: ${result.sum} from ${result.results} results`);
   console.log(`tasks per worker: ${result.perWorker.join(", ")}`);
 });

@@ -188,7 +188,7 @@ export async function main(opts: PirateOptions = {}): Promise<PirateResult> {
   return { replies, reconnects, retries: client.retries() };
 }
 
-runAsProgram(module, main, (result) => {
+runAsProgram(module, main, ["requests", "heartbeatMs"], (result) => {
   console.log(result.replies.join("\n"));
   console.log(
     `worker reconnected ${result.reconnects} time(s); client resent ${result.retries} time(s)`,

@@ -78,7 +78,7 @@ export async function main(opts: SelectManyOptions = {}): Promise<SelectManyResu
   return { perSocket, crossed, heartbeats };
 }
 
-runAsProgram(module, main, (result) => {
+runAsProgram(module, main, ["sockets", "messages", "heartbeatMs"], (result) => {
   const total = result.perSocket.reduce((a, b) => a + b, 0);
   console.log(
     `${total} messages from ${result.perSocket.length} sockets, ${result.heartbeats} heartbeats`,

@@ -84,7 +84,7 @@ export async function main(opts: WeatherOptions = {}): Promise<WeatherResult> {
   return { averages, sent, strays };
 }
 
-runAsProgram(module, main, (result) => {
+runAsProgram(module, main, ["subscribers", "updates"], (result) => {
   for (const [zip, average] of result.averages) {
     console.log(`zip ${zip}: average temperature ${average.toFixed(1)}F`);
   }

@@ -73,8 +73,15 @@ export class Channel<T> implements AsyncIterable<T> {
   /** Same as {@link chan}: a number is a fixed buffer of that size; none or 0 is unbuffered. */
   constructor(buffer?: number | Buffer<T>) {
     if (buffer === undefined || buffer === 0) return;
-    if (typeof buffer === "number") this.#buffer = fixed<T>(buffer);
-    else if (isBuffer(buffer)) this.#buffer = buffer;
+    if (typeof buffer === "number") {
+      if (!Number.isSafeInteger(buffer) || buffer < 0) {
+        throw new RangeError(
+          `chan(buffer): a buffer size must be a whole number (0 or none: unbuffered), ` +
+            `got ${String(buffer)}`,
+        );
+      }
+      this.#buffer = fixed<T>(buffer);
+    } else if (isBuffer(buffer)) this.#buffer = buffer;
     else {
       throw new TypeError(
         `chan(buffer): buffer must be a size (a whole number) or a Buffer such as fixed(n), ` +

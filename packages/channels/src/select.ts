@@ -47,6 +47,7 @@ export function select(ops: readonly SelectOp[], opts?: SelectOptions): Promise<
   // changed in place fails at the first call that touches the changed op.
   if (ops !== lastChecked || ops.length !== lastCheckedLength) checkOps(ops);
   const n = ops.length;
+  if (opts !== undefined) checkOptions(opts);
   const signal = opts?.signal;
   if (signal !== undefined) {
     checkSignal("select(ops, opts)", signal);
@@ -113,6 +114,18 @@ function park(
   }
   if (signal !== undefined) signal.addEventListener("abort", selection);
   return promise;
+}
+
+/** Refuses options that are not an object, and a `priority` that is not a boolean. */
+function checkOptions(opts: SelectOptions): void {
+  if (typeof opts !== "object" || opts === null) {
+    throw new TypeError(`select(ops, opts): opts must be an object, got ${describe(opts)}`);
+  }
+  if (opts.priority !== undefined && typeof opts.priority !== "boolean") {
+    throw new TypeError(
+      `select(ops, opts): opts.priority must be true or false, got ${describe(opts.priority)}`,
+    );
+  }
 }
 
 function checkOps(ops: readonly SelectOp[]): void {

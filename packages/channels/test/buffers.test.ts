@@ -65,4 +65,14 @@ describe("buffers", () => {
     expect(() => chan({} as never)).toThrow(/chan\(buffer\): buffer must be/);
     expect(() => chan(-2)).toThrow(RangeError);
   });
+
+  it("chan(n) names chan(buffer) when n is not a buffer size", () => {
+    for (const bad of [-1, 1.5, NaN, Infinity]) {
+      expect(() => chan(bad)).toThrow(
+        new RangeError(
+          `chan(buffer): a buffer size must be a whole number (0 or none: unbuffered), got ${bad}`,
+        ),
+      );
+    }
+  });
 });

@@ -86,6 +86,26 @@ describe("select", () => {
     );
   });
 
+  it("refuses options that are not an object, or a priority that is not a boolean", () => {
+    const ready = chan<number>(1);
+    ready.offer(1);
+    // Refused whether or not an op is ready: the check does not depend on timing.
+    for (const ops of [[chan<number>()], [ready]]) {
+      expect(() => select(ops, null as never)).toThrow(
+        new TypeError("select(ops, opts): opts must be an object, got null"),
+      );
+      expect(() => select(ops, 5 as never)).toThrow(
+        new TypeError("select(ops, opts): opts must be an object, got number 5"),
+      );
+      expect(() => select(ops, { priority: "yes" as never })).toThrow(
+        new TypeError(
+          'select(ops, opts): opts.priority must be true or false, got the string "yes"',
+        ),
+      );
+    }
+    expect(ready.poll()).toBe(1); // nothing was taken by the refused calls
+  });
+
   it("rejects with the signal's reason when aborted, and delivers nothing", async () => {
     const a = chan<number>();
     const b = chan<number>();

@@ -1,4 +1,5 @@
 // Shared by the pump's tests: transports, unique addresses, and bounded waits.
+import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Channel } from "@sluice/channels";
@@ -9,11 +10,23 @@ export type Transport = (typeof TRANSPORTS)[number];
 
 let sequence = 0;
 
+// libzmq (4.3) leaves an ipc socket's file behind when the socket closes, even after unbind, so
+// a test file's ipc paths live in a directory of its own, removed when the file's tests end.
+// (Jest evaluates this module once per test file, so this hook is registered in each.)
+let ipcDir: string | undefined;
+afterAll(() => {
+  if (ipcDir !== undefined) fs.rmSync(ipcDir, { recursive: true, force: true });
+  ipcDir = undefined;
+});
+
 /** A fresh address: a unique inproc name, a unique ipc path, or tcp on a free port. */
 export function address(transport: Transport): string {
   const id = `sluice-${process.pid}-${++sequence}-${Math.random().toString(36).slice(2, 8)}`;
   if (transport === "inproc") return `inproc://${id}`;
-  if (transport === "ipc") return `ipc://${path.join(os.tmpdir(), id + ".sock")}`;
+  if (transport === "ipc") {
+    ipcDir ??= fs.mkdtempSync(path.join(os.tmpdir(), "sluice-test-"));
+    return `ipc://${path.join(ipcDir, id + ".sock")}`;
+  }
   return "tcp://127.0.0.1:*";
 }
 

@@ -31,10 +31,11 @@ async function fill<T>(
   close: boolean,
 ): Promise<void> {
   try {
-    if (Symbol.asyncIterator in values) {
-      for await (const value of values) if (!(await ch.put(value))) return;
+    // (not `Symbol.asyncIterator in values`: `in` throws on a string, which is iterable)
+    if (typeof (values as AsyncIterable<T>)[Symbol.asyncIterator] === "function") {
+      for await (const value of values as AsyncIterable<T>) if (!(await ch.put(value))) return;
     } else {
-      for (const value of values) if (!(await ch.put(value))) return;
+      for (const value of values as Iterable<T>) if (!(await ch.put(value))) return;
     }
   } finally {
     // Also after a failure: a consumer waiting on `ch` sees the end instead of waiting forever.

@@ -3,7 +3,9 @@
  *  - At most `n` calls of `fn` are started and not yet delivered (`started`), so at most `n` run.
  *  - `window` holds the outcomes in input order; only the writer takes from it, one at a time,
  *    so output order is input order whatever order the calls finish in.
- *  - Once `stop` fires, no value is taken from `from` and no call is started.
+ *  - Once `stop` fires, no value is taken from `from` and no call is started. It fires as soon
+ *    as any call fails (not when the writer reaches that failure in order), so a failure stops
+ *    the reading at once; the writer still delivers the results of inputs before it.
  */
 import { sliding } from "../buffers";
 import { Channel } from "../channel";
@@ -11,11 +13,21 @@ import { type CloseOptions, checkChannel, checkCloseOptions, checkFunction } fro
 
 type Outcome<R> = { ok: true; value: R | undefined } | { ok: false; error: unknown };
 
-/** Runs fn(value) now and never rejects: a failure becomes an outcome the writer sees in order. */
-function attempt<T, R>(fn: (value: T) => R | undefined | PromiseLike<R | undefined>, value: T) {
+/**
+ * Runs fn(value) now and never rejects: a failure becomes an outcome the writer sees in order,
+ * and calls `failed` at once so the reader stops without waiting for the writer to get there.
+ */
+function attempt<T, R>(
+  fn: (value: T) => R | undefined | PromiseLike<R | undefined>,
+  value: T,
+  failed: () => void,
+) {
   return new Promise<R | undefined>((resolve) => resolve(fn(value))).then(
     (value): Outcome<R> => ({ ok: true, value }),
-    (error: unknown): Outcome<R> => ({ ok: false, error }),
+    (error: unknown): Outcome<R> => {
+      failed();
+      return { ok: false, error };
+    },
   );
 }
 
@@ -26,9 +38,10 @@ function attempt<T, R>(fn: (value: T) => R | undefined | PromiseLike<R | undefin
  *
  * When `from` closes and every result is delivered, `to` is closed (unless `{ close: false }`)
  * and the promise resolves. When `to` refuses a value (it was closed), pipeline stops taking
- * from `from` and resolves. When `fn` throws or rejects, pipeline stops taking from `from`,
- * delivers the results of the inputs before the failing one, closes `to` (unless
- * `{ close: false }`) and rejects with that error; results of inputs after it are discarded.
+ * from `from` and resolves. When `fn` throws or rejects, pipeline stops taking from `from` at
+ * once, delivers the results of the inputs before the failing one, closes `to` (unless
+ * `{ close: false }`) and rejects with the first failure in input order; inputs after it that
+ * were already taken are discarded with their results.
  * The promise settles only after every call that was started has settled.
  * @example
  * const out = chan<User>();
@@ -69,6 +82,7 @@ async function run<T, R>(
   // A wake-up for the reader when a slot frees; it re-checks `started`, so a stale one is harmless.
   const freed = new Channel<true>(sliding(1));
   const stop = new AbortController();
+  const halt = (): void => stop.abort();
   let started = 0;
 
   // Phase 1, the reader: take a value only when a slot is free, start its call, queue its outcome.
@@ -77,9 +91,11 @@ async function run<T, R>(
       for (;;) {
         while (started >= n) await freed.take({ signal: stop.signal });
         const value = await from.take({ signal: stop.signal });
+        // A value whose take completed in the same tick as a stop was taken before it; like the
+        // inputs after a failure whose calls were already running, it is discarded.
         if (value === undefined || stop.signal.aborted) return;
         started += 1;
-        window.offer({ outcome: attempt(fn, value) }); // never refused: it holds at most n
+        window.offer({ outcome: attempt(fn, value, halt) }); // never refused: it holds at most n
       }
     } catch (error) {
       // Aborting the reader's pending take is how it is stopped; nothing else can reject here.
@@ -91,12 +107,13 @@ async function run<T, R>(
 
   // Phase 2, the writer: deliver outcomes in order; after a stop, only wait for the calls left.
   let failure: { error: unknown } | undefined;
+  let finished = false; // a failure was reached in order, or `to` refused: deliver nothing more
   for (let next = await window.take(); next !== undefined; next = await window.take()) {
     const outcome = await next.outcome;
-    if (stop.signal.aborted) continue;
+    if (finished) continue;
     if (!outcome.ok) {
       failure = { error: outcome.error };
-      stop.abort();
+      finished = true;
       continue;
     }
     if (outcome.value !== undefined) {
@@ -108,6 +125,7 @@ async function run<T, R>(
         accepted = false;
       }
       if (!accepted) {
+        finished = true;
         stop.abort();
         continue;
       }

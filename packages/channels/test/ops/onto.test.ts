@@ -88,6 +88,14 @@ describe("from", () => {
     expect(await ch.take()).toBeUndefined();
   });
 
+  it("takes any iterable, a string included (one value per character, as to-chan!)", async () => {
+    expect(await into(from("abc"))).toEqual(["a", "b", "c"]);
+    expect(await into(from(new Set([1, 2])))).toEqual([1, 2]);
+    const ch = chan<string>(5);
+    await onto(ch, "xy");
+    expect(await into(ch)).toEqual(["x", "y"]);
+  });
+
   it("is closed at once for an empty source", async () => {
     expect(await from([]).take()).toBeUndefined();
   });

@@ -93,6 +93,30 @@ describe("pipeline", () => {
       expect(source.poll()).toBe(4); // untouched: nothing after the failing input was taken
     });
 
+    it("stops taking at the failure, not when the slower calls before it finish", async () => {
+      const source = chan<number>(10);
+      for (let v = 1; v <= 6; v++) source.offer(v);
+      const called: number[] = [];
+      let release!: () => void;
+      const first = new Promise<void>((resolve) => (release = resolve));
+      const fn = async (v: number): Promise<number> => {
+        called.push(v);
+        if (v === 1) await first; // input 1 holds its slot until released
+        if (v === 2) throw new Error("bad 2");
+        return v;
+      };
+      const to = chan<number>(10);
+      const done = watch(pipeline(3, to, fn, source));
+      await settle();
+      expect(called).toEqual([1, 2, 3]); // three slots; 2 failed meanwhile
+      release(); // input 1 finishes: its slot frees, but nothing more may be taken
+      await settle();
+      expect(done.outcome.state).toBe("rejected");
+      expect(called).toEqual([1, 2, 3]);
+      expect(source.poll()).toBe(4);
+      expect(await into(to)).toEqual([1]); // what came before the failure is delivered
+    });
+
     it("with { close: false } rejects and leaves `to` open", async () => {
       const to = chan<number>(5);
       const fail = (): never => {
