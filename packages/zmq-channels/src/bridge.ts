@@ -17,6 +17,7 @@ import { codeOf, PumpError } from "./errors";
 import { messageProblem, type Frame, type Message } from "./frames";
 import type { KindInfo } from "./kinds";
 import {
+  CLOSE_CHECK_MS,
   FLOOD_AFTER,
   LET_GO_FIRST,
   PARK_RECHECK,
@@ -96,6 +97,12 @@ export interface BridgeInit {
   report: (error: PumpError) => void;
   // The user's sendTimeout: how long a blocked send may wait before it is reported (-1: forever).
   giveUpAfter: number;
+  /**
+   * A REQ created with zeromq's `relaxed` option (ZMQ_REQ_RELAXED): it may send again before
+   * the reply, so only its receiving waits for a turn. libzmq cannot read the option back, so
+   * only `socket()` knows it.
+   */
+  relaxed: boolean;
 }
 
 type Writable = zmq.Socket & zmq.Writable;
@@ -125,6 +132,8 @@ export class Bridge {
 
   // REQ/REP alternation: whose turn it is, and the lane waiting for its turn
   readonly #lockstep: boolean;
+  // A REQ with zeromq's `relaxed` option may send again before the reply: only receiving waits.
+  readonly #sendWaitsTurn: boolean;
   #turn: Side;
   readonly #turnWaiters: { send?: () => void; recv?: () => void } = {};
 
@@ -138,6 +147,7 @@ export class Bridge {
     this.#report = init.report;
     this.#giveUpAfter = init.giveUpAfter;
     this.#lockstep = init.info.lockstep !== "none";
+    this.#sendWaitsTurn = this.#lockstep && !init.relaxed;
     this.#turn = init.info.lockstep === "receiveFirst" ? "recv" : "send";
     const closed = new Promise<void>((resolve) => (this.#resolveClosed = resolve));
     this.sockets = Object.freeze({
@@ -186,7 +196,7 @@ export class Bridge {
         this.#fail("EINVAL", `not sent: ${problem}`, msg);
         continue;
       }
-      if (this.#lockstep) {
+      if (this.#sendWaitsTurn) {
         await this.#myTurn("send");
         if (this.#turn !== "send") {
           // Woken by the close deadline, not by a reply: this request never got its turn, so
@@ -398,7 +408,20 @@ export class Bridge {
   // Called only on lockstep kinds (REQ, REP): the lanes check #lockstep first.
   #myTurn(side: Side): Promise<void> | undefined {
     if (this.#turn === side || this.#forced || this.#state >= Closing) return undefined;
-    return new Promise<void>((resolve) => (this.#turnWaiters[side] = resolve));
+    if (side === "recv") return new Promise<void>((resolve) => (this.#turnWaiters.recv = resolve));
+    // The send lane waits holding a message it took, so it would not see `send` close and the
+    // socket would stay open until the reply came. A channel has no close event; while it
+    // waits, the lane looks every CLOSE_CHECK_MS, and a close arms the linger as usual.
+    return new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        if (this.#send.closed) this.#drain();
+      }, CLOSE_CHECK_MS);
+      check.unref();
+      this.#turnWaiters.send = () => {
+        clearInterval(check);
+        resolve();
+      };
+    });
   }
 
   #pass(to: Side): void {

@@ -5,9 +5,9 @@ export type { Frame, Message, Part } from "./frames";
 
 // the pump
 export { Pump } from "./pump";
-export type { SocketOptions, RegisterChannels } from "./pump";
+export type { SocketOptions, KindOptions, RegisterChannels } from "./pump";
 export type { Sockets } from "./bridge";
-export type { Kind } from "./kinds";
+export type { Kind, SocketClasses } from "./kinds";
 
 // failures
 export { PumpError } from "./errors";

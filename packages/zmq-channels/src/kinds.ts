@@ -10,6 +10,32 @@ import * as zmq from "zeromq";
 export type Kind =
   "pair" | "pub" | "sub" | "xpub" | "xsub" | "req" | "rep" | "dealer" | "router" | "push" | "pull";
 
+/** zeromq.js's socket class for each kind, as a type: what `socket()`'s `options` are typed by. */
+export interface SocketClasses {
+  /** zeromq.js `Pair` */
+  pair: zmq.Pair;
+  /** zeromq.js `Publisher` */
+  pub: zmq.Publisher;
+  /** zeromq.js `Subscriber` */
+  sub: zmq.Subscriber;
+  /** zeromq.js `XPublisher` */
+  xpub: zmq.XPublisher;
+  /** zeromq.js `XSubscriber` */
+  xsub: zmq.XSubscriber;
+  /** zeromq.js `Request` */
+  req: zmq.Request;
+  /** zeromq.js `Reply` */
+  rep: zmq.Reply;
+  /** zeromq.js `Dealer` */
+  dealer: zmq.Dealer;
+  /** zeromq.js `Router` */
+  router: zmq.Router;
+  /** zeromq.js `Push` */
+  push: zmq.Push;
+  /** zeromq.js `Pull` */
+  pull: zmq.Pull;
+}
+
 /**
  * ZeroMQ's strict alternation for REQ and REP: which direction goes first, then the two take
  * turns (a REQ that receives before sending, or sends twice, gets EFSM from libzmq).

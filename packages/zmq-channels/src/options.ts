@@ -40,10 +40,13 @@ export const LET_GO_FIRST = 3;
 /** A parked send on a send-only socket wakes this often to notice a close (ms). */
 export const PARK_RECHECK = 250;
 
+/** A REQ/REP send lane waiting for its turn looks this often whether `send` was closed (ms). */
+export const CLOSE_CHECK_MS = 50;
+
 const SOCKET_OPTS = new Set(["bind", "connect", "subscribe", "options", "send", "recv"]);
 
 // Options the pump owns: it drives every socket with timeouts 0 (the synchronous fast path).
-// `sendTimeout` is accepted and means "give up on a blocked send after this long" (P5).
+// `sendTimeout` is accepted and means "give up on a blocked send after this long" (P6).
 const OWNED = new Set(["receiveTimeout"]);
 
 /** Throws a TypeError naming the first thing wrong with `socket()`'s opts. */

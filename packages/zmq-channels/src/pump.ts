@@ -13,7 +13,7 @@ import * as zmq from "zeromq";
 import { Bridge, SendChannel, type Sockets, type Turns } from "./bridge";
 import { PumpError } from "./errors";
 import type { Frame, Message } from "./frames";
-import { KINDS, kindNamed, kindOf, type Kind, type KindInfo } from "./kinds";
+import { KINDS, kindNamed, kindOf, type Kind, type KindInfo, type SocketClasses } from "./kinds";
 import {
   DEFAULT_CHANNEL_BUFFER,
   DEFAULT_LINGER,
@@ -29,20 +29,29 @@ import {
  * an unknown one makes `socket()` reject naming it, before any socket is created.
  * @example { bind: "tcp://127.0.0.1:*", options: { sendHighWaterMark: 100, linger: 0 } }
  */
-export interface SocketOptions {
+export interface SocketOptions<K extends Kind = Kind> {
   /** Endpoints to bind; `socket()` resolves once every bind has completed. */
   bind?: string | string[];
   /** Endpoints to connect to (zeromq connects in the background and reconnects). */
   connect?: string | string[];
   /** SUB only: topics to subscribe to; `""` is everything. None means no subscription. */
   subscribe?: string | string[];
-  /** zeromq.js v6 socket options by name (`sendHighWaterMark`, `linger`, `mandatory`, …). */
-  options?: Record<string, unknown>;
+  /**
+   * zeromq.js v6 socket options by name (`sendHighWaterMark`, `linger`, `mandatory`, …), typed
+   * by the kind's zeromq.js class, so a misspelt name is a compile error; `receiveTimeout` is
+   * the pump's own. Checked again at run time, for callers without types.
+   */
+  options?: KindOptions<K>;
   /** A channel of your own to use as `send` (the pump then checks messages as it sends). */
   send?: Channel<Message>;
   /** A channel of your own to use as `recv`, e.g. with a sliding buffer. */
   recv?: Channel<Frame[]>;
 }
+
+/** The options of a kind's zeromq.js class; any option names when the kind is not known. */
+export type KindOptions<K extends Kind> = Kind extends K
+  ? Record<string, unknown>
+  : Omit<zmq.SocketOptions<SocketClasses[K]>, "receiveTimeout">;
 
 /**
  * Channels to bridge an adopted socket to (`pump.register()`); the pump creates what is missing
@@ -145,7 +154,7 @@ export class Pump {
    * @example const router = await pump.socket("router", { bind: "tcp://127.0.0.1:*",
    *   options: { mandatory: true } });
    */
-  async socket(type: Kind, opts: SocketOptions = {}): Promise<Sockets> {
+  async socket<K extends Kind>(type: K, opts: SocketOptions<K> = {}): Promise<Sockets> {
     this.#assertOpen("socket()");
     const info = kindNamed(type);
     if (info === undefined) {
@@ -160,11 +169,7 @@ export class Pump {
     if (sendTimeout !== undefined && typeof sendTimeout !== "number") {
       throw new TypeError(`socket("${info.kind}"): option "sendTimeout" must be a number`);
     }
-    const socket = new info.Class({
-      linger: DEFAULT_LINGER,
-      ...(this.#context === undefined ? {} : { context: this.#context }),
-      ...options,
-    });
+    const socket = createSocket(info, this.#context, options);
     const creating = this.#connect(socket, info, opts);
     this.#creating.add(creating);
     let endpoints: string[];
@@ -180,7 +185,7 @@ export class Pump {
       socket.close();
       throw new Error("socket(): the pump was closed while the socket was being bound");
     }
-    return this.#adopt(socket, info, opts, endpoints, sendTimeout ?? -1);
+    return this.#adopt(socket, info, opts, endpoints, sendTimeout ?? -1, options.relaxed === true);
   }
 
   /**
@@ -265,7 +270,11 @@ export class Pump {
     this.#errors.close();
   }
 
-  async #connect(socket: zmq.Socket, info: KindInfo, opts: SocketOptions): Promise<string[]> {
+  async #connect(
+    socket: zmq.Socket,
+    info: KindInfo,
+    opts: Pick<SocketOptions, "bind" | "connect" | "subscribe">,
+  ): Promise<string[]> {
     const endpoints: string[] = [];
     for (const address of list(opts.bind)) {
       await socket.bind(address);
@@ -288,6 +297,7 @@ export class Pump {
     chans: RegisterChannels,
     endpoints: string[],
     giveUpAfter: number,
+    relaxed = false,
   ): Sockets {
     // The synchronous fast path: zeromq.js then tries at once and skips ZMQ_EVENTS (P1).
     if (info.canSend) (socket as zmq.Socket & zmq.Writable).sendTimeout = 0;
@@ -301,6 +311,7 @@ export class Pump {
       turns: this.#turns,
       report: this.#reportError,
       giveUpAfter,
+      relaxed,
     });
     this.#adopted.add(socket);
     this.#bridges.add(bridge);
@@ -317,6 +328,45 @@ export class Pump {
   #assertOpen(call: string): void {
     if (this.#closing !== undefined) throw new Error(`${call}: the pump is closed`);
   }
+}
+
+/**
+ * Creates the socket, then sets its options one at a time, so a value zeromq refuses is named
+ * and the socket closed. (Given to zeromq.js's constructor, a refused value throws after the
+ * native socket exists, and that socket, never closed, crashes the process at exit.)
+ */
+function createSocket(
+  info: KindInfo,
+  context: zmq.Context | undefined,
+  options: Record<string, unknown>,
+): zmq.Socket {
+  const { context: given, ...rest } = options;
+  const ctx = (given as zmq.Context | undefined) ?? context;
+  const socket = new info.Class(ctx === undefined ? {} : { context: ctx });
+  const settable = socket as unknown as Record<string, unknown>;
+  for (const [name, value] of Object.entries({ linger: DEFAULT_LINGER, ...rest })) {
+    try {
+      settable[name] = value;
+    } catch (e) {
+      socket.close();
+      const why = e instanceof Error ? e.message : String(e);
+      throw new TypeError(
+        `socket("${info.kind}"): option "${name}" refused ${describeValue(value)}: ${why}`,
+        { cause: e },
+      );
+    }
+  }
+  return socket;
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === "string") {
+    return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
+  }
+  if (typeof value === "number" || typeof value === "boolean" || value === null) {
+    return String(value);
+  }
+  return value === undefined ? "undefined" : `a ${typeof value}`;
 }
 
 function checkChannels(call: string, chans: RegisterChannels): void {

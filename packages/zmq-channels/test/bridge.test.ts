@@ -361,10 +361,14 @@ describe("bad input", () => {
     await expect(pump.socket("push", { bind: at, bogus: 1 } as object)).rejects.toThrow(
       /unknown key "bogus"/,
     );
+    // Both are compile errors too (options are typed by kind); the run-time check is for
+    // callers without types.
     await expect(
+      // @ts-expect-error: no such option
       pump.socket("push", { bind: at, options: { sendHighWaterMrak: 5 } }),
     ).rejects.toThrow(/unknown option "sendHighWaterMrak"/);
     await expect(
+      // @ts-expect-error: a pull socket has no sendHighWaterMark
       pump.socket("pull", { bind: at, options: { sendHighWaterMark: 5 } }),
     ).rejects.toThrow(/unknown option "sendHighWaterMark" for a pull socket/);
     await expect(pump.socket("pull", { bind: at, subscribe: "" })).rejects.toThrow(
@@ -373,6 +377,16 @@ describe("bad input", () => {
     // None of those created a socket: the address is still free to bind.
     const pull = await pump.socket("pull", { bind: at });
     expect(pull.endpoints).toEqual([at]);
+  });
+
+  it("rejects an option value zeromq refuses, naming the option and the value", async () => {
+    // (That the half-made socket is closed shows only at process exit: test/dist.test.ts.)
+    await expect(
+      pump.socket("push", { options: { linger: 5, sendHighWaterMark: -5 } }),
+    ).rejects.toThrow(/^socket\("push"\): option "sendHighWaterMark" refused -5: /);
+    await expect(
+      pump.socket("dealer", { options: { routingId: "x".repeat(300) } }),
+    ).rejects.toThrow(/option "routingId" refused a string of 300 characters/);
   });
 
   it("rejects a bad endpoint with zeromq's error and leaves nothing open", async () => {

@@ -2,6 +2,7 @@
 import * as zmq from "zeromq";
 import { into } from "@sluice/channels";
 import { Pump } from "@sluice/zmq-channels";
+import { takeWithin, text, within } from "./helpers";
 
 describe("a REQ request still waiting for its turn at close", () => {
   // Regression: past the linger the pump tried the waiting request anyway, and libzmq refused
@@ -27,6 +28,65 @@ describe("a REQ request still waiting for its turn at close", () => {
     } finally {
       await pump.close();
       rep.close();
+    }
+  });
+});
+
+describe("closing the send of a REQ or REP whose message waits for its turn", () => {
+  it.each([
+    ["req", "a second request, while the first is never answered"],
+    ["rep", "a reply, while no request came"],
+  ] as const)("a %s closes within its linger and reports %s", async (kind, _what) => {
+    const peer = kind === "req" ? new zmq.Reply({ linger: 0 }) : new zmq.Request({ linger: 0 });
+    await peer.bind("tcp://127.0.0.1:*");
+    const pump = new Pump();
+    try {
+      const s = await pump.socket(kind, {
+        connect: peer.lastEndpoint as string,
+        options: { linger: 50 },
+      });
+      if (kind === "req") {
+        await s.send.put("one");
+        expect((await peer.receive()).map(String)).toEqual(["one"]);
+      }
+      await s.send.put("two"); // taken by the pump, then held: it is not this socket's turn
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      s.send.close();
+      const closed = await Promise.race([
+        s.closed.then(() => "closed"),
+        new Promise((resolve) => setTimeout(resolve, 2000, "still open after 2 s")),
+      ]);
+      expect(closed).toBe("closed");
+      const error = await pump.errors.take();
+      expect([error?.code, error?.kind, String(error?.unsent)]).toEqual(["EAGAIN", kind, "two"]);
+    } finally {
+      await pump.close();
+      peer.close();
+    }
+  });
+});
+
+describe("a REQ with zeromq's relaxed option", () => {
+  it("sends its next request without waiting for the reply to the last", async () => {
+    const router = new zmq.Router({ linger: 0 });
+    await router.bind("tcp://127.0.0.1:*");
+    const pump = new Pump();
+    try {
+      const req = await pump.socket("req", {
+        connect: router.lastEndpoint as string,
+        options: { relaxed: true, correlate: true, linger: 0 },
+      });
+      await req.send.put("one");
+      const [, , , first] = await within(router.receive(), 5000, "one"); // [id, request id, "", body]
+      expect(String(first)).toBe("one"); // dropped by this server: never answered
+      await req.send.put("two");
+      const [id, requestId, empty, second] = await within(router.receive(), 5000, "two");
+      expect(String(second)).toBe("two");
+      await router.send([id!, requestId!, empty!, "reply to two"]);
+      expect(text(await takeWithin(req.recv))).toEqual(["reply to two"]);
+    } finally {
+      await pump.close();
+      router.close();
     }
   });
 });
