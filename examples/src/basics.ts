@@ -50,9 +50,12 @@ export async function main(): Promise<BasicsResult> {
 
   // #region compose
   // Square 1..5 with at most 2 in flight; the output keeps the input order.
-  const squaresOut = chan<number>(5);
-  await pipeline(2, squaresOut, async (n: number) => n * n, from([1, 2, 3, 4, 5]));
+  const squaresOut = chan<number>();
+  const squaring = pipeline(2, squaresOut, async (n: number) => n * n, from([1, 2, 3, 4, 5]));
+  // Take first, then await: pipeline waits for room on its output, so awaiting it before
+  // anyone takes would wait forever on a full (here unbuffered) channel.
   const squares = await into(squaresOut);
+  await squaring;
   const doubled = await into(map(from([1, 2, 3]), (n) => n * 2));
 
   // go runs a function and delivers its result on a channel, like core.async's go block.

@@ -34,7 +34,7 @@ export async function main(opts: WeatherOptions = {}): Promise<WeatherResult> {
   // #region publisher
   const publisher = await pump.socket("xpub", {
     bind: endpoint,
-    // Nothing may be dropped in this bounded run: raise the high-water mark above its traffic.
+    // Nothing may be dropped in this bounded run: a high-water mark of 0 means no limit.
     options: { sendHighWaterMark: 0 },
   });
   // #endregion publisher
