@@ -16,7 +16,8 @@ export type Part = string | Buffer | Uint8Array;
 
 /**
  * What may be put on a `send` channel: one frame, or a non-empty array of frames (multipart).
- * A `Buffer` or `Uint8Array` over 128 bytes is sent zero-copy: it must not change after the put.
+ * It waits in `send` by reference, and a `Buffer` or `Uint8Array` over 128 bytes is sent
+ * zero-copy: neither it nor its frames may change after the put.
  * @example await sockets.send.put(["topic", Buffer.from("payload")]);
  */
 export type Message = Part | Part[];
@@ -26,13 +27,15 @@ function isPart(value: unknown): value is Part {
 }
 
 function describe(value: unknown): string {
-  if (value === null) return "null";
+  if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return "an array";
   if (typeof value === "object") {
     const name = (value as object).constructor?.name;
-    return name === undefined ? "an object" : `a ${name}`;
+    if (!name || name === "Object") return "an object";
+    return /^[AEIOU]/.test(name) ? `an ${name}` : `a ${name}`;
   }
-  return `a ${typeof value} (${String(value)})`;
+  if (typeof value === "function") return "a function";
+  return `the ${typeof value} ${String(value)}`;
 }
 
 /**

@@ -45,9 +45,16 @@ export const CLOSE_CHECK_MS = 50;
 
 const SOCKET_OPTS = new Set(["bind", "connect", "subscribe", "options", "send", "recv"]);
 
-// Options the pump owns: it drives every socket with timeouts 0 (the synchronous fast path).
-// `sendTimeout` is accepted and means "give up on a blocked send after this long" (P6).
-const OWNED = new Set(["receiveTimeout"]);
+// Options that cannot work with the pump, and why. It drives every socket with timeouts 0 (the
+// synchronous fast path); `sendTimeout` is accepted and means "give up on a blocked send after
+// this long" (P6). An XPUB in manual mode must set ZMQ_SUBSCRIBE on itself for each
+// subscription it accepts, which zeromq.js 6 offers no call for: nothing would ever go out.
+const REFUSED: Readonly<Record<string, string>> = {
+  receiveTimeout: "is managed by the pump; to wait with a limit, select on recv and timeout(ms)",
+  manual:
+    "(manual subscriptions) cannot work: the socket would have to subscribe itself for each " +
+    "subscription, and zeromq.js 6 has no call for it, so nothing would ever be sent",
+};
 
 /** Throws a TypeError naming the first thing wrong with `socket()`'s opts. */
 export function validateSocketOptions(info: KindInfo, opts: unknown): void {
@@ -83,17 +90,14 @@ export function validateSocketOptions(info: KindInfo, opts: unknown): void {
     throw new TypeError(`socket("${info.kind}", opts): options must be an object`);
   }
   for (const name of Object.keys(options)) {
-    if (OWNED.has(name)) {
-      throw new TypeError(
-        `socket("${info.kind}"): option "${name}" is managed by the pump; ` +
-          `to wait with a limit, select on recv and timeout(ms)`,
-      );
-    }
     if (name !== "context" && !isSettable(info.Class.prototype, name)) {
       throw new TypeError(
         `socket("${info.kind}"): unknown option "${name}" for a ${info.kind} socket ` +
           `(option names are zeromq.js v6's, e.g. sendHighWaterMark, linger, routingId)`,
       );
+    }
+    if (Object.prototype.hasOwnProperty.call(REFUSED, name)) {
+      throw new TypeError(`socket("${info.kind}"): option "${name}" ${REFUSED[name]}`);
     }
   }
 }

@@ -39,7 +39,7 @@ export interface SocketOptions<K extends Kind = Kind> {
   /**
    * zeromq.js v6 socket options by name (`sendHighWaterMark`, `linger`, `mandatory`, …), typed
    * by the kind's zeromq.js class, so a misspelt name is a compile error; `receiveTimeout` is
-   * the pump's own. Checked again at run time, for callers without types.
+   * the pump's own, and an XPUB's `manual` cannot work under it. Checked again at run time, for callers without types.
    */
   options?: KindOptions<K>;
   /** A channel of your own to use as `send` (the pump then checks messages as it sends). */
@@ -51,7 +51,7 @@ export interface SocketOptions<K extends Kind = Kind> {
 /** The options of a kind's zeromq.js class; any option names when the kind is not known. */
 export type KindOptions<K extends Kind> = Kind extends K
   ? Record<string, unknown>
-  : Omit<zmq.SocketOptions<SocketClasses[K]>, "receiveTimeout">;
+  : Omit<zmq.SocketOptions<SocketClasses[K]>, "receiveTimeout" | "manual">;
 
 /**
  * Channels to bridge an adopted socket to (`pump.register()`); the pump creates what is missing
@@ -183,7 +183,9 @@ export class Pump {
     }
     if (this.#closing !== undefined) {
       socket.close();
-      throw new Error("socket(): the pump was closed while the socket was being bound");
+      throw new Error(
+        "socket(): the pump was closed while the socket was being set up (bound, connected)",
+      );
     }
     return this.#adopt(socket, info, opts, endpoints, sendTimeout ?? -1, options.relaxed === true);
   }

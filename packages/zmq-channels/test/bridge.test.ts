@@ -335,8 +335,10 @@ describe("bad input", () => {
   it("rejects a put of a non-Message on send with a TypeError naming it", async () => {
     const push = await pump.socket("push", { bind: address("inproc") });
     const put = (v: unknown): Promise<boolean> => (push.send as Channel<unknown>).put(v);
-    expect(() => put(42)).toThrow(/got a number \(42\)/);
-    expect(() => put({ a: 1 })).toThrow(/got a Object/);
+    expect(() => put(42)).toThrow(/got the number 42$/);
+    expect(() => put({ a: 1 })).toThrow(/got an object$/);
+    expect(() => put(new Map() as never)).toThrow(/got a Map$/);
+    expect(() => put([Buffer.from("x"), undefined] as never)).toThrow(/got undefined at frame 1$/);
     expect(() => put([])).toThrow(/empty array/);
     expect(() => put(["ok", 5])).toThrow(/at frame 1/);
     expect(() => put(null)).toThrow(TypeError);
@@ -371,6 +373,14 @@ describe("bad input", () => {
       // @ts-expect-error: a pull socket has no sendHighWaterMark
       pump.socket("pull", { bind: at, options: { sendHighWaterMark: 5 } }),
     ).rejects.toThrow(/unknown option "sendHighWaterMark" for a pull socket/);
+    await expect(
+      // @ts-expect-error: the pump's own
+      pump.socket("pull", { bind: at, options: { receiveTimeout: 100 } }),
+    ).rejects.toThrow(/option "receiveTimeout" is managed by the pump; .*select on recv/);
+    await expect(
+      // @ts-expect-error: an XPUB in manual mode would have to subscribe itself
+      pump.socket("xpub", { bind: at, options: { manual: true } }),
+    ).rejects.toThrow(/option "manual" \(manual subscriptions\) cannot work/);
     await expect(pump.socket("pull", { bind: at, subscribe: "" })).rejects.toThrow(
       /cannot subscribe/,
     );
