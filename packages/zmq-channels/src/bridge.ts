@@ -95,6 +95,11 @@ export interface BridgeInit {
   endpoints: string[];
   turns: Turns;
   report: (error: PumpError) => void;
+  /**
+   * Says this socket will put nothing more on `recv` (a put already waiting still completes);
+   * the pump closes `recv` once every socket sharing it has said so.
+   */
+  releaseRecv: () => void;
   // The user's sendTimeout: how long a blocked send may wait before it is reported (-1: forever).
   giveUpAfter: number;
   /**
@@ -117,6 +122,7 @@ export class Bridge {
   readonly #endpoints: readonly string[];
   readonly #turns: Turns;
   readonly #report: (error: PumpError) => void;
+  readonly #releaseRecv: () => void;
   readonly #giveUpAfter: number;
   #state: State = Open;
   #resolveClosed!: () => void;
@@ -142,6 +148,7 @@ export class Bridge {
     this.#info = init.info;
     this.#send = init.send;
     this.#recv = init.recv;
+    this.#releaseRecv = init.releaseRecv;
     this.#endpoints = Object.freeze([...init.endpoints]);
     this.#turns = init.turns;
     this.#report = init.report;
@@ -452,9 +459,15 @@ export class Bridge {
     }
     // A put waiting for room stays pending and is delivered after close (core.async close!),
     // so recv may close now; otherwise wait for the lane to hand over what it holds.
-    if (this.#putPending) this.#recv.close();
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      this.#releaseRecv();
+    };
+    if (this.#putPending) release();
     await receiving;
-    this.#recv.close();
+    release();
   }
 
   #fail(code: string, what: string, unsent: Message | undefined, cause?: unknown): void {

@@ -123,6 +123,9 @@ export class Pump {
   readonly #adopted = new WeakSet<zmq.Socket>();
   readonly #turns = new Scheduler();
   readonly #errors = chan<PumpError>(ERRORS_BUFFER);
+  // How many open sockets put on each `recv`: one the user passes may be shared (fan-in), and
+  // closes when the last of its sockets is done with it.
+  readonly #recvUsers = new Map<Channel<Frame[]>, number>();
   readonly #creating = new Set<Promise<unknown>>();
   #dropped = 0;
   #closing: Promise<void> | undefined;
@@ -304,11 +307,14 @@ export class Pump {
     // The synchronous fast path: zeromq.js then tries at once and skips ZMQ_EVENTS (P1).
     if (info.canSend) (socket as zmq.Socket & zmq.Writable).sendTimeout = 0;
     if (info.canRecv) (socket as zmq.Socket & zmq.Readable).receiveTimeout = 0;
+    const recv = chans.recv ?? chan<Frame[]>(DEFAULT_CHANNEL_BUFFER);
+    this.#recvUsers.set(recv, (this.#recvUsers.get(recv) ?? 0) + 1);
     const bridge = new Bridge({
       socket,
       info,
       send: chans.send ?? new SendChannel(info, DEFAULT_CHANNEL_BUFFER),
-      recv: chans.recv ?? chan<Frame[]>(DEFAULT_CHANNEL_BUFFER),
+      recv,
+      releaseRecv: () => this.#releaseRecv(recv),
       endpoints,
       turns: this.#turns,
       report: this.#reportError,
@@ -321,6 +327,16 @@ export class Pump {
     void bridge.sockets.closed.then(() => this.#bridges.delete(bridge));
     bridge.start();
     return bridge.sockets;
+  }
+
+  #releaseRecv(recv: Channel<Frame[]>): void {
+    const users = (this.#recvUsers.get(recv) ?? 1) - 1;
+    if (users > 0) {
+      this.#recvUsers.set(recv, users);
+      return;
+    }
+    this.#recvUsers.delete(recv);
+    recv.close();
   }
 
   #reportError = (error: PumpError): void => {

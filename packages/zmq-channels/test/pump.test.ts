@@ -288,4 +288,44 @@ describe.each(TRANSPORTS)("the pump over %s", (transport) => {
     await serving;
     expect(replies).toEqual([0, 1, 2].map((c) => [0, 1, 2].map((i) => `re:c${c}-${i}`)));
   });
+
+  it("shares one recv between sockets (fan-in): it closes when the last of them has closed", async () => {
+    const shared = chan<Buffer[]>(16);
+    const a = await pump.socket("pull", { bind: address(transport), recv: shared });
+    const b = await pump.socket("pull", { bind: address(transport), recv: shared });
+    const toA = await pump.socket("push", { connect: a.endpoints[0] });
+    const toB = await pump.socket("push", { connect: b.endpoints[0] });
+    await toA.send.put("via a");
+    await toB.send.put("via b");
+    expect((await takeN(shared, 2)).map((m) => text(m)[0]).sort()).toEqual(["via a", "via b"]);
+    a.send.close(); // closes socket a: b still puts on the shared recv
+    await within(a.closed, 5000, "a closed");
+    await sleep(20);
+    expect(shared.closed).toBe(false);
+    await toB.send.put("still via b");
+    expect(text(await takeWithin(shared))).toEqual(["still via b"]);
+    b.send.close();
+    await within(b.closed, 5000, "b closed");
+    expect(await within(shared.take(), 5000, "shared closed")).toBeUndefined();
+  });
+
+  it("shares one send between sockets: each message goes out once, on one of them", async () => {
+    const work = chan<Message>(16);
+    const pulls = [
+      await pump.socket("pull", { bind: address(transport) }),
+      await pump.socket("pull", { bind: address(transport) }),
+    ];
+    const pushes = await Promise.all(
+      pulls.map((p) => pump.socket("push", { connect: p.endpoints[0], send: work })),
+    );
+    for (let i = 0; i < 20; i++) await work.put(String(i));
+    const got: string[] = [];
+    while (got.length < 20) {
+      const { value } = await within(select(pulls.map((p) => p.recv)), 5000, "a message");
+      got.push(text(value as Buffer[])[0]!);
+    }
+    expect(got.map(Number).sort((x, y) => x - y)).toEqual([...Array(20).keys()]);
+    work.close(); // closes both sockets
+    await within(Promise.all(pushes.map((p) => p.closed)), 5000, "both closed");
+  });
 });
