@@ -60,3 +60,23 @@ export const kinds: Kind[] = [
     keeps: (n) => range(Math.max(1, n - 2), n),
   },
 ];
+
+/** Resolves as `p` does, or rejects if it has not settled within `ms`; the timer is cleared. */
+export function within<T>(p: Promise<T>, ms = 2000, what = "the operation"): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, limit]).finally(() => clearTimeout(timer));
+}
+
+/** A take bounded in time: if nothing comes within `ms` it is withdrawn (consuming nothing). */
+export async function takeWithin<T>(ch: Channel<T>, ms = 2000): Promise<T | undefined> {
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(new Error(`no value within ${ms} ms`)), ms);
+  try {
+    return await ch.take({ signal: ac.signal });
+  } finally {
+    clearTimeout(timer);
+  }
+}
