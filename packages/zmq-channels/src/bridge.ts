@@ -470,17 +470,20 @@ export class Bridge {
     release();
   }
 
-  #fail(code: string, what: string, unsent: Message | undefined, cause?: unknown): void {
+  /** A PumpError about this socket: `what` failed with `code`, naming the kind and endpoints. */
+  error(code: string, what: string, unsent: Message | undefined, cause?: unknown): PumpError {
     const where = `${this.#info.kind} socket${this.#endpoints.length > 0 ? " " + this.#endpoints.join(", ") : ""}`;
-    this.#report(
-      new PumpError(`${what} (${code}) on ${where}`, {
-        code,
-        kind: this.#info.kind,
-        endpoints: this.#endpoints,
-        unsent,
-        cause,
-      }),
-    );
+    return new PumpError(`${what} (${code}) on ${where}`, {
+      code,
+      kind: this.#info.kind,
+      endpoints: this.#endpoints,
+      unsent,
+      cause,
+    });
+  }
+
+  #fail(code: string, what: string, unsent: Message | undefined, cause?: unknown): void {
+    this.#report(this.error(code, what, unsent, cause));
   }
 
   // A lane must never reject: that would be an unhandled rejection, or a bridge that never

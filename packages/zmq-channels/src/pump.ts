@@ -11,7 +11,7 @@
 import { Channel, chan, dropping, type Buffer as ChannelBuffer } from "@sluice/channels";
 import * as zmq from "zeromq";
 import { Bridge, SendChannel, type Sockets, type Turns } from "./bridge";
-import { PumpError } from "./errors";
+import { codeOf, type PumpError } from "./errors";
 import type { Frame, Message } from "./frames";
 import { KINDS, kindNamed, kindOf, type Kind, type KindInfo, type SocketClasses } from "./kinds";
 import {
@@ -123,9 +123,8 @@ export class Pump {
   readonly #adopted = new WeakSet<zmq.Socket>();
   readonly #turns = new Scheduler();
   readonly #errors = chan<PumpError>(ERRORS_BUFFER);
-  // How many open sockets put on each `recv`: one the user passes may be shared (fan-in), and
-  // closes when the last of its sockets is done with it.
-  readonly #recvUsers = new Map<Channel<Frame[]>, number>();
+  // The channels events() handed out, per socket being observed.
+  readonly #eventOuts = new WeakMap<Bridge, Set<Channel<zmq.Event>>>();
   readonly #creating = new Set<Promise<unknown>>();
   #dropped = 0;
   #closing: Promise<void> | undefined;
@@ -227,7 +226,10 @@ export class Pump {
   /**
    * Socket monitor events (zeromq.js `socket.events`) as a channel: `{ type, address, … }`
    * values such as "accept", "connect", "disconnect". Dropping when full (default 64): a slow
-   * reader loses events, never stalls the socket. Closes when the socket closes.
+   * reader loses events, never stalls the socket. Closes when the socket closes. Every call
+   * gets its own channel, and each of them every event (zeromq.js has one observer per socket).
+   * @throws TypeError for Sockets of another pump; PumpError when zeromq.js cannot start the
+   *   socket's monitor (e.g. `EADDRINUSE`, see docs/zmq.md "Caveats").
    * @example for await (const e of pump.events(router)) console.log(e.type, e.address);
    */
   events(sockets: Sockets, buffer: number | ChannelBuffer<zmq.Event> = 64): Channel<zmq.Event> {
@@ -242,20 +244,46 @@ export class Pump {
       out.close();
       return out;
     }
-    const observer = bridge.socket.events;
+    let outs = this.#eventOuts.get(bridge);
+    if (outs === undefined) {
+      outs = new Set();
+      this.#observe(bridge, outs); // throws before registering when the monitor can't start
+      this.#eventOuts.set(bridge, outs);
+    }
+    outs.add(out);
+    return out;
+  }
+
+  // One loop per socket over zeromq.js's one observer, offering each event to every channel
+  // that events() handed out for it (a second `for await` over the observer fails with EBUSY).
+  #observe(bridge: Bridge, outs: Set<Channel<zmq.Event>>): void {
+    let observer: zmq.Observer;
+    try {
+      observer = bridge.socket.events;
+    } catch (e) {
+      // zeromq.js 6.8.0 names a monitor's endpoint after an address it may reuse while an old
+      // monitor is still being torn down (fast churn of monitored sockets): EADDRINUSE.
+      throw bridge.error(codeOf(e), "events(): the socket's monitor could not start", undefined, e);
+    }
     void (async () => {
       try {
         // The observer ends by itself when the socket closes. Never close it by hand: on
         // zeromq 6.8.0 observer.close() leaves libzmq unable to reap later sockets (each
         // then leaks its descriptors until EMFILE).
-        for await (const event of observer) out.offer(event);
-      } catch {
-        // the observer ends with an error when its socket closes under it
+        for await (const event of observer) for (const out of outs) out.offer(event);
+      } catch (e) {
+        // The observer ends with an error when its socket closes under it; anything else
+        // (the user iterating the socket's observer too) is reported, not swallowed.
+        if (!bridge.socket.closed) {
+          this.#reportError(
+            bridge.error(codeOf(e), "events(): the socket's monitor failed", undefined, e),
+          );
+        }
       } finally {
-        out.close();
+        this.#eventOuts.delete(bridge);
+        for (const out of outs) out.close();
       }
     })();
-    return out;
   }
 
   /**
@@ -308,13 +336,13 @@ export class Pump {
     if (info.canSend) (socket as zmq.Socket & zmq.Writable).sendTimeout = 0;
     if (info.canRecv) (socket as zmq.Socket & zmq.Readable).receiveTimeout = 0;
     const recv = chans.recv ?? chan<Frame[]>(DEFAULT_CHANNEL_BUFFER);
-    this.#recvUsers.set(recv, (this.#recvUsers.get(recv) ?? 0) + 1);
+    recvUsers.set(recv, (recvUsers.get(recv) ?? 0) + 1);
     const bridge = new Bridge({
       socket,
       info,
       send: chans.send ?? new SendChannel(info, DEFAULT_CHANNEL_BUFFER),
       recv,
-      releaseRecv: () => this.#releaseRecv(recv),
+      releaseRecv: () => releaseRecv(recv),
       endpoints,
       turns: this.#turns,
       report: this.#reportError,
@@ -329,16 +357,6 @@ export class Pump {
     return bridge.sockets;
   }
 
-  #releaseRecv(recv: Channel<Frame[]>): void {
-    const users = (this.#recvUsers.get(recv) ?? 1) - 1;
-    if (users > 0) {
-      this.#recvUsers.set(recv, users);
-      return;
-    }
-    this.#recvUsers.delete(recv);
-    recv.close();
-  }
-
   #reportError = (error: PumpError): void => {
     if (!this.#errors.offer(error)) this.#dropped++;
   };
@@ -346,6 +364,20 @@ export class Pump {
   #assertOpen(call: string): void {
     if (this.#closing !== undefined) throw new Error(`${call}: the pump is closed`);
   }
+}
+
+// How many open sockets put on each `recv`, across every pump: one the user passes may be
+// shared (fan-in), and closes when the last of its sockets is done with it (P18).
+const recvUsers = new WeakMap<Channel<Frame[]>, number>();
+
+function releaseRecv(recv: Channel<Frame[]>): void {
+  const users = (recvUsers.get(recv) ?? 1) - 1;
+  if (users > 0) {
+    recvUsers.set(recv, users);
+    return;
+  }
+  recvUsers.delete(recv);
+  recv.close();
 }
 
 /**

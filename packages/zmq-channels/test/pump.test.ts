@@ -309,6 +309,22 @@ describe.each(TRANSPORTS)("the pump over %s", (transport) => {
     expect(await within(shared.take(), 5000, "shared closed")).toBeUndefined();
   });
 
+  it("shares one recv between sockets of two pumps: it closes when the last socket closes", async () => {
+    const other = new Pump();
+    try {
+      const shared = chan<Buffer[]>(16);
+      await other.socket("pull", { bind: address(transport), recv: shared });
+      const b = await pump.socket("pull", { bind: address(transport), recv: shared });
+      const toB = await pump.socket("push", { connect: b.endpoints[0] });
+      await other.close(); // closes its socket; this pump's socket still puts on `shared`
+      expect(shared.closed).toBe(false);
+      await toB.send.put("to b");
+      expect(text(await takeWithin(shared))).toEqual(["to b"]);
+    } finally {
+      await other.close();
+    }
+  });
+
   it("shares one send between sockets: each message goes out once, on one of them", async () => {
     const work = chan<Message>(16);
     const pulls = [
