@@ -15,7 +15,8 @@ export interface Checked {
 /** A library (or variant) doing one workload; `run(n)` does n operations. */
 export interface Case {
   lib: string;
-  run(n: number): Promise<Checked>;
+  /** `measured` is false for the calibration (warm-up) runs, true for the repetitions */
+  run(n: number, measured: boolean): Promise<Checked>;
 }
 
 /** How hard to measure: `full` for the report, `quick` for a look, `smoke` for the test. */
@@ -71,10 +72,14 @@ export function collect(): void {
 /** What is running now: named if the event loop drains with a run still waiting (a deadlock). */
 export const running = { what: "" };
 
-async function timed(c: Case, n: number): Promise<{ seconds: number; checked: Checked }> {
+async function timed(
+  c: Case,
+  n: number,
+  measured: boolean,
+): Promise<{ seconds: number; checked: Checked }> {
   running.what = `${c.lib} at n=${n}`;
   const t0 = process.hrtime.bigint();
-  const checked = await c.run(n);
+  const checked = await c.run(n, measured);
   const seconds = checked.seconds ?? Number(process.hrtime.bigint() - t0) / 1e9;
   return { seconds, checked };
 }
@@ -89,7 +94,7 @@ function mismatch(c: Case, n: number, k: Checked): string | undefined {
 async function calibrate(c: Case, base: number, mode: Mode, maxN: number): Promise<number> {
   let n = Math.max(1, Math.round(base / 64));
   for (;;) {
-    const { seconds, checked } = await timed(c, n);
+    const { seconds, checked } = await timed(c, n, false);
     const bad = mismatch(c, n, checked);
     if (bad) throw new Error(bad);
     if (seconds >= mode.minSeconds || n >= maxN) return n;
@@ -135,7 +140,7 @@ export async function measure(
       if (n === undefined || !r.ok) continue;
       collect();
       try {
-        const { seconds, checked } = await timed(c, n);
+        const { seconds, checked } = await timed(c, n, true);
         const bad = mismatch(c, n, checked);
         if (bad) throw new Error(bad);
         r.rates.push(n / seconds);
