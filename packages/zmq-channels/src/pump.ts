@@ -39,7 +39,8 @@ export interface SocketOptions<K extends Kind = Kind> {
   /**
    * zeromq.js v6 socket options by name (`sendHighWaterMark`, `linger`, `mandatory`, …), typed
    * by the kind's zeromq.js class, so a misspelt name is a compile error; `receiveTimeout` is
-   * the pump's own, and an XPUB's `manual` cannot work under it. Checked again at run time, for callers without types.
+   * the pump's own, and an XPUB's `manual` cannot work under it. Checked again at run time, for
+   * callers without types.
    */
   options?: KindOptions<K>;
   /** A channel of your own to use as `send` (the pump then checks messages as it sends). */
