@@ -2,10 +2,16 @@
 // workload of the main bench isolates.
 //
 //   node bench/dist/probe.js idle-select [k]   select over k empty channels, then one arrival
+//   node bench/dist/probe.js receivers [rounds]  who pays what on the receiving side, over tcp
 import { chan, select } from "@sluice/channels";
+import * as zmq from "zeromq";
 import { median } from "./measure";
+import { PUSH_PULL, Peer } from "./zmq/peer";
+import { Clock, indexOf, type PushPull } from "./zmq/variant";
 
-const usage = "usage: node bench/dist/probe.js idle-select [k]";
+const usage =
+  "usage: node bench/dist/probe.js idle-select [k]\n" +
+  "       node bench/dist/probe.js receivers [rounds]";
 
 // The cost of a select that finds nothing ready: it tries all k ops (pass 1), parks a handler
 // on every channel (pass 2), and the k-1 that lose are swept later. One value then arrives on
@@ -32,8 +38,116 @@ async function idleSelect(k: number): Promise<void> {
   );
 }
 
+// The fast path's receiving loop with one channel hop added: a task receives as fastpath.ts
+// does and offers each message to a channel (buffer 128, the pump's default); the consumer
+// takes from the channel. Against the fast path it isolates the price of the hop; against the
+// pump, the price of everything else the pump does per message.
+const fastPathWithHop: Pick<PushPull, "name" | "pull"> = {
+  name: "zeromq.js fast path",
+  async pull(bind) {
+    const s = new zmq.Pull({ receiveTimeout: 0 });
+    await s.bind(bind);
+    const hop = chan<Buffer[]>(128);
+    const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    const lane = (async () => {
+      for (let i = 1; !s.closed; i++) {
+        let m: Buffer[];
+        try {
+          m = await s.receive();
+        } catch {
+          if (s.closed) return;
+          s.receiveTimeout = -1; // wait inside zeromq for the next message, as fastpath.ts
+          try {
+            m = await s.receive();
+          } catch {
+            return; // closed under the wait
+          } finally {
+            if (!s.closed) s.receiveTimeout = 0;
+          }
+        }
+        if (!hop.offer(m)) await hop.put(m);
+        if (i % 256 === 0) await turn();
+      }
+    })();
+    return {
+      endpoint: s.lastEndpoint ?? bind,
+      async receive(n) {
+        const clock = new Clock();
+        let sum = 0;
+        for (let i = 0; i < n; i++) {
+          const m = (await hop.take()) as Buffer[];
+          clock.tick();
+          sum += indexOf(m[0]);
+        }
+        return { sum, seconds: clock.seconds(n) };
+      },
+      async close() {
+        s.close();
+        hop.close();
+        await lane;
+      },
+    };
+  },
+};
+
+// Receivers side by side, over tcp, 16 B messages, the sender always the fast path in the peer
+// process (the fastest sender, so the receiver is what limits): the receiving process's CPU
+// time per message and the rate, median over the rounds, variants interleaved.
+async function receivers(rounds: number): Promise<void> {
+  const n = 200_000;
+  const variants: Array<[string, Pick<PushPull, "pull">]> = [
+    ["zeromq.js fast path", PUSH_PULL["zeromq.js fast path"]],
+    ["fast path + one channel hop", fastPathWithHop],
+    ["sluice pump", PUSH_PULL["sluice pump"]],
+    ["plain zeromq.js", PUSH_PULL["plain zeromq.js"]],
+  ];
+  const rates = new Map<string, number[]>(variants.map(([name]) => [name, []]));
+  const cpus = new Map<string, number[]>(variants.map(([name]) => [name, []]));
+  const peer = Peer.start();
+  try {
+    // the first round is the warm-up
+    for (let r = 0; r <= rounds; r++) {
+      const order = r % 2 === 0 ? variants : [...variants].reverse();
+      for (const [name, v] of order) {
+        const receiver = await v.pull("tcp://127.0.0.1:*");
+        const cpu0 = process.cpuUsage();
+        const sent = peer.request({
+          op: "push",
+          variant: "zeromq.js fast path",
+          endpoint: receiver.endpoint,
+          n,
+          size: 16,
+        });
+        const tally = await receiver.receive(n);
+        const cpu = process.cpuUsage(cpu0);
+        const { handle } = await sent;
+        await peer.request({ op: "close", handle: handle! });
+        await receiver.close();
+        if (tally.sum !== (n * (n + 1)) / 2) throw new Error(`receivers: ${name} lost messages`);
+        if (r === 0) continue;
+        rates.get(name)!.push(n / tally.seconds);
+        cpus.get(name)!.push((cpu.user + cpu.system) / n);
+      }
+    }
+  } finally {
+    await peer.stop();
+  }
+  console.log(`receivers over tcp, 16 B, ${rounds} rounds of ${n} (sender: the fast path):`);
+  for (const [name] of variants) {
+    console.log(
+      `  ${name.padEnd(28)} ${(median(rates.get(name)!) / 1000).toFixed(0).padStart(4)}k msg/s, ` +
+        `${median(cpus.get(name)!).toFixed(2)} µs CPU per message`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const [probe, arg] = process.argv.slice(2);
+  if (probe === "receivers") {
+    const rounds = arg === undefined ? 7 : Number(arg);
+    if (!(Number.isInteger(rounds) && rounds > 0)) throw new Error(usage);
+    return receivers(rounds);
+  }
   if (probe === "idle-select") {
     const k = arg === undefined ? 100 : Number(arg);
     if (!(Number.isInteger(k) && k > 0)) throw new Error(usage);
