@@ -2,7 +2,7 @@
 // workload of the main bench isolates.
 //
 //   node bench/dist/probe.js idle-select [k]   select over k empty channels, then one arrival
-//   node bench/dist/probe.js receivers [rounds]  who pays what on the receiving side, over tcp
+//   node bench/dist/probe.js receivers [rounds] [n]  who pays what on the receiving side, over tcp
 import { chan, select } from "@sluice/channels";
 import * as zmq from "zeromq";
 import { median } from "./measure";
@@ -11,7 +11,7 @@ import { Clock, indexOf, type PushPull } from "./zmq/variant";
 
 const usage =
   "usage: node bench/dist/probe.js idle-select [k]\n" +
-  "       node bench/dist/probe.js receivers [rounds]";
+  "       node bench/dist/probe.js receivers [rounds] [messages]";
 
 // The cost of a select that finds nothing ready: it tries all k ops (pass 1), parks a handler
 // on every channel (pass 2), and the k-1 that lose are swept later. One value then arrives on
@@ -93,8 +93,7 @@ const fastPathWithHop: Pick<PushPull, "name" | "pull"> = {
 // Receivers side by side, over tcp, 16 B messages, the sender always the fast path in the peer
 // process (the fastest sender, so the receiver is what limits): the receiving process's CPU
 // time per message and the rate, median over the rounds, variants interleaved.
-async function receivers(rounds: number): Promise<void> {
-  const n = 200_000;
+async function receivers(rounds: number, n: number): Promise<void> {
   const variants: Array<[string, Pick<PushPull, "pull">]> = [
     ["zeromq.js fast path", PUSH_PULL["zeromq.js fast path"]],
     ["fast path + one channel hop", fastPathWithHop],
@@ -142,11 +141,14 @@ async function receivers(rounds: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const [probe, arg] = process.argv.slice(2);
+  const [probe, arg, arg2] = process.argv.slice(2);
   if (probe === "receivers") {
     const rounds = arg === undefined ? 7 : Number(arg);
-    if (!(Number.isInteger(rounds) && rounds > 0)) throw new Error(usage);
-    return receivers(rounds);
+    const n = arg2 === undefined ? 200_000 : Number(arg2);
+    if (!(Number.isInteger(rounds) && rounds > 0 && Number.isInteger(n) && n > 0)) {
+      throw new Error(usage);
+    }
+    return receivers(rounds, n);
   }
   if (probe === "idle-select") {
     const k = arg === undefined ? 100 : Number(arg);

@@ -200,6 +200,21 @@ describe("pairs and probe (the bench's tools)", () => {
     expect(probe.out).toMatch(/^idle select over 4 channels, then one arrival: median \d+ ns/);
   }, 60_000);
 
+  it("runs the receivers probe: a line per receiver, each sum checked", async () => {
+    const probe = await tool("probe.js", "receivers", "1", "3000");
+    expect(probe.code).toBe(0);
+    for (const name of [
+      "zeromq.js fast path",
+      "fast path + one channel hop",
+      "sluice pump",
+      "plain zeromq.js",
+    ]) {
+      expect(probe.out).toMatch(
+        new RegExp(`^  ${name.replace(/[+.]/g, "\\$&")} +\\d+k msg/s, \\d+\\.\\d\\d µs CPU`, "m"),
+      );
+    }
+  }, 60_000);
+
   it("refuses an unknown workload with its usage", async () => {
     const bad = await pairs("channels", "nope");
     expect(bad.code).toBe(1);
