@@ -7,7 +7,8 @@ import { chan, select } from "@sluice/channels";
 import * as zmq from "zeromq";
 import { median } from "./measure";
 import { PUSH_PULL, Peer } from "./zmq/peer";
-import { Clock, indexOf, type PushPull } from "./zmq/variant";
+import { receiveN } from "./zmq/pump";
+import type { PushPull } from "./zmq/variant";
 
 const usage =
   "usage: node bench/dist/probe.js idle-select [k]\n" +
@@ -71,16 +72,7 @@ const fastPathWithHop: Pick<PushPull, "name" | "pull"> = {
     })();
     return {
       endpoint: s.lastEndpoint ?? bind,
-      async receive(n) {
-        const clock = new Clock();
-        let sum = 0;
-        for (let i = 0; i < n; i++) {
-          const m = (await hop.take()) as Buffer[];
-          clock.tick();
-          sum += indexOf(m[0]);
-        }
-        return { sum, seconds: clock.seconds(n) };
-      },
+      receive: (n) => receiveN(hop, n),
       async close() {
         s.close();
         hop.close();

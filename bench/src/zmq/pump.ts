@@ -20,7 +20,8 @@ async function bindOne(pump: Pump, kind: "pull" | "rep" | "router", bind: string
   return { sockets, endpoint: endpointOf(sockets, bind) };
 }
 
-async function receiveN(recv: Channel<Frame[]>, n: number, body = 0) {
+/** takes n messages from `recv`, timing from the first to the last and summing their indexes */
+export async function receiveN(recv: Channel<Frame[]>, n: number, body = 0) {
   const clock = new Clock();
   let sum = 0;
   for (let i = 0; i < n; i++) {
