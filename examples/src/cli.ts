@@ -1,6 +1,7 @@
 // What every example shares: unique endpoints and the few lines that make a module runnable
 // with `node dist/<name>.js`. Kept apart so each example reads as the pattern and nothing else.
 import { randomBytes } from "node:crypto";
+import { getEventListeners } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,12 +34,14 @@ export function removeIpcFiles(): void {
 }
 
 /**
- * Reads `--name value` flags into numbers/strings (`--flag` alone reads as `true`). A flag not
- * in `known` is an error naming the flags there are, so a typo never runs the defaults quietly.
+ * Reads `--name value` flags into numbers/strings (`--flag` alone reads as `true`; a flag in
+ * `text` keeps its value as written). A flag not in `known` is an error naming the flags there
+ * are, so a typo never runs the defaults quietly.
  */
 export function parseFlags(
   argv: readonly string[],
   known: readonly string[],
+  text: readonly string[] = [],
 ): Record<string, string | number | boolean> {
   const flags: Record<string, string | number | boolean> = {};
   const takes =
@@ -53,7 +56,7 @@ export function parseFlags(
     if (next === undefined || next.startsWith("--")) {
       flags[name] = true;
     } else {
-      flags[name] = Number.isNaN(Number(next)) ? next : Number(next);
+      flags[name] = text.includes(name) || Number.isNaN(Number(next)) ? next : Number(next);
       i++;
     }
   }
@@ -61,8 +64,29 @@ export function parseFlags(
 }
 
 /**
+ * A flag with a value the example cannot use. When the example runs as a program,
+ * {@link runAsProgram} prints the message alone and exits with code 2, as for an unknown flag.
+ */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** How an example runs as a program, beyond its flags. */
+export interface ProgramOptions {
+  /** Flags whose value stays text even when it reads as a number (a zip code like `01234`). */
+  text?: readonly string[];
+  /**
+   * Pass `main` an `opts.signal` that the first SIGINT or SIGTERM aborts: `main` then closes
+   * its pump and resolves, and the program exits 0. A second signal kills it as usual, and so
+   * does the first while nothing listens on `opts.signal`.
+   */
+  stopOnSignal?: boolean;
+}
+
+/**
  * Runs an example's `main` when its file is the program (`node dist/hello.js --count 5`),
- * prints what it returned, and sets a failing exit code on error instead of throwing late.
+ * prints what it returned, and sets a failing exit code on error instead of throwing late:
+ * 2 for a bad flag (unknown, or a {@link UsageError} from `main`), 1 for anything else.
  * `flags` names the options `main` takes on the command line.
  */
 export function runAsProgram<O, R>(
@@ -70,18 +94,144 @@ export function runAsProgram<O, R>(
   main: (opts: O) => Promise<R>,
   flags: readonly NoInfer<keyof NonNullable<O> & string>[],
   report: (result: R) => void = (result) => console.log(result),
+  program: ProgramOptions = {},
 ): void {
   if (require.main !== mod) return;
   let opts: O;
   try {
-    opts = parseFlags(process.argv.slice(2), flags) as O;
+    opts = parseFlags(process.argv.slice(2), flags, program.text) as O;
   } catch (err) {
     console.error((err as Error).message);
     process.exitCode = 2;
     return;
   }
-  main(opts).then(report, (err: unknown) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
+  let release = () => {};
+  if (program.stopOnSignal) {
+    const controller = new AbortController();
+    const stop = (signal: NodeJS.Signals) => {
+      release(); // a second signal finds no handler: it kills the process, as by default
+      // A run that does not watch the signal (no role: a bounded run) stops the default way.
+      if (getEventListeners(controller.signal, "abort").length === 0) {
+        process.kill(process.pid, signal);
+      }
+      controller.abort(new Error(`stopped by ${signal}`));
+    };
+    process.once("SIGINT", stop).once("SIGTERM", stop);
+    release = () => void process.off("SIGINT", stop).off("SIGTERM", stop);
+    opts = { ...opts, signal: controller.signal };
+  }
+  main(opts)
+    .then(report, (err: unknown) => {
+      if (err instanceof UsageError) {
+        console.error(err.message);
+        process.exitCode = 2;
+      } else {
+        console.error(err);
+        process.exitCode = 1;
+      }
+    })
+    .finally(release);
+}
+
+/** What an example's role gets from its `main`: how long to run, and where to print. */
+export interface Role {
+  /** How many messages before the role ends; `undefined`: until `signal` aborts. */
+  count: number | undefined;
+  signal: AbortSignal | undefined;
+  /** Prints a line. */
+  say(line: string): void;
+  /** Prints text as it is (progress marks, as the guide's programs print them). */
+  write(text: string): void;
+}
+
+/** A {@link Role} that prints on `out` (default process.stdout). */
+export function roleFor(
+  count: number | undefined,
+  opts: { out?: NodeJS.WritableStream; signal?: AbortSignal },
+): Role {
+  const out = opts.out ?? process.stdout;
+  return {
+    count,
+    signal: opts.signal,
+    say: (line) => void out.write(`${line}\n`),
+    write: (text) => void out.write(text),
+  };
+}
+
+/**
+ * Calls `stop` once when `signal` aborts (at once if it already has); returns a function that
+ * forgets `signal`, to call when the work is over. No signal: nothing to stop on.
+ */
+export function onAbort(signal: AbortSignal | undefined, stop: () => void): () => void {
+  if (signal === undefined) return () => {};
+  if (signal.aborted) {
+    stop();
+    return () => {};
+  }
+  signal.addEventListener("abort", stop, { once: true });
+  return () => signal.removeEventListener("abort", stop);
+}
+
+// The transports libzmq knows, for a first check of an endpoint flag before any socket exists.
+const ENDPOINT = /^(tcp|ipc|inproc|ws|wss|pgm|epgm|norm|tipc|vmci|udp):\/\/\S+$/;
+
+/**
+ * The value of an endpoint flag (`--serve tcp://127.0.0.1:5555`), or a {@link UsageError}
+ * naming the flag. `bind` says whether a wildcard (`tcp://127.0.0.1:*`) makes sense here.
+ */
+export function endpointFlag(flag: string, value: unknown, bind: boolean): string {
+  const example = bind ? "tcp://127.0.0.1:5555 or tcp://127.0.0.1:*" : "tcp://127.0.0.1:5555";
+  if (typeof value !== "string" || !ENDPOINT.test(value)) {
+    const got = value === true ? "nothing" : JSON.stringify(value);
+    throw new UsageError(`--${flag} needs an endpoint such as ${example}, got ${got}`);
+  }
+  if (!bind && value.includes("*")) {
+    throw new UsageError(
+      `--${flag} needs the address to connect to, got ${value}: * is for binding`,
+    );
+  }
+  return value;
+}
+
+/** The value of a count flag: `undefined` when not given (no limit), else a whole number ≥ 0. */
+export function countFlag(flag: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
+    const got = value === true ? "nothing" : JSON.stringify(value);
+    throw new UsageError(`--${flag} must be a whole number of 0 or more, got ${got}`);
+  }
+  return value;
+}
+
+/**
+ * Which role the flags ask for, from a table: role flag → the other flags that role reads
+ * (`""`: the run with no role flag). Two role flags, or a flag the chosen role does not read,
+ * is a {@link UsageError} naming them, so a misplaced flag never goes unnoticed.
+ */
+export function pickRole<K extends string>(
+  example: string,
+  opts: object,
+  roles: Record<K | "", readonly string[]>,
+): K | undefined {
+  const given = (flag: string) => (opts as Record<string, unknown>)[flag] !== undefined;
+  const chosen = (Object.keys(roles) as Array<K | "">).filter((r) => r !== "" && given(r));
+  if (chosen.length > 1) {
+    throw new UsageError(
+      `${example}: ${chosen.map((r) => `--${r}`).join(" and ")} are different roles: give one`,
+    );
+  }
+  const role = chosen[0] ?? "";
+  const allowed: readonly string[] = roles[role];
+  for (const flag of new Set(Object.values<readonly string[]>(roles).flat())) {
+    if (given(flag) && !allowed.includes(flag)) {
+      const where = role === "" ? "without a role flag" : `with --${role}`;
+      const owners = (Object.keys(roles) as Array<K | "">)
+        .filter((r) => roles[r].includes(flag))
+        .map((r) => (r === "" ? "no role flag" : `--${r}`));
+      throw new UsageError(
+        `${example}: --${flag} is not used ${where} (it goes with ${owners.join(" or ")})`,
+      );
+    }
+  }
+  return role === "" ? undefined : role;
 }

@@ -1,25 +1,74 @@
 // hello: the ZeroMQ guide's first program (hwserver/hwclient), REQ/REP ping-pong.
-// Twice: with the easy interface (the pump creates, binds and connects the sockets), and with
-// register() (you configure a zeromq socket yourself, then hand it over).
+// With no role flag, both ends in one process, twice: with the easy interface (the pump
+// creates, binds and connects the sockets), and with register() (you configure a zeromq socket
+// yourself, then hand it over). With a role flag, one end, speaking the guide's bytes ("Hello",
+// "World"), so it runs against hwserver or hwclient in any language:
+//
+//   node dist/hello.js --serve 'tcp://127.0.0.1:*' [--count N] [--sleepMs 1000]
+//   node dist/hello.js --connect tcp://127.0.0.1:5555 [--count 10]
+import { timeout } from "@sluice/channels";
 import { Pump } from "@sluice/zmq-channels";
 import * as zmq from "zeromq";
-import { inproc, runAsProgram } from "./cli";
+import {
+  countFlag,
+  endpointFlag,
+  inproc,
+  onAbort,
+  pickRole,
+  roleFor,
+  runAsProgram,
+  type Role,
+} from "./cli";
 
 export interface HelloOptions {
-  /** How many requests the client sends (default 5). */
+  /**
+   * How many requests the client sends (default 5); with --serve, how many the server answers
+   * before it exits. A role without a count runs until `signal` (SIGINT or SIGTERM) aborts.
+   */
   count?: number;
+  /** Be the server (hwserver): bind a REP here and answer every "Hello" with "World". */
+  serve?: string;
+  /** Be the client (hwclient): connect a REQ here and send "Hello", waiting for each reply. */
+  connect?: string;
+  /** With --serve: milliseconds of "work" before each reply (hwserver sleeps 1000; default 0). */
+  sleepMs?: number;
+  /** Where a role prints its lines (default process.stdout). */
+  out?: NodeJS.WritableStream;
+  /** Stops a role: it closes its pump and resolves with what it did so far. */
+  signal?: AbortSignal;
 }
 
-export interface HelloResult {
-  /** The replies the client received, in order, from the easy-interface run. */
-  easy: string[];
-  /** The same, from the run that used register() over tcp on loopback. */
-  registered: string[];
-}
+export type HelloResult =
+  | {
+      role: "both";
+      /** The replies the client received, in order, from the easy-interface run. */
+      easy: string[];
+      /** The same, from the run that used register() over tcp on loopback. */
+      registered: string[];
+    }
+  /** --serve: every request the server received, in order. */
+  | { role: "server"; requests: string[] }
+  /** --connect: every reply the client received, in order. */
+  | { role: "client"; replies: string[] };
 
 export async function main(opts: HelloOptions = {}): Promise<HelloResult> {
-  const count = opts.count ?? 5;
-  return { easy: await easy(count), registered: await registered(count) };
+  const role = pickRole("hello", opts, {
+    "": ["count"],
+    serve: ["count", "sleepMs"],
+    connect: ["count"],
+  });
+  const count = countFlag("count", opts.count);
+  const run = roleFor(count, opts);
+  if (role === "serve") {
+    const endpoint = endpointFlag("serve", opts.serve, true);
+    const sleepMs = countFlag("sleepMs", opts.sleepMs) ?? 0;
+    return { role: "server", requests: await serve(endpoint, sleepMs, run) };
+  }
+  if (role === "connect") {
+    const replies = await request(endpointFlag("connect", opts.connect, false), run);
+    return { role: "client", replies };
+  }
+  return { role: "both", easy: await easy(count ?? 5), registered: await registered(count ?? 5) };
 }
 
 // #region easy
@@ -81,4 +130,65 @@ async function registered(count: number): Promise<string[]> {
 }
 // #endregion registered
 
-runAsProgram(module, main, ["count"]);
+// #region serve
+// hwserver: bind, then answer each request with "World". Closing the pump (on a signal) makes
+// the take below return undefined, which ends the loop.
+async function serve(endpoint: string, sleepMs: number, { count, signal, say }: Role) {
+  const pump = new Pump();
+  const server = await pump.socket("rep", { bind: endpoint });
+  const forget = onAbort(signal, () => void pump.close());
+  say(`listening on ${server.endpoints[0]}`); // the port that tcp://127.0.0.1:* picked
+
+  const requests: string[] = [];
+  while (count === undefined || requests.length < count) {
+    const message = await server.recv.take();
+    if (message === undefined) break;
+    const request = message[0]!.toString();
+    say(`Received ${request}`);
+    requests.push(request);
+    if (sleepMs > 0) await timeout(sleepMs).take(); // "do some work"
+    await server.send.put("World");
+  }
+
+  forget();
+  await pump.close(); // the last reply still goes out: close flushes what was put
+  return requests;
+}
+// #endregion serve
+
+// #region connect
+// hwclient: connect, then send "Hello" and wait for the reply, count times.
+async function request(endpoint: string, { count, signal, say }: Role) {
+  const pump = new Pump();
+  say("Connecting to hello world server…");
+  // linger 0: stopped while the server is away, an unanswered "Hello" is not worth waiting for.
+  const client = await pump.socket("req", { connect: endpoint, options: { linger: 0 } });
+  const forget = onAbort(signal, () => void pump.close());
+
+  const replies: string[] = [];
+  for (let n = 0; count === undefined || n < count; n++) {
+    say(`Sending Hello ${n}…`);
+    if (!(await client.send.put("Hello"))) break; // false: the pump closed
+    const message = await client.recv.take();
+    if (message === undefined) break; // closed while waiting for the reply
+    const reply = message[0]!.toString();
+    say(`Received ${reply} ${n}`);
+    replies.push(reply);
+  }
+
+  forget();
+  await pump.close();
+  return replies;
+}
+// #endregion connect
+
+runAsProgram(
+  module,
+  main,
+  ["count", "serve", "connect", "sleepMs"],
+  (result) => {
+    // Both ends in one process: the two runs' replies. A role printed its lines as it went.
+    if (result.role === "both") console.log({ easy: result.easy, registered: result.registered });
+  },
+  { stopOnSignal: true },
+);
