@@ -156,18 +156,17 @@ async function serve(endpoint: string, sleepMs: number, { count, signal, say }: 
 }
 // #endregion serve
 
-// #region connect
 // hwclient: connect, then send "Hello" and wait for the reply, count times.
 async function request(endpoint: string, { count, signal, say }: Role) {
   const pump = new Pump();
-  say("Connecting to hello world server…");
+  say("Connecting to hello world server...");
   // linger 0: stopped while the server is away, an unanswered "Hello" is not worth waiting for.
   const client = await pump.socket("req", { connect: endpoint, options: { linger: 0 } });
   const forget = onAbort(signal, () => void pump.close());
 
   const replies: string[] = [];
   for (let n = 0; count === undefined || n < count; n++) {
-    say(`Sending Hello ${n}…`);
+    say(`Sending Hello ${n}...`);
     if (!(await client.send.put("Hello"))) break; // false: the pump closed
     const message = await client.recv.take();
     if (message === undefined) break; // closed while waiting for the reply
@@ -180,7 +179,6 @@ async function request(endpoint: string, { count, signal, say }: Role) {
   await pump.close();
   return replies;
 }
-// #endregion connect
 
 runAsProgram(
   module,

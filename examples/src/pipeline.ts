@@ -2,40 +2,112 @@
 // PUSHes tasks to workers, which PUSH results to a sink; a publisher tells the workers to stop.
 // The workers are separate processes (pipeline-worker.ts) on tcp loopback or ipc: the same code
 // spans processes, and with a real address, machines.
+//
+// With a role flag, one of the guide's taskvent, taskwork or tasksink (pipeline-roles.ts), on
+// the guide's wire format, so it runs against the guide's programs in any language:
+//
+//   node dist/pipeline.js --sink 'tcp://127.0.0.1:*' [--tasks 100]
+//   node dist/pipeline.js --worker tcp://127.0.0.1:5557 --results tcp://127.0.0.1:5558 [--tasks N]
+//   node dist/pipeline.js --ventilator 'tcp://127.0.0.1:*' --results tcp://127.0.0.1:5558
+//                         [--tasks 100] [--maxMs 100]
 import { chan, select, type Channel } from "@sluice/channels";
 import { Pump } from "@sluice/zmq-channels";
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import * as zmq from "zeromq";
-import { ipc, runAsProgram } from "./cli";
+import { countFlag, endpointFlag, ipc, pickRole, roleFor, runAsProgram, UsageError } from "./cli";
+import {
+  sink,
+  ventilator,
+  worker,
+  type SinkResult,
+  type VentilatorResult,
+  type WorkerResult,
+} from "./pipeline-roles";
 
 export interface PipelineOptions {
   /** How many worker processes (default 3). */
   workers?: number;
-  /** How many tasks: the numbers 1..tasks, each squared by some worker (default 100). */
+  /**
+   * How many tasks: the numbers 1..tasks, each squared by some worker (default 100). With a
+   * role: how many tasks the ventilator sends, a worker does, the sink collects; a role
+   * without it runs until `signal` (SIGINT or SIGTERM) aborts.
+   */
   tasks?: number;
   /** "tcp" (loopback, free ports) or "ipc" (default "tcp"). */
   transport?: "tcp" | "ipc";
+  /** Be the ventilator (taskvent): bind a PUSH here for the workers; needs --results. */
+  ventilator?: string;
+  /** Be a worker (taskwork): connect a PULL here, to the ventilator; needs --results. */
+  worker?: string;
+  /** Be the sink (tasksink): bind a PULL here for the ventilator and the workers. */
+  sink?: string;
+  /** With --ventilator or --worker: the sink's endpoint, to connect a PUSH to. */
+  results?: string;
+  /** With --ventilator: each workload is 1..maxMs milliseconds, at random (default 100). */
+  maxMs?: number;
+  /** With --ventilator: resolves when the workers are ready (default: Enter on stdin). */
+  ready?: Promise<unknown>;
+  /** Where a role prints its lines (default process.stdout). */
+  out?: NodeJS.WritableStream;
+  /** Stops a role: it closes its pump and resolves with what it did so far. */
+  signal?: AbortSignal;
 }
 
-export interface PipelineResult {
-  /** The sum of the squares, as the sink added it up from the results. */
-  sum: number;
-  /** How many results the sink received. */
-  results: number;
-  /** Per worker id: how many tasks it reported doing. */
-  perWorker: number[];
-  /** Every worker process's exit code, in id order. */
-  exitCodes: Array<number | null>;
-}
+export type PipelineResult =
+  | {
+      role: "all";
+      /** The sum of the squares, as the sink added it up from the results. */
+      sum: number;
+      /** How many results the sink received. */
+      results: number;
+      /** Per worker id: how many tasks it reported doing. */
+      perWorker: number[];
+      /** Every worker process's exit code, in id order. */
+      exitCodes: Array<number | null>;
+    }
+  | ({ role: "ventilator" } & VentilatorResult)
+  | ({ role: "worker" } & WorkerResult)
+  | ({ role: "sink" } & SinkResult);
 
 // The compiled worker: from dist/ it sits next to this file; from src/ (tests) it is in ../dist.
 const workerScript = join(__dirname, "..", "dist", "pipeline-worker.js");
 
 export async function main(opts: PipelineOptions = {}): Promise<PipelineResult> {
-  const workers = opts.workers ?? 3;
-  const tasks = opts.tasks ?? 100;
+  const role = pickRole("pipeline", opts, {
+    "": ["workers", "tasks", "transport"],
+    ventilator: ["results", "tasks", "maxMs"],
+    worker: ["results", "tasks"],
+    sink: ["tasks"],
+  });
+  const run = roleFor(countFlag("tasks", opts.tasks), opts);
+  const results = () => {
+    if (opts.results === undefined) {
+      throw new UsageError(`pipeline: --${role} needs --results, the sink's endpoint`);
+    }
+    return endpointFlag("results", opts.results, false);
+  };
+  switch (role) {
+    case "ventilator": {
+      const endpoint = endpointFlag("ventilator", opts.ventilator, true);
+      const maxMs = countFlag("maxMs", opts.maxMs) ?? 100;
+      if (maxMs < 1) throw new UsageError(`--maxMs must be 1 or more, got ${maxMs}`);
+      return { role, ...(await ventilator(endpoint, results(), maxMs, opts.ready, run)) };
+    }
+    case "worker":
+      return {
+        role,
+        ...(await worker(endpointFlag("worker", opts.worker, false), results(), run)),
+      };
+    case "sink":
+      return { role, ...(await sink(endpointFlag("sink", opts.sink, true), run)) };
+  }
+  return { role: "all", ...(await all(opts.workers ?? 3, run.count ?? 100, opts.transport)) };
+}
+
+// Both ends and the workers: this process ventilates and sinks, the workers are children.
+async function all(workers: number, tasks: number, transport: "tcp" | "ipc" | undefined) {
   if (!existsSync(workerScript)) {
     throw new Error(`pipeline: ${workerScript} is missing; build first: npx -y pnpm@10 build`);
   }
@@ -45,7 +117,7 @@ export async function main(opts: PipelineOptions = {}): Promise<PipelineResult> 
   // Bind where the workers will connect. On tcp port "*" the OS picks a free port; the
   // zeromq socket tells us which, so bind it ourselves and register() it.
   const bind = async <S extends zmq.Socket & { bind(a: string): Promise<void> }>(socket: S) => {
-    await socket.bind(opts.transport === "ipc" ? ipc("pipeline") : "tcp://127.0.0.1:*");
+    await socket.bind(transport === "ipc" ? ipc("pipeline") : "tcp://127.0.0.1:*");
     return { endpoint: socket.lastEndpoint!, sockets: pump.register(socket) };
   };
   const ventilator = await bind(new zmq.Push());
@@ -127,7 +199,15 @@ async function takeOrFail<T>(
   return value as T;
 }
 
-runAsProgram(module, main, ["workers", "tasks", "transport"], (result) => {
-  console.log(`sum of squares: ${result.sum} from ${result.results} results`);
-  console.log(`tasks per worker: ${result.perWorker.join(", ")}`);
-});
+runAsProgram(
+  module,
+  main,
+  ["workers", "tasks", "transport", "ventilator", "worker", "sink", "results", "maxMs"],
+  (result) => {
+    // A role printed its lines as it went.
+    if (result.role !== "all") return;
+    console.log(`sum of squares: ${result.sum} from ${result.results} results`);
+    console.log(`tasks per worker: ${result.perWorker.join(", ")}`);
+  },
+  { stopOnSignal: true },
+);

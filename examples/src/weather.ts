@@ -177,11 +177,10 @@ async function wuserver(endpoint: string, { count, signal, say }: Role) {
 }
 // #endregion wuserver
 
-// #region wuclient
 // wuclient: subscribe to a zip code prefix and average the temperatures that arrive.
 async function wuclient(endpoint: string, filter: string, { count, signal, say }: Role) {
   const pump = new Pump();
-  say("Collecting updates from weather server…");
+  say("Collecting updates from weather server...");
   const subscriber = await pump.socket("sub", { connect: endpoint, subscribe: filter });
   const forget = onAbort(signal, () => void pump.close());
 
@@ -204,7 +203,6 @@ async function wuclient(endpoint: string, filter: string, { count, signal, say }
   else say(`Average temperature for zipcode '${filter}' was ${Math.trunc(average)}F`);
   return { received, average, updates };
 }
-// #endregion wuclient
 
 runAsProgram(
   module,

@@ -90,8 +90,8 @@ describe("hello --connect (hwclient)", () => {
 
     expect(await client.result()).toEqual({ role: "client", replies: times(3, () => "World") });
     expect(await client.out.all()).toEqual([
-      "Connecting to hello world server…",
-      ...times(3, (i) => [`Sending Hello ${i}…`, `Received World ${i}`]).flat(),
+      "Connecting to hello world server...",
+      ...times(3, (i) => [`Sending Hello ${i}...`, `Received World ${i}`]).flat(),
     ]);
     expect((await exitOf(server)).code).toBe(0);
     expect(server.out.seen.slice(1)).toEqual(times(3, () => "Received request: b'Hello'"));
@@ -135,10 +135,10 @@ describe("hello as programs (examples/dist/hello.js)", () => {
       code: 0,
       signal: null,
       stdout: [
-        "Connecting to hello world server…",
-        "Sending Hello 0…",
+        "Connecting to hello world server...",
+        "Sending Hello 0...",
         "Received World 0",
-        "Sending Hello 1…",
+        "Sending Hello 1...",
         "Received World 1",
       ].join("\n"),
       stderr: "",

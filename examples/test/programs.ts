@@ -125,8 +125,20 @@ export interface Program {
 
 const running = new Set<Program>();
 
-function start(command: string, args: readonly string[], what: string): Program {
-  const child = spawn(command, [...args], { stdio: ["ignore", "pipe", "pipe"] });
+/** Whether the test writes to the program's stdin (`child.stdin`); else it reads /dev/null. */
+export interface StartOptions {
+  stdin?: boolean;
+}
+
+function start(
+  command: string,
+  args: readonly string[],
+  what: string,
+  opts: StartOptions,
+): Program {
+  const stdin = opts.stdin ? "pipe" : "ignore";
+  const child = spawn(command, [...args], { stdio: [stdin, "pipe", "pipe"] });
+  child.stdin?.on("error", () => {}); // a program that exited before reading: seen in its exit
   let stderr = "";
   child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
@@ -145,17 +157,18 @@ function start(command: string, args: readonly string[], what: string): Program 
 }
 
 /** `node examples/dist/<example>.js ...args` (the test command builds first). */
-export function example(name: string, args: readonly string[]): Program {
+export function example(name: string, args: readonly string[], opts: StartOptions = {}): Program {
   return start(
     process.execPath,
     [join(DIST, `${name}.js`), ...args],
     `${name}.js ${args.join(" ")}`,
+    opts,
   );
 }
 
 /** `python3 -u examples/test/peers/<script> ...args`: the guide's program in Python. */
-export function python(script: string, args: readonly string[]): Program {
-  return start(PYTHON, ["-u", join(PEERS, script), ...args], `${script} ${args.join(" ")}`);
+export function python(script: string, args: readonly string[], opts: StartOptions = {}): Program {
+  return start(PYTHON, ["-u", join(PEERS, script), ...args], `${script} ${args.join(" ")}`, opts);
 }
 
 /** How the program ended, within `ms`; fails the test (and kills it) when it has not. */

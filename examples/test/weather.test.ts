@@ -125,7 +125,7 @@ describe("weather --subscribe (wuclient)", () => {
     for (const update of result.updates) expectUpdate(update, "1");
     expect(result.average).toBe(mean(result.updates));
     expect(await client.out.all()).toEqual([
-      "Collecting updates from weather server…",
+      "Collecting updates from weather server...",
       `Average temperature for zipcode '1' was ${Math.trunc(result.average)}F`,
     ]);
   });
@@ -187,7 +187,7 @@ describe("weather as programs (examples/dist/weather.js)", () => {
     const subscribed = await exitOf(client);
     expect(subscribed).toMatchObject({ code: 0, signal: null, stderr: "" });
     expect(subscribed.stdout).toMatch(
-      /^Collecting updates from weather server…\nAverage temperature for zipcode '01' was -?\d+F$/,
+      /^Collecting updates from weather server\.\.\.\nAverage temperature for zipcode '01' was -?\d+F$/,
     );
     server.child.kill("SIGTERM");
     const published = await exitOf(server);

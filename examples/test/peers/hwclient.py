@@ -9,14 +9,14 @@ endpoint, count = sys.argv[1], int(sys.argv[2])
 context = zmq.Context()
 
 #  Socket to talk to server
-print("Connecting to hello world server…", flush=True)
+print("Connecting to hello world server...", flush=True)
 socket = context.socket(zmq.REQ)
 socket.setsockopt(zmq.RCVTIMEO, 10000)
 socket.connect(endpoint)
 
 #  Do count requests, waiting each time for a response
 for request in range(count):
-    print(f"Sending request {request} …", flush=True)
+    print(f"Sending request {request} ...", flush=True)
     socket.send(b"Hello")
 
     #  Get the reply.

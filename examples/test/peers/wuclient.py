@@ -12,7 +12,7 @@ context = zmq.Context()
 socket = context.socket(zmq.SUB)
 socket.setsockopt(zmq.RCVTIMEO, 10000)
 
-print("Collecting updates from weather server…", flush=True)
+print("Collecting updates from weather server...", flush=True)
 socket.connect(endpoint)
 
 socket.setsockopt_string(zmq.SUBSCRIBE, zip_filter)
