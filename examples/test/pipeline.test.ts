@@ -11,14 +11,14 @@ import {
   exitOf,
   inProcess,
   python,
-  pythonMissing,
+  LISTENING,
+  pythonCase,
+  times,
   stopAll,
   track,
 } from "./programs";
 
-const withPython = pythonMissing() === undefined ? it : it.skip;
-const LISTENING = /^listening on (tcp:\/\/127\.0\.0\.1:\d+)$/;
-const times = <T>(n: number, f: (i: number) => T) => Array.from({ length: n }, (_, i) => f(i));
+const withPython = pythonCase();
 
 afterEach(stopAll);
 

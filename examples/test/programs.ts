@@ -32,6 +32,18 @@ export function pythonMissing(): string | undefined {
   return reason;
 }
 
+/** `it` for a case against a Python peer: `it.skip` when {@link pythonMissing} says why. */
+export function pythonCase(): jest.It {
+  return pythonMissing() === undefined ? it : it.skip;
+}
+
+/** The line a role that binds prints first; its group is the endpoint a peer connects to. */
+export const LISTENING = /^listening on (tcp:\/\/127\.0\.0\.1:\d+)$/;
+
+/** `[f(0), …, f(n - 1)]` */
+export const times = <T>(n: number, f: (i: number) => T): T[] =>
+  Array.from({ length: n }, (_, i) => f(i));
+
 /** The lines a stream prints, and a bounded wait for the one that matches. */
 export class Lines {
   readonly seen: string[] = [];

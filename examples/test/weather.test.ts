@@ -9,13 +9,13 @@ import {
   exitOf,
   inProcess,
   python,
-  pythonMissing,
+  LISTENING,
+  pythonCase,
   stopAll,
   track,
 } from "./programs";
 
-const withPython = pythonMissing() === undefined ? it : it.skip;
-const LISTENING = /^listening on (tcp:\/\/127\.0\.0\.1:\d+)$/;
+const withPython = pythonCase();
 
 afterEach(stopAll);
 
