@@ -1,7 +1,6 @@
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { main } from "../src/demo";
+import { example, exitOf } from "./programs";
 
 function collect() {
   const out = new PassThrough();
@@ -51,18 +50,8 @@ describe("demo", () => {
   });
 
   it("runs as a program with --seconds and exits 0 (compiled examples/dist)", async () => {
-    const child = spawn(
-      process.execPath,
-      [join(__dirname, "..", "dist", "demo.js"), "--seconds", "0.5"],
-      {
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-    expect({ code, output }).toEqual({
+    const { code, stdout, stderr } = await exitOf(example("demo", ["--seconds", "0.5"]));
+    expect({ code, output: stdout + stderr }).toEqual({
       code: 0,
       output: expect.stringMatching(/0 unmatched replies/),
     });

@@ -188,11 +188,10 @@ export async function exitOf(
   program: Program,
   ms = WAIT_MS,
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<"late">((resolve) => (timer = setTimeout(resolve, ms, "late")));
-  const how = await Promise.race([program.exited, late]);
-  clearTimeout(timer);
-  if (how === "late") {
+  let how: { code: number | null; signal: NodeJS.Signals | null };
+  try {
+    how = await within(program.exited, `${program.out.what}: exit`, ms);
+  } catch {
     program.child.kill("SIGKILL");
     await program.exited;
     throw new Error(
