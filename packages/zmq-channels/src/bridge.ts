@@ -68,10 +68,24 @@ type Side = "send" | "recv";
  */
 export class SendChannel extends Channel<Message> {
   readonly #info: KindInfo;
+  // The bridge's reaction to close(): a plain Channel has no close event, so only the pump's
+  // own send channel can tell the bridge at once (a user's channel is looked at instead).
+  #closing: (() => void) | undefined;
 
   constructor(info: KindInfo, buffer: number) {
     super(buffer);
     this.#info = info;
+  }
+
+  /** Runs `fn` once, when close() first closes this channel (the bridge arms its linger). */
+  onClose(fn: () => void): void {
+    this.#closing = fn;
+  }
+
+  override close(): void {
+    if (this.closed) return;
+    super.close();
+    this.#closing?.();
   }
 
   protected override validate(value: unknown): void {
@@ -156,6 +170,7 @@ export class Bridge {
     this.#lockstep = init.info.lockstep !== "none";
     this.#sendWaitsTurn = this.#lockstep && !init.relaxed;
     this.#turn = init.info.lockstep === "receiveFirst" ? "recv" : "send";
+    if (init.send instanceof SendChannel) init.send.onClose(() => this.#drain());
     const closed = new Promise<void>((resolve) => (this.#resolveClosed = resolve));
     this.sockets = Object.freeze({
       send: init.send,
@@ -417,8 +432,12 @@ export class Bridge {
     if (this.#turn === side || this.#forced || this.#state >= Closing) return undefined;
     if (side === "recv") return new Promise<void>((resolve) => (this.#turnWaiters.recv = resolve));
     // The send lane waits holding a message it took, so it would not see `send` close and the
-    // socket would stay open until the reply came. A channel has no close event; while it
-    // waits, the lane looks every CLOSE_CHECK_MS, and a close arms the linger as usual.
+    // socket would stay open until the reply came. The pump's own `send` arms the linger as it
+    // closes (onClose); a user's channel has no close event, so while the lane waits it looks
+    // every CLOSE_CHECK_MS, and a close arms the linger as usual.
+    if (this.#send instanceof SendChannel) {
+      return new Promise<void>((resolve) => (this.#turnWaiters.send = resolve));
+    }
     return new Promise<void>((resolve) => {
       const check = setInterval(() => {
         if (this.#send.closed) this.#drain();

@@ -40,7 +40,10 @@ export const LET_GO_FIRST = 3;
 /** A parked send on a send-only socket wakes this often to notice a close (ms). */
 export const PARK_RECHECK = 250;
 
-/** A REQ/REP send lane waiting for its turn looks this often whether `send` was closed (ms). */
+/**
+ * A REQ/REP send lane waiting for its turn looks this often whether a `send` channel of the
+ * user's was closed (ms); the pump's own `send` says so as it closes.
+ */
 export const CLOSE_CHECK_MS = 50;
 
 const SOCKET_OPTS = new Set(["bind", "connect", "subscribe", "options", "send", "recv"]);
