@@ -77,8 +77,12 @@ export class SendChannel extends Channel<Message> {
     this.#info = info;
   }
 
-  /** Runs `fn` once, when close() first closes this channel (the bridge arms its linger). */
+  /**
+   * Runs `fn` once, when close() first closes this channel (the bridge arms its linger). Set
+   * once, by the bridge that owns the channel: nobody else can replace it.
+   */
   onClose(fn: () => void): void {
+    if (this.#closing !== undefined) throw new Error("SendChannel.onClose: already bridged");
     this.#closing = fn;
   }
 
