@@ -327,30 +327,31 @@ export async function runZmq(mode: Mode, log: (s: string) => void): Promise<Grou
       const runs = solos.get(v.name)!;
       const error = soloErrors.get(v.name);
       const ok = error === undefined && runs.every((s) => s.ok);
-      const rss = runs.map((s) => s.peakRssMB);
-      const eld = runs.map((s) => s.eldP99ms);
+      // one row per figure: the median over the runs, their min–max, and one run's error
+      const row = (workload: string, unit: string, xs: number[]): Row => ({
+        workload,
+        lib: v.name,
+        value: error === undefined ? median(xs) : NaN,
+        unit,
+        spread: xs.length > 1 ? [Math.min(...xs), Math.max(...xs)] : undefined,
+        ok,
+        n: soloN,
+        error,
+      });
       resources.push(
         {
-          workload: `peak RSS, inproc PUSH→PULL 1 KiB × ${soloN} alone`,
-          lib: v.name,
-          value: error === undefined ? median(rss) : NaN,
-          unit: "MB",
-          spread: runs.length > 1 ? [Math.min(...rss), Math.max(...rss)] : undefined,
-          ok,
-          n: soloN,
-          error,
+          ...row(
+            `peak RSS, inproc PUSH→PULL 1 KiB × ${soloN} alone`,
+            "MB",
+            runs.map((s) => s.peakRssMB),
+          ),
           extra: error === undefined ? { rate: median(runs.map((s) => s.rate)) } : undefined,
         },
-        {
-          workload: `event-loop p99 delay, inproc 1 KiB alone (the peak-RSS runs)`,
-          lib: v.name,
-          value: error === undefined ? median(eld) : NaN,
-          unit: "ms",
-          spread: runs.length > 1 ? [Math.min(...eld), Math.max(...eld)] : undefined,
-          ok,
-          n: soloN,
-          error,
-        },
+        row(
+          "event-loop p99 delay, inproc 1 KiB alone (the peak-RSS runs)",
+          "ms",
+          runs.map((s) => s.eldP99ms),
+        ),
       );
     }
     for (const v of ORDER) {
