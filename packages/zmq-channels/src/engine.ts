@@ -3,20 +3,39 @@
 // over zeromq.js (one call and one promise per message).
 //
 // Every engine keeps these invariants:
-// - A socket has at most one receive() and one writable() outstanding at a time (one per lane),
-//   and neither ever delays the other direction: a blocked send never stops receiving, and an
-//   unread socket never stops sending (full duplex).
+// - A socket has at most one receive(), one send() and one writable() outstanding (one per
+//   lane), and none ever delays the other direction: a blocked send never stops receiving, and
+//   an unread socket never stops sending (full duplex).
 // - ZeroMQ's readiness signal (ZMQ_FD) is edge-triggered: an engine re-checks readiness after
 //   every wake-up and after every operation, so a message that is queued is never left unread
 //   while a receive() waits, and a socket that has room never leaves a writable() waiting.
-// - Operations are batches (a receive returns up to `max` messages; a send hands over messages
-//   until one would block), so an engine that crosses into native code once per batch can;
-//   `batch` says how many one call may carry. A message is handed over whole or not at all.
-// - Errors carry zeromq's `code` (`EHOSTUNREACH`, …); "would block" is never an error here:
-//   send() returns 0 and receive() waits.
+// - Operations are batches, driven by the lane's callbacks: a receive hands messages to a Sink
+//   until it says stop, a send pulls messages from a Source until one would block. An engine
+//   that crosses into native code once per batch can; zeromq.js's engine awaits each message's
+//   own promise inside one call, so a batch costs the lanes one await, not one per message.
+// - Nothing is lost at the seam: a message a Source gave is handed to libzmq (`sent`), refused
+//   (`failed`), or given back by send(); a message received is delivered to the Sink, or held
+//   by the engine and delivered first by the next receive().
+// - Errors carry zeromq's `code` (`EHOSTUNREACH`, …); "would block" is never an error here.
 import type * as zmq from "zeromq";
 import type { Frame, Message } from "./frames";
 import type { KindInfo } from "./kinds";
+
+/** Where a receive hands its messages: the receive lane. */
+export interface Sink {
+  /** Takes one message; false: stop after it (the lane waits for room, or for its turn). */
+  deliver(message: Frame[]): boolean;
+}
+
+/** Where a send takes its messages: the send lane. */
+export interface Source {
+  /** The next message to hand over now, or undefined to stop. */
+  next(): Message | undefined;
+  /** `message` was handed to libzmq. */
+  sent(message: Message): void;
+  /** libzmq refused `message` with `error` (not "would block"); sending goes on. */
+  failed(message: Message, error: unknown): void;
+}
 
 /** Which engine moves a socket's bytes. */
 export type EngineName = "zeromq" | "native";
@@ -35,8 +54,6 @@ export interface Engine {
 
 /** One socket as an engine drives it. */
 export interface EngineSocket {
-  /** How many messages one receive() returns, and one send() hands over, at most. */
-  readonly batch: number;
   /** Whether the socket is closed (a native call on zeromq.js: not once per message). */
   readonly closed: boolean;
   /** The socket's linger (ms; -1: forever). */
@@ -47,17 +64,17 @@ export interface EngineSocket {
   readonly sendTimeout: number;
 
   /**
-   * Messages queued now, at most `max`; when none is, waits for the first. Resolves `[]` once
-   * the socket closed under the wait. Rejects with an error carrying zeromq's code.
+   * Receives messages and hands each to `sink.deliver` until it returns false; waits for the
+   * first when none is queued. Resolves true when the sink said stop, false once the socket is
+   * closed (nothing more will come). Rejects with an error carrying zeromq's code.
    */
-  receive(max: number): Promise<Frame[][]>;
+  receive(sink: Sink): Promise<boolean>;
   /**
-   * Hands `batch[from]`, `batch[from + 1]`, … to libzmq until one would block; returns how many
-   * went (0: the first would block). A failure other than "would block" throws or rejects with
-   * its error; the message that failed is `batch[from + n]`, n the messages that went before
-   * it in this call (an engine that may fail after sending some sends one per call).
+   * Pulls messages from `source` and hands them to libzmq until `next()` returns undefined or
+   * one would block. Returns the messages pulled but not handed over, the one that would block
+   * first (`[]` when all went); synchronously when the engine can.
    */
-  send(batch: readonly Message[], from: number): number | Promise<number>;
+  send(source: Source): readonly Message[] | Promise<readonly Message[]>;
   /**
    * Waits until a send may succeed, for at most `ms` (-1: no limit), or until wake() or
    * interrupt(). `pending` is the message the send lane holds: an engine that can only wait by
@@ -70,7 +87,7 @@ export interface EngineSocket {
   wake(): void;
   /** Ends a writable() wait for good: the socket closes next (zeromq.js may close it now). */
   interrupt(): void;
-  /** Closes the socket (idempotent); a pending receive() then resolves `[]`. */
+  /** Closes the socket (idempotent); a pending receive() then resolves false. */
   close(): void;
 
   /** Binds and resolves the address zeromq bound (a `tcp://…:*` gets its port). */

@@ -1,21 +1,25 @@
-// The receive lane: takes messages from the engine and puts them on `recv`.
+// The receive lane: the Sink the engine hands received messages to; it puts them on `recv`.
 //
 // Invariants:
 // - The lane reads the socket only while `recv` accepts (offer, else an awaited put): a slow
 //   consumer leaves messages in ZeroMQ, whose high-water mark pushes back on the peer. The
-//   lane holds at most one engine batch beyond `recv`'s buffer (one message on zeromq.js).
-// - On REQ/REP each message waits for its turn (lockstep.ts) and one is read per turn.
-// - The lane ends when the socket closed (the engine's receive resolves empty), when the
-//   user closed `recv` (P9), or on a receive error (reported).
+//   pump holds at most `recv`'s buffer plus the one message the lane waits to put.
+// - On REQ/REP each message waits for its turn (lockstep.ts): one is read per turn.
+// - The lane ends when the socket closed, when the user closed `recv` (P9), or on a receive
+//   error (reported).
 import type { Channel } from "@sluice/channels";
+import type { Sink } from "./engine";
 import { codeOf } from "./errors";
 import type { Frame } from "./frames";
 import { Closing, Forced, type LaneHost } from "./lifecycle";
 import { SOCKET_BUDGET } from "./tuning";
 
-export class ReceiveLane {
+export class ReceiveLane implements Sink {
   readonly #host: LaneHost;
   readonly #recv: Channel<Frame[]>;
+  #spent = 0;
+  #yield = false; // the turn's budget is spent: wait for the next turn
+  #refused: Frame[] | undefined; // a message `recv` had no room for
   #putPending = false;
 
   constructor(host: LaneHost, recv: Channel<Frame[]>) {
@@ -28,39 +32,55 @@ export class ReceiveLane {
     return this.#putPending;
   }
 
+  deliver(message: Frame[]): boolean {
+    const host = this.#host;
+    host.lockstep?.pass("send");
+    if (!this.#recv.offer(message)) {
+      this.#refused = message;
+      return false;
+    }
+    if (++this.#spent >= SOCKET_BUDGET || host.turns.spend()) {
+      this.#spent = 0;
+      this.#yield = true;
+      return false;
+    }
+    return host.lockstep === undefined; // alternating kinds read one message per turn
+  }
+
   async run(): Promise<void> {
     const host = this.#host;
-    const { engine, turns, lockstep } = host;
     const recv = this.#recv;
-    const max = lockstep === undefined ? engine.batch : 1;
-    let spent = 0;
     for (;;) {
+      const lockstep = host.lockstep;
       if (lockstep !== undefined && host.state < Forced) {
         const turn = lockstep.wait("recv");
         if (turn !== undefined) await turn;
       }
       // Only the bridge closes a socket that receives, and it sets the state first.
       if (host.state >= Closing) return;
-      let batch: Frame[][];
+      let open: boolean;
       try {
-        batch = await engine.receive(max);
+        open = await host.engine.receive(this);
       } catch (e) {
         return host.fail(codeOf(e), "receive failed", undefined, e);
       }
-      if (batch.length === 0) return; // closed under the receive
-      for (const message of batch) {
-        lockstep?.pass("send");
-        if (!recv.offer(message)) {
-          if (recv.closed) return; // the user closed recv: stop reading (P9)
-          this.#putPending = true;
-          const accepted = await recv.put(message);
-          this.#putPending = false;
-          if (!accepted) return;
+      const refused = this.#refused;
+      if (refused !== undefined) {
+        this.#refused = undefined;
+        if (recv.closed) return; // the user closed recv: stop reading (P9)
+        this.#putPending = true;
+        const accepted = await recv.put(refused);
+        this.#putPending = false;
+        if (!accepted) return;
+        if (++this.#spent >= SOCKET_BUDGET || host.turns.spend()) {
+          this.#spent = 0;
+          this.#yield = true;
         }
-        if (++spent >= SOCKET_BUDGET || turns.spend()) {
-          spent = 0;
-          await turns.turn();
-        }
+      }
+      if (!open) return;
+      if (this.#yield) {
+        this.#yield = false;
+        await host.turns.turn();
       }
     }
   }

@@ -1,0 +1,209 @@
+// One socket on the zeromq.js engine: one zeromq.js call and one promise per message.
+//
+// Invariants (zeromq.js 6.8.0; docs/zmq.md "What zeromq.js 6.8.0 does"):
+// - Every socket runs with sendTimeout 0 and receiveTimeout 0, the synchronous fast path:
+//   zeromq.js tries at once, without its ZMQ_EVENTS check, and returns a settled promise (P1).
+// - Nothing here reads `socket.readable`/`socket.writable`, and on a socket that also receives
+//   no send is ever left waiting inside zeromq.js: either would run ZMQ_EVENTS, which can
+//   swallow the wake-up of the other direction's pending operation (P2). So such a socket
+//   waits for writability by backing off and retrying synchronously (a synchronous attempt
+//   makes zeromq.js re-check the pending receive), and only a receive ever waits inside it.
+// - A socket that cannot receive waits for writability inside zeromq.js (a "parked" send,
+//   finite so the lane notices a close); nothing can be stranded on it.
+import type * as zmq from "zeromq";
+import type { EngineSocket, Sink, Source } from "../engine";
+import { codeOf } from "../errors";
+import type { Frame, Message } from "../frames";
+import type { KindInfo } from "../kinds";
+import { FLOOD_AFTER, LET_GO_FIRST, PARK_RECHECK, QUICK_MS, RETRY_DELAYS } from "../tuning";
+
+type Writable = zmq.Socket & zmq.Writable;
+type Readable = zmq.Socket & zmq.Readable;
+
+const NONE: readonly Message[] = Object.freeze([]);
+
+export class ZeromqSocket implements EngineSocket {
+  readonly sendTimeout: number;
+  readonly #socket: zmq.Socket;
+  readonly #canRecv: boolean;
+
+  // receiving: flooding (receiveTimeout 0) or trickling (-1), P16
+  #flooding = true;
+  #quick = 0; // messages in a row that were already queued when a trickling receive asked
+
+  // sending
+  #attempt = 0; // failed tries of the message the send lane holds: the back-off's step
+  #wake: (() => void) | undefined; // ends a back-off early
+  #parked = false; // a send waits inside zeromq.js (sockets that cannot receive)
+
+  constructor(socket: zmq.Socket, info: KindInfo, sendTimeout: number) {
+    this.#socket = socket;
+    this.#canRecv = info.canRecv;
+    this.sendTimeout = sendTimeout;
+    if (info.canSend) (socket as Writable).sendTimeout = 0;
+    if (info.canRecv) (socket as Readable).receiveTimeout = 0;
+  }
+
+  get closed(): boolean {
+    return this.#socket.closed;
+  }
+
+  get linger(): number {
+    return this.#socket.linger;
+  }
+
+  get lastEndpoint(): string | undefined {
+    return this.#socket.lastEndpoint ?? undefined;
+  }
+
+  // -- receiving ------------------------------------------------------------------------------
+
+  // Two ways to read (P16). Flooding (receiveTimeout 0): zeromq.js takes a queued message at
+  // once, without its ZMQ_EVENTS check (about a third of a receive's cost); but when nothing is
+  // queued that fails with EAGAIN, a rejected promise costing ~11 µs on the bench machine, and
+  // a socket where messages trickle (round trips, a quiet peer) would pay that for every
+  // message. So the first EAGAIN switches to trickling (receiveTimeout -1): zeromq.js asks
+  // ZMQ_EVENTS once, then receives at once or waits in its poller, as plain zeromq.js code
+  // does. FLOOD_AFTER messages in a row that were there at once switch back.
+  async receive(sink: Sink): Promise<boolean> {
+    const socket = this.#socket as Readable;
+    for (;;) {
+      const asked = this.#flooding ? 0 : performance.now();
+      let message: Frame[];
+      try {
+        message = await socket.receive();
+      } catch (e) {
+        // While trickling, EAGAIN means the socket was closed under the pending receive.
+        if (socket.closed) return false;
+        if (codeOf(e) !== "EAGAIN") throw e;
+        if (this.#flooding) {
+          this.#flooding = false;
+          this.#quick = 0;
+          socket.receiveTimeout = -1;
+        }
+        continue;
+      }
+      if (!this.#flooding) {
+        if (performance.now() - asked >= QUICK_MS) this.#quick = 0;
+        else if (++this.#quick >= FLOOD_AFTER) {
+          this.#flooding = true;
+          socket.receiveTimeout = 0;
+        }
+      }
+      this.#wake?.(); // traffic often means room: a blocked send tries again now
+      if (!sink.deliver(message)) return true;
+      // Trickling: let whoever took the message go first — their continuation and what it
+      // puts, such as a reply — and ask zeromq to wait (ZMQ_EVENTS, then a poll registration:
+      // system calls) only after: a few microtask ticks, no event-loop turn (P17).
+      if (!this.#flooding) for (let i = 0; i < LET_GO_FIRST; i++) await undefined;
+    }
+  }
+
+  // -- sending --------------------------------------------------------------------------------
+
+  // One message at a time, each awaited before the next: sends that were not awaited one by
+  // one were seen to reorder over tcp (a failed one retried after later ones had gone).
+  async send(source: Source): Promise<readonly Message[]> {
+    const socket = this.#socket as Writable;
+    for (let message = source.next(); message !== undefined; message = source.next()) {
+      try {
+        // The fast path: sendTimeout is 0, so zeromq.js tries at once and the promise is
+        // already settled (awaiting it costs one microtask).
+        await socket.send(message);
+      } catch (e) {
+        if (codeOf(e) === "EAGAIN") return [message];
+        this.#attempt = 0;
+        source.failed(message, e);
+        continue;
+      }
+      this.#attempt = 0;
+      source.sent(message);
+    }
+    return NONE;
+  }
+
+  writable(pending: Message, ms: number): Promise<boolean> {
+    return this.#canRecv ? this.#backOff(ms) : this.#park(pending, ms);
+  }
+
+  // A socket that also receives: wait, then let the lane try again synchronously. Woken early
+  // by a receive (traffic often means room) and by wake().
+  #backOff(left: number): Promise<boolean> {
+    const step = RETRY_DELAYS[Math.min(this.#attempt++, RETRY_DELAYS.length - 1)] ?? 0;
+    const delay = left < 0 ? step : Math.min(step, Math.ceil(left));
+    return new Promise<boolean>((resolve) => {
+      let cancel: () => void;
+      const wake = (): void => {
+        cancel();
+        this.#wake = undefined;
+        resolve(false);
+      };
+      if (delay === 0) {
+        const immediate = setImmediate(wake);
+        cancel = () => clearImmediate(immediate);
+      } else {
+        const timer = setTimeout(wake, delay);
+        cancel = () => clearTimeout(timer);
+      }
+      this.#wake = wake;
+    });
+  }
+
+  // A socket that cannot receive: nothing can be stranded, so zeromq.js waits for writability
+  // with the message. Finite, so the lane notices a close or the user's sendTimeout.
+  async #park(message: Message, left: number): Promise<boolean> {
+    const socket = this.#socket as Writable;
+    const wait = left < 0 ? PARK_RECHECK : Math.max(1, Math.min(PARK_RECHECK, Math.ceil(left)));
+    let pending: Promise<void>;
+    socket.sendTimeout = wait;
+    try {
+      pending = socket.send(message);
+    } finally {
+      socket.sendTimeout = 0; // ~110 ns; only on this slow path
+    }
+    this.#parked = true;
+    try {
+      await pending;
+      this.#attempt = 0;
+      return true;
+    } catch (e) {
+      if (codeOf(e) === "EAGAIN") return false; // the wait ran out, or close() ended it
+      throw e;
+    } finally {
+      this.#parked = false;
+    }
+  }
+
+  wake(): void {
+    this.#wake?.();
+  }
+
+  interrupt(): void {
+    this.#wake?.();
+    // A parked send would wait out its recheck; closing rejects it with EAGAIN.
+    if (this.#parked) this.#socket.close();
+  }
+
+  close(): void {
+    this.#socket.close();
+  }
+
+  // -- setting up -----------------------------------------------------------------------------
+
+  async bind(address: string): Promise<string> {
+    await this.#socket.bind(address);
+    return this.#socket.lastEndpoint ?? address;
+  }
+
+  connect(address: string): void {
+    this.#socket.connect(address);
+  }
+
+  subscribe(topics: readonly string[]): void {
+    (this.#socket as zmq.Subscriber).subscribe(...topics);
+  }
+
+  events(): AsyncIterable<zmq.Event> {
+    return this.#socket.events;
+  }
+}
