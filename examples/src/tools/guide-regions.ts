@@ -1,4 +1,4 @@
-// Keeps the code quotes in docs/guide.md and README.md identical to the example sources, so the
+// Keeps the code quotes in docs/guide.md and the READMEs identical to the example sources, so the
 // docs cannot drift.
 //
 // In an example:   // #region client            In the guide:   <!-- region: examples/src/hello.ts#client -->
@@ -14,7 +14,13 @@ import { join } from "node:path";
 export const ROOT = join(__dirname, "..", "..", "..");
 
 /** The markdown files that quote the examples, relative to the root. */
-export const QUOTING = ["docs/guide.md", "README.md"];
+export const QUOTING = [
+  "docs/guide.md",
+  "README.md",
+  // The packages' npm pages, quoting the consumer that the packed-install test runs.
+  "packages/channels/README.md",
+  "packages/zmq-channels/README.md",
+];
 
 const MARKER = /^<!-- region: (\S+)#(\S+) -->\n```(\w*)\n([\s\S]*?)^```$/gm;
 
