@@ -62,6 +62,7 @@ export class Channel<T> implements AsyncIterable<T> {
   #puts = new Ring<Handler<T>>();
   #takes = new Ring<Handler<T>>();
   #closed = false;
+  #closeListeners: Array<() => void> | undefined;
 
   static {
     internal.validate = (ch, value) => ch.validate(value);
@@ -172,6 +173,38 @@ export class Channel<T> implements AsyncIterable<T> {
       }
     }
     for (const h of woken) h.commit(undefined, this);
+    const listeners = this.#closeListeners;
+    this.#closeListeners = undefined;
+    if (listeners !== undefined) callListeners(listeners);
+  }
+
+  /**
+   * [no core.async counterpart; Go: a done channel] Runs `listener` once, synchronously, when
+   * {@link Channel.close} first closes this channel (after waiting takes were woken), or at once
+   * when it is already closed. Returns a function that removes the listener. For code that must
+   * react to a close while it does not wait on the channel (the zeromq pump arms a socket's
+   * linger with it). A listener that throws does not stop the others; once all have run,
+   * `close()` throws that error (an AggregateError for several), the channel closed all the same.
+   * @throws TypeError when `listener` is not a function.
+   * @example const stop = ch.onClose(() => console.log("closed")); // later: stop()
+   */
+  onClose(listener: () => void): () => void {
+    if (typeof listener !== "function") {
+      throw new TypeError(
+        `onClose(listener): listener must be a function, got ${describe(listener)}`,
+      );
+    }
+    if (this.#closed) {
+      listener();
+      return noop;
+    }
+    const listeners = (this.#closeListeners ??= []);
+    listeners.push(listener);
+    return () => {
+      const current = this.#closeListeners;
+      const i = current === undefined ? -1 : current.indexOf(listener);
+      if (i >= 0) current!.splice(i, 1);
+    };
   }
 
   /**
@@ -310,6 +343,22 @@ export class Channel<T> implements AsyncIterable<T> {
           : "Consider fewer concurrent takers, or one taker that fans out."),
     );
   }
+}
+
+function noop(): void {}
+
+// Every listener runs; then close() throws what they threw (the channel is closed by then).
+function callListeners(listeners: Array<() => void>): void {
+  const errors: unknown[] = [];
+  for (const listener of listeners) {
+    try {
+      listener();
+    } catch (e) {
+      errors.push(e);
+    }
+  }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new AggregateError(errors, "close(): onClose listeners threw");
 }
 
 /** Removes dead handlers from the front; commits and returns the first live one. */

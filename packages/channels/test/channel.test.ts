@@ -294,3 +294,56 @@ describe("a subclass that validates", () => {
     expect(ch.poll()).toBe(4);
   });
 });
+
+describe("onClose", () => {
+  it("runs each listener once, when close() first closes the channel, after waiting takes woke", async () => {
+    const ch = chan<number>(1);
+    const seen: string[] = [];
+    const waiting = ch.take().then((v) => seen.push(`take ${String(v)}`));
+    ch.onClose(() => seen.push(`first, closed=${String(ch.closed)}`));
+    ch.onClose(() => seen.push("second"));
+    expect(seen).toEqual([]);
+    ch.close();
+    ch.close();
+    expect(seen).toEqual(["first, closed=true", "second"]);
+    await waiting;
+    expect(seen).toEqual(["first, closed=true", "second", "take undefined"]);
+  });
+
+  it("runs at once on a channel that is already closed", () => {
+    const ch = chan<number>();
+    ch.close();
+    let runs = 0;
+    ch.onClose(() => runs++);
+    expect(runs).toBe(1);
+  });
+
+  it("stops a listener that was removed, and leaves the others", () => {
+    const ch = chan<number>();
+    const seen: string[] = [];
+    const stopA = ch.onClose(() => seen.push("a"));
+    ch.onClose(() => seen.push("b"));
+    stopA();
+    stopA();
+    ch.close();
+    expect(seen).toEqual(["b"]);
+  });
+
+  it("runs the other listeners when one throws, then close() throws its error", () => {
+    const ch = chan<number>();
+    let later = false;
+    ch.onClose(() => {
+      throw new Error("boom");
+    });
+    ch.onClose(() => (later = true));
+    expect(() => ch.close()).toThrow(new Error("boom"));
+    expect(later).toBe(true);
+    expect(ch.closed).toBe(true);
+  });
+
+  it("refuses a listener that is not a function, naming what it got", () => {
+    expect(() => chan().onClose(42 as unknown as () => void)).toThrow(
+      new TypeError("onClose(listener): listener must be a function, got number 42"),
+    );
+  });
+});

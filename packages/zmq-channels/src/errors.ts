@@ -1,4 +1,4 @@
-// PumpError: a socket failure as a value on `pump.errors` (STYLE habit 11: socket failures are
+// PumpError: a socket failure as a value on `pump.errors` (socket failures are
 // values on a channel, never unhandled rejections).
 import type { Message } from "./frames";
 import type { Kind } from "./kinds";

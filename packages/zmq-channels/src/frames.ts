@@ -26,16 +26,24 @@ function isPart(value: unknown): value is Part {
   return typeof value === "string" || value instanceof Uint8Array;
 }
 
-function describe(value: unknown): string {
+/**
+ * A short description of a value for an error message: `the number 42`, `the string "x"` (`a
+ * string of 300 characters` when long), `an array`, `a Map`, `null`. (@sluice/channels words
+ * its errors the same way.)
+ */
+export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "object") {
-    const name = (value as object).constructor?.name;
-    if (!name || name === "Object") return "an object";
-    return /^[AEIOU]/.test(name) ? `an ${name}` : `a ${name}`;
-  }
   if (typeof value === "function") return "a function";
-  return `the ${typeof value} ${String(value)}`;
+  if (typeof value === "string") {
+    return value.length > 40
+      ? `a string of ${value.length} characters`
+      : `the string ${JSON.stringify(value)}`;
+  }
+  if (typeof value !== "object") return `the ${typeof value} ${String(value)}`;
+  if (Array.isArray(value)) return "an array";
+  const name = (value as object).constructor?.name;
+  if (!name || name === "Object") return "an object";
+  return /^[AEIOU]/.test(name) ? `an ${name}` : `a ${name}`;
 }
 
 /**
@@ -48,9 +56,9 @@ export function messageProblem(value: unknown): string | undefined {
   if (Array.isArray(value)) {
     if (value.length === 0) return `${expected}, got an empty array (a message needs a frame)`;
     for (let i = 0; i < value.length; i++) {
-      if (!isPart(value[i])) return `${expected}, got ${describe(value[i])} at frame ${i}`;
+      if (!isPart(value[i])) return `${expected}, got ${describeValue(value[i])} at frame ${i}`;
     }
     return undefined;
   }
-  return `${expected}, got ${describe(value)}`;
+  return `${expected}, got ${describeValue(value)}`;
 }

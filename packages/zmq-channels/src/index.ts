@@ -5,8 +5,8 @@ export type { Frame, Message, Part } from "./frames";
 
 // the pump
 export { Pump } from "./pump";
-export type { SocketOptions, KindOptions, RegisterChannels } from "./pump";
-export type { Sockets } from "./bridge";
+export type { SocketOptions, KindOptions, RegisterChannels } from "./options";
+export type { Sockets } from "./sockets";
 export type { Kind, SocketClasses } from "./kinds";
 
 // failures

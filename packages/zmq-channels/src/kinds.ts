@@ -1,6 +1,6 @@
-// One table: socket kind → zeromq class, what it can do, and its special cases. pump.ts and
-// bridge.ts read this table and never switch on a kind's name.
-// Change together: this table ↔ API.md's `socket()` kinds ↔ docs/zmq.md "Socket kinds".
+// One table: socket kind → zeromq.js class, what it can do, and its special cases. Nothing
+// else in the package switches on a kind's name: it reads a row.
+// Change together: this table ↔ docs/zmq.md "Socket kinds".
 import * as zmq from "zeromq";
 
 /**
@@ -37,33 +37,43 @@ export interface SocketClasses {
 }
 
 /**
- * ZeroMQ's strict alternation for REQ and REP: which direction goes first, then the two take
- * turns (a REQ that receives before sending, or sends twice, gets EFSM from libzmq).
+ * ZeroMQ's strict alternation for REQ and REP: which direction goes first, then the two
+ * alternate (a REQ that receives before sending, or sends twice, gets EFSM from libzmq).
  */
-export type Lockstep = "none" | "sendFirst" | "receiveFirst";
+export type Alternation = "none" | "sendFirst" | "receiveFirst";
 
 export interface KindInfo {
   readonly kind: Kind;
-  // zeromq.js's class for this kind; options are applied by its constructor.
+  /** zeromq.js's class for this kind. */
   readonly Class: new (options?: object) => zmq.Socket;
   readonly canSend: boolean;
   readonly canRecv: boolean;
-  readonly lockstep: Lockstep;
-  // SUB takes `subscribe` topics; XSUB subscribes by sending 0x01-prefixed frames instead.
+  readonly alternation: Alternation;
+  /** SUB takes `subscribe` topics; XSUB subscribes by sending 0x01-prefixed frames instead. */
   readonly subscribes: boolean;
+  /**
+   * The boolean option that lets this kind send again before the reply (REQ's `relaxed`,
+   * ZMQ_REQ_RELAXED): then only receiving alternates. libzmq cannot read it back, so only
+   * `socket()` knows it.
+   */
+  readonly freesSending?: string;
+  /** Options of zeromq's that cannot work under the pump on this kind, and why. */
+  readonly refuses?: Readonly<Record<string, string>>;
 }
 
 type Ctor = new (options?: object) => zmq.Socket;
+type Extra = Pick<KindInfo, "freesSending" | "refuses">;
 
 function row(
   kind: Kind,
   Class: Ctor,
   canSend: boolean,
   canRecv: boolean,
-  lockstep: Lockstep = "none",
+  alternation: Alternation = "none",
   subscribes = false,
+  extra: Extra = {},
 ): KindInfo {
-  return Object.freeze({ kind, Class, canSend, canRecv, lockstep, subscribes });
+  return Object.freeze({ kind, Class, canSend, canRecv, alternation, subscribes, ...extra });
 }
 
 /** kind → what the pump needs to know about it. */
@@ -71,9 +81,17 @@ export const KINDS: Readonly<Record<Kind, KindInfo>> = Object.freeze({
   pair: row("pair", zmq.Pair, true, true),
   pub: row("pub", zmq.Publisher, true, false),
   sub: row("sub", zmq.Subscriber, false, true, "none", true),
-  xpub: row("xpub", zmq.XPublisher, true, true),
+  xpub: row("xpub", zmq.XPublisher, true, true, "none", false, {
+    // Manual mode needs the socket to set ZMQ_SUBSCRIBE on itself for each subscription it
+    // accepts, and zeromq.js 6 has no call for that: nothing would ever go out.
+    refuses: {
+      manual:
+        "(manual subscriptions) cannot work: the socket would have to subscribe itself for " +
+        "each subscription, and zeromq.js 6 has no call for it, so nothing would ever be sent",
+    },
+  }),
   xsub: row("xsub", zmq.XSubscriber, true, true),
-  req: row("req", zmq.Request, true, true, "sendFirst"),
+  req: row("req", zmq.Request, true, true, "sendFirst", false, { freesSending: "relaxed" }),
   rep: row("rep", zmq.Reply, true, true, "receiveFirst"),
   dealer: row("dealer", zmq.Dealer, true, true),
   router: row("router", zmq.Router, true, true),
@@ -88,7 +106,7 @@ export function kindNamed(name: unknown): KindInfo | undefined {
     : undefined;
 }
 
-/** The kind of an existing zeromq socket (for `register`), or `undefined` if unsupported. */
+/** The kind of an existing zeromq.js socket (for `register`), or `undefined` if unsupported. */
 export function kindOf(socket: zmq.Socket): KindInfo | undefined {
   for (const info of Object.values(KINDS)) {
     if (socket instanceof info.Class) return info;

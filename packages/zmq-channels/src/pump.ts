@@ -1,108 +1,25 @@
-// The Pump: the registry of sockets and the one scheduling loop that serves them all.
+// The Pump: the registry of sockets, the one loop that serves them all, and close.
 //
 // Invariants:
 // - Every registered socket has exactly one Bridge; no user code touches the socket again.
-// - The loop is one turn at a time: a lane that has spent its budget (SOCKET_BUDGET messages,
-//   or the turn's TURN_BUDGET is gone) waits for the next turn, which starts from setImmediate,
-//   so timers, I/O and zeromq.js's release of zero-copy buffers run between turns. Lanes resume
-//   in the order they yielded (round robin), so a flood on one socket cannot starve another.
+// - All bridges share one Scheduler (scheduler.ts): one loop, round robin between sockets.
 // - The pump never waits on `errors`: reports are offered; what does not fit is counted.
 // - `errors` closes only after close() has finished with every socket.
-import { Channel, chan, dropping, type Buffer as ChannelBuffer } from "@sluice/channels";
-import * as zmq from "zeromq";
-import { Bridge, SendChannel, type Sockets, type Turns } from "./bridge";
-import { codeOf, type PumpError } from "./errors";
+import { chan, type Buffer as ChannelBuffer, type Channel } from "@sluice/channels";
+import type * as zmq from "zeromq";
+import { Bridge } from "./bridge";
+import type { Engine, EngineSocket } from "./engine";
+import { ZeromqEngine } from "./engines/zeromq";
+import type { PumpError } from "./errors";
 import type { Frame, Message } from "./frames";
-import { KINDS, kindNamed, kindOf, type Kind, type KindInfo, type SocketClasses } from "./kinds";
-import {
-  DEFAULT_CHANNEL_BUFFER,
-  DEFAULT_LINGER,
-  ERRORS_BUFFER,
-  list,
-  TURN_BUDGET,
-  TURN_MS,
-  validateSocketOptions,
-} from "./options";
-
-/**
- * Options of `pump.socket()` [no core.async counterpart]. Socket option names are zeromq.js v6's;
- * an unknown one makes `socket()` reject naming it, before any socket is created.
- * @example { bind: "tcp://127.0.0.1:*", options: { sendHighWaterMark: 100, linger: 0 } }
- */
-export interface SocketOptions<K extends Kind = Kind> {
-  /** Endpoints to bind; `socket()` resolves once every bind has completed. */
-  bind?: string | string[];
-  /** Endpoints to connect to (zeromq connects in the background and reconnects). */
-  connect?: string | string[];
-  /** SUB only: topics to subscribe to; `""` is everything. None means no subscription. */
-  subscribe?: string | string[];
-  /**
-   * zeromq.js v6 socket options by name (`sendHighWaterMark`, `linger`, `mandatory`, …), typed
-   * by the kind's zeromq.js class, so a misspelt name is a compile error; `receiveTimeout` is
-   * the pump's own, and an XPUB's `manual` cannot work under it. Checked again at run time, for
-   * callers without types.
-   */
-  options?: KindOptions<K>;
-  /** A channel of your own to use as `send` (the pump then checks messages as it sends). */
-  send?: Channel<Message>;
-  /** A channel of your own to use as `recv`, e.g. with a sliding buffer. */
-  recv?: Channel<Frame[]>;
-}
-
-/** The options of a kind's zeromq.js class; any option names when the kind is not known. */
-export type KindOptions<K extends Kind> = Kind extends K
-  ? Record<string, unknown>
-  : Omit<zmq.SocketOptions<SocketClasses[K]>, "receiveTimeout" | "manual">;
-
-/**
- * Channels to bridge an adopted socket to (`pump.register()`); the pump creates what is missing
- * (buffered, 128).
- * @example pump.register(dealer, { recv: chan(sliding(10)) })
- */
-export interface RegisterChannels {
-  /** A channel of your own to use as `send`. */
-  send?: Channel<Message>;
-  /** A channel of your own to use as `recv`. */
-  recv?: Channel<Frame[]>;
-}
-
-// The loop's turns: one setImmediate per turn, shared by every lane that yielded. A turn ends
-// when its message budget is spent or when it has run TURN_MS (checked every 32 messages), so
-// the event loop gets its say within a few milliseconds however costly the messages are.
-class Scheduler implements Turns {
-  #waiting: Array<() => void> = [];
-  #spent = 0;
-  #since = -1; // when this turn's first message was handled
-  #armed = false;
-
-  spend(): boolean {
-    const spent = ++this.#spent;
-    if (spent >= TURN_BUDGET) return true;
-    if ((spent & 31) !== 0) return false;
-    const now = performance.now();
-    if (this.#since < 0) this.#since = now;
-    return now - this.#since >= TURN_MS;
-  }
-
-  turn(): Promise<void> {
-    return new Promise<void>((resolve) => {
-      this.#waiting.push(resolve);
-      if (!this.#armed) {
-        this.#armed = true;
-        setImmediate(this.#run);
-      }
-    });
-  }
-
-  #run = (): void => {
-    this.#armed = false;
-    this.#spent = 0;
-    this.#since = -1;
-    const ready = this.#waiting;
-    this.#waiting = [];
-    for (const resume of ready) resume();
-  };
-}
+import { KINDS, kindNamed, type Kind, type KindInfo } from "./kinds";
+import { Monitors } from "./monitor";
+import { attach, checkChannels, plan, type RegisterChannels, type SocketOptions } from "./options";
+import { Scheduler } from "./scheduler";
+import { SendChannel } from "./send-channel";
+import { useRecv } from "./shared-recv";
+import type { Sockets } from "./sockets";
+import { DEFAULT_CHANNEL_BUFFER, ERRORS_BUFFER } from "./tuning";
 
 /**
  * Owns ZeroMQ sockets and bridges each to a `send` and a `recv` channel, all served by one
@@ -118,21 +35,19 @@ class Scheduler implements Turns {
  * await pump.close();
  */
 export class Pump {
-  readonly #context: zmq.Context | undefined;
+  readonly #engine: Engine;
   readonly #bridges = new Set<Bridge>();
   readonly #bySockets = new WeakMap<Sockets, Bridge>();
-  readonly #adopted = new WeakSet<zmq.Socket>();
   readonly #turns = new Scheduler();
   readonly #errors = chan<PumpError>(ERRORS_BUFFER);
-  // The channels events() handed out, per socket being observed.
-  readonly #eventOuts = new WeakMap<Bridge, Set<Channel<zmq.Event>>>();
+  readonly #monitors = new Monitors((e) => this.#reportError(e));
   readonly #creating = new Set<Promise<unknown>>();
   #dropped = 0;
   #closing: Promise<void> | undefined;
 
   /** @param opts.context the zeromq context for sockets that `socket()` creates. */
   constructor(opts: { context?: zmq.Context } = {}) {
-    this.#context = opts.context;
+    this.#engine = new ZeromqEngine(opts.context);
   }
 
   /**
@@ -166,14 +81,9 @@ export class Pump {
           `(expected one of ${Object.keys(KINDS).join(", ")})`,
       );
     }
-    validateSocketOptions(info, opts);
-    checkChannels(`socket("${info.kind}")`, opts);
-    const { sendTimeout, ...options } = (opts.options ?? {}) as Record<string, unknown>;
-    if (sendTimeout !== undefined && typeof sendTimeout !== "number") {
-      throw new TypeError(`socket("${info.kind}"): option "sendTimeout" must be a number`);
-    }
-    const socket = createSocket(info, this.#context, options);
-    const creating = this.#connect(socket, info, opts);
+    const { options, freesSending } = plan(this.#engine, info, opts);
+    const socket = this.#engine.create(info, options);
+    const creating = attach(socket, opts);
     this.#creating.add(creating);
     let endpoints: string[];
     try {
@@ -190,38 +100,24 @@ export class Pump {
         "socket(): the pump was closed while the socket was being set up (bound, connected)",
       );
     }
-    return this.#adopt(socket, info, opts, endpoints, sendTimeout ?? -1, options.relaxed === true);
+    return this.#adopt(socket, info, opts, endpoints, freesSending);
   }
 
   /**
    * Adopts a zeromq socket that is already configured and bound/connected; from now on only
    * the pump touches it. Throws on a closed pump, an unsupported or closed socket, or one
-   * already registered. A linger of -1 (wait forever) is replaced by 1000 ms.
+   * already registered (with any pump). A linger of -1 (wait forever) is replaced by 1000 ms.
    * @example const sockets = pump.register(dealer, { recv: chan(16) });
    */
   register(socket: zmq.Socket, chans: RegisterChannels = {}): Sockets {
     this.#assertOpen("register()");
-    if (!(socket instanceof zmq.Socket)) {
-      throw new TypeError("register(socket): expected a zeromq Socket");
-    }
-    const info = kindOf(socket);
-    if (info === undefined) {
-      throw new TypeError(
-        `register(socket): a ${socket.constructor.name} is not a socket kind the pump supports`,
-      );
-    }
-    if (socket.closed) throw new TypeError(`register(socket): the ${info.kind} socket is closed`);
-    if (this.#adopted.has(socket)) {
-      throw new TypeError(`register(socket): this ${info.kind} socket is already registered`);
-    }
     if (chans === null || typeof chans !== "object") {
       throw new TypeError("register(socket, chans): chans must be an object");
     }
     checkChannels("register()", chans);
-    if (socket.linger < 0) socket.linger = DEFAULT_LINGER;
-    const endpoint = socket.lastEndpoint;
-    const sendTimeout = info.canSend ? (socket as zmq.Socket & zmq.Writable).sendTimeout : -1;
-    return this.#adopt(socket, info, chans, endpoint ? [endpoint] : [], sendTimeout);
+    const adopted = ZeromqEngine.adopt(socket);
+    const endpoint = adopted.socket.lastEndpoint;
+    return this.#adopt(adopted.socket, adopted.info, chans, endpoint ? [endpoint] : [], false);
   }
 
   /**
@@ -238,53 +134,7 @@ export class Pump {
     if (bridge === undefined) {
       throw new TypeError("events(sockets): expected the Sockets returned by this pump");
     }
-    const out = new Channel<zmq.Event>(
-      typeof buffer === "number" ? dropping<zmq.Event>(buffer) : buffer,
-    );
-    if (bridge.socket.closed) {
-      out.close();
-      return out;
-    }
-    let outs = this.#eventOuts.get(bridge);
-    if (outs === undefined) {
-      outs = new Set();
-      this.#observe(bridge, outs); // throws before registering when the monitor can't start
-      this.#eventOuts.set(bridge, outs);
-    }
-    outs.add(out);
-    return out;
-  }
-
-  // One loop per socket over zeromq.js's one observer, offering each event to every channel
-  // that events() handed out for it (a second `for await` over the observer fails with EBUSY).
-  #observe(bridge: Bridge, outs: Set<Channel<zmq.Event>>): void {
-    let observer: zmq.Observer;
-    try {
-      observer = bridge.socket.events;
-    } catch (e) {
-      // zeromq.js 6.8.0 names a monitor's endpoint after an address it may reuse while an old
-      // monitor is still being torn down (fast churn of monitored sockets): EADDRINUSE.
-      throw bridge.error(codeOf(e), "events(): the socket's monitor could not start", undefined, e);
-    }
-    void (async () => {
-      try {
-        // The observer ends by itself when the socket closes. Never close it by hand: on
-        // zeromq 6.8.0 observer.close() leaves libzmq unable to reap later sockets (each
-        // then leaks its descriptors until EMFILE).
-        for await (const event of observer) for (const out of outs) out.offer(event);
-      } catch (e) {
-        // The observer ends with an error when its socket closes under it; anything else
-        // (the user iterating the socket's observer too) is reported, not swallowed.
-        if (!bridge.socket.closed) {
-          this.#reportError(
-            bridge.error(codeOf(e), "events(): the socket's monitor failed", undefined, e),
-          );
-        }
-      } finally {
-        this.#eventOuts.delete(bridge);
-        for (const out of outs) out.close();
-      }
-    })();
+    return this.#monitors.open(bridge, buffer);
   }
 
   /**
@@ -304,53 +154,26 @@ export class Pump {
     this.#errors.close();
   }
 
-  async #connect(
-    socket: zmq.Socket,
-    info: KindInfo,
-    opts: Pick<SocketOptions, "bind" | "connect" | "subscribe">,
-  ): Promise<string[]> {
-    const endpoints: string[] = [];
-    for (const address of list(opts.bind)) {
-      await socket.bind(address);
-      endpoints.push(socket.lastEndpoint ?? address);
-    }
-    for (const address of list(opts.connect)) {
-      socket.connect(address);
-      endpoints.push(address);
-    }
-    if (info.subscribes) {
-      const topics = list(opts.subscribe);
-      if (topics.length > 0) (socket as zmq.Subscriber).subscribe(...topics);
-    }
-    return endpoints;
-  }
-
   #adopt(
-    socket: zmq.Socket,
+    socket: EngineSocket,
     info: KindInfo,
     chans: RegisterChannels,
     endpoints: string[],
-    giveUpAfter: number,
-    relaxed = false,
+    freesSending: boolean,
   ): Sockets {
-    // The synchronous fast path: zeromq.js then tries at once and skips ZMQ_EVENTS (P1).
-    if (info.canSend) (socket as zmq.Socket & zmq.Writable).sendTimeout = 0;
-    if (info.canRecv) (socket as zmq.Socket & zmq.Readable).receiveTimeout = 0;
     const recv = chans.recv ?? chan<Frame[]>(DEFAULT_CHANNEL_BUFFER);
-    recvUsers.set(recv, (recvUsers.get(recv) ?? 0) + 1);
+    const send: Channel<Message> = chans.send ?? new SendChannel(info, DEFAULT_CHANNEL_BUFFER);
     const bridge = new Bridge({
-      socket,
+      engine: socket,
       info,
-      send: chans.send ?? new SendChannel(info, DEFAULT_CHANNEL_BUFFER),
+      send,
       recv,
-      releaseRecv: () => releaseRecv(recv),
+      releaseRecv: useRecv(recv),
       endpoints,
       turns: this.#turns,
       report: this.#reportError,
-      giveUpAfter,
-      relaxed,
+      freesSending,
     });
-    this.#adopted.add(socket);
     this.#bridges.add(bridge);
     this.#bySockets.set(bridge.sockets, bridge);
     void bridge.sockets.closed.then(() => this.#bridges.delete(bridge));
@@ -364,67 +187,5 @@ export class Pump {
 
   #assertOpen(call: string): void {
     if (this.#closing !== undefined) throw new Error(`${call}: the pump is closed`);
-  }
-}
-
-// How many open sockets put on each `recv`, across every pump: one the user passes may be
-// shared (fan-in), and closes when the last of its sockets is done with it (P18).
-const recvUsers = new WeakMap<Channel<Frame[]>, number>();
-
-function releaseRecv(recv: Channel<Frame[]>): void {
-  const users = (recvUsers.get(recv) ?? 1) - 1;
-  if (users > 0) {
-    recvUsers.set(recv, users);
-    return;
-  }
-  recvUsers.delete(recv);
-  recv.close();
-}
-
-/**
- * Creates the socket, then sets its options one at a time, so a value zeromq refuses is named
- * and the socket closed. (Given to zeromq.js's constructor, a refused value throws after the
- * native socket exists, and that socket, never closed, crashes the process at exit.)
- */
-function createSocket(
-  info: KindInfo,
-  context: zmq.Context | undefined,
-  options: Record<string, unknown>,
-): zmq.Socket {
-  const { context: given, ...rest } = options;
-  const ctx = (given as zmq.Context | undefined) ?? context;
-  const socket = new info.Class(ctx === undefined ? {} : { context: ctx });
-  const settable = socket as unknown as Record<string, unknown>;
-  for (const [name, value] of Object.entries({ linger: DEFAULT_LINGER, ...rest })) {
-    try {
-      settable[name] = value;
-    } catch (e) {
-      socket.close();
-      const why = e instanceof Error ? e.message : String(e);
-      throw new TypeError(
-        `socket("${info.kind}"): option "${name}" refused ${describeValue(value)}: ${why}`,
-        { cause: e },
-      );
-    }
-  }
-  return socket;
-}
-
-function describeValue(value: unknown): string {
-  if (typeof value === "string") {
-    return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
-  }
-  if (typeof value === "number" || typeof value === "boolean" || value === null) {
-    return String(value);
-  }
-  return value === undefined ? "undefined" : `a ${typeof value}`;
-}
-
-function checkChannels(call: string, chans: RegisterChannels): void {
-  for (const key of ["send", "recv"] as const) {
-    const ch = chans[key];
-    if (ch !== undefined && !(ch instanceof Channel)) {
-      throw new TypeError(`${call}: ${key} must be a Channel from @sluice/channels`);
-    }
   }
 }

@@ -415,7 +415,7 @@ describe("bad input", () => {
     // (That the half-made socket is closed shows only at process exit: test/dist.test.ts.)
     await expect(
       pump.socket("push", { options: { linger: 5, sendHighWaterMark: -5 } }),
-    ).rejects.toThrow(/^socket\("push"\): option "sendHighWaterMark" refused -5: /);
+    ).rejects.toThrow(/^socket\("push"\): option "sendHighWaterMark" refused the number -5: /);
     await expect(
       pump.socket("dealer", { options: { routingId: "x".repeat(300) } }),
     ).rejects.toThrow(/option "routingId" refused a string of 300 characters/);

@@ -25,7 +25,9 @@ describe("the built package (dist/index.js)", () => {
       ],
       { encoding: "utf8", timeout: 20_000 },
     );
-    expect(r.stdout).toMatch(/^refused: socket\("push"\): option "sendHighWaterMark" refused -5/);
+    expect(r.stdout).toMatch(
+      /^refused: socket\("push"\): option "sendHighWaterMark" refused the number -5/,
+    );
     expect({ status: r.status, signal: r.signal }).toEqual({ status: 0, signal: null });
   });
 });

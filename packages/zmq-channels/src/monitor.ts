@@ -1,0 +1,70 @@
+// Socket monitor events as channels (pump.events): one observer loop per socket, offering each
+// event to every channel handed out for it.
+//
+// Invariants:
+// - A socket's monitor is started once, on the first events() call; later calls share it
+//   (zeromq.js has one observer per socket: a second `for await` over it fails with EBUSY).
+// - Event channels drop when full: a slow reader loses events, never stalls the socket.
+// - Every channel handed out closes when the socket closes.
+import { Channel, dropping, type Buffer as ChannelBuffer } from "@sluice/channels";
+import type * as zmq from "zeromq";
+import type { Bridge } from "./bridge";
+import { codeOf, type PumpError } from "./errors";
+
+export class Monitors {
+  readonly #outs = new WeakMap<Bridge, Set<Channel<zmq.Event>>>();
+  readonly #report: (error: PumpError) => void;
+
+  constructor(report: (error: PumpError) => void) {
+    this.#report = report;
+  }
+
+  /** A new channel of `bridge`'s events. Throws a PumpError when the monitor cannot start. */
+  open(bridge: Bridge, buffer: number | ChannelBuffer<zmq.Event>): Channel<zmq.Event> {
+    const out = new Channel<zmq.Event>(
+      typeof buffer === "number" ? dropping<zmq.Event>(buffer) : buffer,
+    );
+    if (bridge.engine.closed) {
+      out.close();
+      return out;
+    }
+    let outs = this.#outs.get(bridge);
+    if (outs === undefined) {
+      outs = new Set();
+      this.#observe(bridge, outs); // throws before registering when the monitor can't start
+      this.#outs.set(bridge, outs);
+    }
+    outs.add(out);
+    return out;
+  }
+
+  #observe(bridge: Bridge, outs: Set<Channel<zmq.Event>>): void {
+    let observer: AsyncIterable<zmq.Event>;
+    try {
+      observer = bridge.engine.events();
+    } catch (e) {
+      // zeromq.js 6.8.0 names a monitor's endpoint after an address it may reuse while an old
+      // monitor is still being torn down (fast churn of monitored sockets): EADDRINUSE.
+      throw bridge.error(codeOf(e), "events(): the socket's monitor could not start", undefined, e);
+    }
+    void (async () => {
+      try {
+        // The observer ends by itself when the socket closes. Never close it by hand: on
+        // zeromq 6.8.0 observer.close() leaves libzmq unable to reap later sockets (each
+        // then leaks its descriptors until EMFILE).
+        for await (const event of observer) for (const out of outs) out.offer(event);
+      } catch (e) {
+        // The observer ends with an error when its socket closes under it; anything else
+        // (the user iterating the socket's observer too) is reported, not swallowed.
+        if (!bridge.engine.closed) {
+          this.#report(
+            bridge.error(codeOf(e), "events(): the socket's monitor failed", undefined, e),
+          );
+        }
+      } finally {
+        this.#outs.delete(bridge);
+        for (const out of outs) out.close();
+      }
+    })();
+  }
+}

@@ -1,0 +1,25 @@
+// The `send` channel the pump creates: it refuses, at the put, what the socket could never send.
+import { Channel } from "@sluice/channels";
+import { messageProblem, type Message } from "./frames";
+import type { KindInfo } from "./kinds";
+
+export class SendChannel extends Channel<Message> {
+  readonly #info: KindInfo;
+
+  constructor(info: KindInfo, buffer: number) {
+    super(buffer);
+    this.#info = info;
+  }
+
+  protected override validate(value: unknown): void {
+    super.validate(value);
+    const kind = this.#info.kind;
+    if (!this.#info.canSend) {
+      throw new TypeError(
+        `a ${kind} socket cannot send: its send channel only closes the socket (close() it)`,
+      );
+    }
+    const problem = messageProblem(value);
+    if (problem !== undefined) throw new TypeError(`send on a ${kind} socket: ${problem}`);
+  }
+}
