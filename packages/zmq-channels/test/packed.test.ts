@@ -181,7 +181,7 @@ const expectedExports = () =>
 
 describe("the packages packed and installed with npm", () => {
   it.each(NAMES)(
-    "%s's tarball holds package.json, README.md, LICENSE and dist with declarations, no tests",
+    "%s's tarball holds package.json, README.md, LICENSE and dist with declarations, nothing stale, no tests",
     (name) => {
       const files = tarballs[name]!;
       expect(files).toEqual(expect.arrayContaining(["package.json", "README.md", "LICENSE"]));
@@ -190,6 +190,10 @@ describe("the packages packed and installed with npm", () => {
       const js = files.filter((f) => f.startsWith("dist/") && f.endsWith(".js"));
       expect(js.filter((f) => !files.includes(f.replace(/\.js$/, ".d.ts")))).toEqual([]);
       expect(files.filter((f) => /(^|\/)(test|tsconfig[^/]*\.json$)/.test(f))).toEqual([]);
+      // Nothing stale: every built module comes from a source module that is there now.
+      expect(
+        js.filter((f) => !files.includes(f.replace(/^dist\//, "src/").replace(/\.js$/, ".ts"))),
+      ).toEqual([]);
       const installed = (file: string) =>
         readFileSync(join(project, "node_modules", name, file), "utf8");
       expect(installed("LICENSE")).toBe(readFileSync(join(ROOT, "LICENSE"), "utf8"));
