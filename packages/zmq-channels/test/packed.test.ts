@@ -31,7 +31,7 @@ const NAMES = Object.keys(PACKAGES) as Name[];
 
 /** npm install may fetch zeromq (a few MB, prebuilt binaries inside) on a cold cache. */
 const INSTALL_MS = 240_000;
-/** One consumer: a node process or a tsc run. */
+/** One consumer: a node process or a tsc run (tsc takes 5–15 s on a loaded machine). */
 const RUN_MS = 60_000;
 
 /** The names a package's src/index.ts exports: values, and types (`export type { … }`). */
@@ -147,6 +147,7 @@ beforeAll(
         "install",
         "--no-audit",
         "--no-fund",
+        "--prefer-offline", // zeromq's pinned version from npm's cache when it is there
         "--loglevel=error",
         ...files.map((f) => `./packs/${f}`),
       ],
@@ -215,33 +216,49 @@ describe("the packages packed and installed with npm", () => {
     expect(() => readdirSync(join(nested, "@sluice"))).toThrow(/ENOENT/);
   });
 
-  it("an ES module with named imports selects, sends PUSH→PULL over a pump, and sees every export", () => {
-    const sorted = (o: Record<string, string[]>) =>
-      Object.fromEntries(Object.entries(o).map(([k, v]) => [k, [...v].sort()]));
-    const got = consume("consumer.mjs");
-    expect({ ...got, exports: sorted(got.exports as Record<string, string[]>) }).toEqual({
-      ...roundTrip,
-      exports: expectedExports(),
-    });
-  });
+  it(
+    "an ES module with named imports selects, sends PUSH→PULL over a pump, and sees every export",
+    () => {
+      const sorted = (o: Record<string, string[]>) =>
+        Object.fromEntries(Object.entries(o).map(([k, v]) => [k, [...v].sort()]));
+      const got = consume("consumer.mjs");
+      expect({ ...got, exports: sorted(got.exports as Record<string, string[]>) }).toEqual({
+        ...roundTrip,
+        exports: expectedExports(),
+      });
+    },
+    RUN_MS,
+  );
 
-  it("a CommonJS script with require() does the same and sees every export", () => {
-    const got = consume("consumer.cjs");
-    const exports = got.exports as Record<string, string[]>;
-    expect({
-      ...got,
-      exports: Object.fromEntries(NAMES.map((n) => [n, [...exports[n]!].sort()])),
-    }).toEqual({ ...roundTrip, exports: expectedExports() });
-  });
+  it(
+    "a CommonJS script with require() does the same and sees every export",
+    () => {
+      const got = consume("consumer.cjs");
+      const exports = got.exports as Record<string, string[]>;
+      expect({
+        ...got,
+        exports: Object.fromEntries(NAMES.map((n) => [n, [...exports[n]!].sort()])),
+      }).toEqual({ ...roundTrip, exports: expectedExports() });
+    },
+    RUN_MS,
+  );
 
-  it("TypeScript under moduleResolution node16 type-checks every export, compiles and runs", () => {
-    writeFileSync(join(project, "tsconfig.json"), JSON.stringify(tsconfig("node16")));
-    run(process.execPath, [TSC, "-p", "tsconfig.json"], project);
-    expect(consume(join("out-node16", "consumer-ts.mjs"))).toEqual(roundTrip);
-  });
+  it(
+    "TypeScript under moduleResolution node16 type-checks every export, compiles and runs",
+    () => {
+      writeFileSync(join(project, "tsconfig.json"), JSON.stringify(tsconfig("node16")));
+      run(process.execPath, [TSC, "-p", "tsconfig.json"], project);
+      expect(consume(join("out-node16", "consumer-ts.mjs"))).toEqual(roundTrip);
+    },
+    RUN_MS,
+  );
 
-  it("TypeScript under moduleResolution bundler type-checks every export", () => {
-    writeFileSync(join(project, "tsconfig.json"), JSON.stringify(tsconfig("bundler")));
-    expect(run(process.execPath, [TSC, "-p", "tsconfig.json"], project)).toBe("");
-  });
+  it(
+    "TypeScript under moduleResolution bundler type-checks every export",
+    () => {
+      writeFileSync(join(project, "tsconfig.json"), JSON.stringify(tsconfig("bundler")));
+      expect(run(process.execPath, [TSC, "-p", "tsconfig.json"], project)).toBe("");
+    },
+    RUN_MS,
+  );
 });
