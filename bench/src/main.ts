@@ -1,10 +1,12 @@
 // The bench runner: `node --expose-gc dist/main.js [--quick | --smoke] [--only channels|zmq]
-// [--out DIR]`. Prints one table per group, writes the JSON to bench/results/, and exits
-// non-zero if any workload failed its checksum (a fast wrong answer must not pass quietly).
+// [--out DIR]`. Prints one table per group, writes the JSON and its chart (SVG) to
+// bench/results/, and exits non-zero if any workload failed its checksum (a fast wrong answer
+// must not pass quietly).
 import { join } from "node:path";
 import { runChannels } from "./channels/run";
 import { MODES, running, type Mode } from "./measure";
-import { machine, table, writeJson, type Group } from "./report";
+import { ratioChart, titleOf } from "./chart";
+import { machine, table, writeJson, writeText, type Group } from "./report";
 
 interface Args {
   mode: Mode;
@@ -70,7 +72,11 @@ async function main(): Promise<number> {
   const payload = { ...info, seconds, groups, failed };
   const file = writeJson(args.out, payload, `${args.mode.name}-${stamp}.json`);
   writeJson(args.out, payload, `latest-${args.mode.name}.json`);
-  log(`wrote ${file}`);
+  // The picture of the ratio columns, next to the JSON (docs/performance.md shows a full run's).
+  const svg = ratioChart(groups, titleOf(payload));
+  writeText(args.out, svg, `${args.mode.name}-${stamp}.svg`);
+  writeText(args.out, svg, `latest-${args.mode.name}.svg`);
+  log(`wrote ${file} and its chart (.svg)`);
   if (failed.length) {
     log(`FAILED: ${failed.join("; ")}`);
     return 1;

@@ -71,11 +71,22 @@ export function fmt(x: number, unit = ""): string {
   return unit && unit !== "/s" ? `${s} ${unit}` : s;
 }
 
+/**
+ * The row's `sluice / peer`: the sluice row's value on the same workload over this row's;
+ * `undefined` for the sluice row itself and when either failed or the peer's value is not > 0.
+ * The table's last column and the chart (chart.ts) both show it.
+ */
+export function ratioOf(g: Group, r: Row): number | undefined {
+  if (r.lib === g.sluice) return undefined;
+  const s = g.rows.find((x) => x.workload === r.workload && x.lib === g.sluice);
+  if (!s || !s.ok || !r.ok || !(r.value > 0)) return undefined;
+  return s.value / r.value;
+}
+
 function ratio(g: Group, r: Row): string {
   if (r.lib === g.sluice) return "";
-  const s = g.rows.find((x) => x.workload === r.workload && x.lib === g.sluice);
-  if (!s || !s.ok || !r.ok || !(r.value > 0)) return "—";
-  return `${(s.value / r.value).toFixed(2)}×`;
+  const x = ratioOf(g, r);
+  return x === undefined ? "—" : `${x.toFixed(2)}×`;
 }
 
 /** The group as a markdown table (it reads as plain text in a terminal too). */
@@ -101,8 +112,12 @@ export function table(g: Group): string {
 }
 
 export function writeJson(dir: string, payload: unknown, name: string): string {
+  return writeText(dir, JSON.stringify(payload, null, 2) + "\n", name);
+}
+
+export function writeText(dir: string, text: string, name: string): string {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, name);
-  writeFileSync(file, JSON.stringify(payload, null, 2) + "\n");
+  writeFileSync(file, text);
   return file;
 }

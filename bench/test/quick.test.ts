@@ -93,6 +93,12 @@ describe("bench --quick", () => {
     expect(payload.failed).toEqual([]);
   });
 
+  it("writes the chart of the ratio columns next to the JSON", () => {
+    const svg = readFileSync(join(out, "latest-quick.svg"), "utf8");
+    expect(svg).toMatch(/^<svg /);
+    for (const g of payload.groups) expect(svg).toContain(g.title.replace(/&/g, "&amp;"));
+  });
+
   it("checks every row of every group: checksums matched and a finite positive figure", () => {
     const bad = payload.groups
       .flatMap((g) => g.rows)

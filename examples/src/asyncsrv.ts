@@ -4,7 +4,7 @@
 // requests while another takes replies, all at once, with no lock.
 import { pipe } from "@sluice/channels";
 import { Pump, type Sockets } from "@sluice/zmq-channels";
-import { inproc, runAsProgram } from "./cli";
+import { inproc, runAsProgram, type Program } from "./cli";
 
 export interface AsyncsrvOptions {
   /** Client sockets (default 3). */
@@ -105,7 +105,17 @@ export async function main(opts: AsyncsrvOptions = {}): Promise<ClientReport[]> 
   return reports;
 }
 
-runAsProgram(module, main, ["clients", "tasks", "requests", "workers"], (reports) => {
+export const program: Program<AsyncsrvOptions> = {
+  about: "asyncsrv: the guide's asynchronous client/server, full-duplex ROUTER/DEALER on one pump",
+  flags: {
+    clients: ["n", "client sockets (default 3)"],
+    tasks: ["n", "concurrent tasks sending on each client socket (default 4)"],
+    requests: ["n", "requests each task sends (default 5)"],
+    workers: ["n", "worker sockets behind the backend (default 5)"],
+  },
+};
+
+runAsProgram(module, main, program, (reports) => {
   for (const r of reports) {
     const replies = [...r.replies.values()].reduce((sum, e) => sum + e.received, 0);
     console.log(`${r.client}: ${r.sent} requests, ${replies} replies, ${r.misrouted} misrouted`);

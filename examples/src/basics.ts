@@ -2,7 +2,7 @@
 // channel; select waits on several operations at once; timeout bounds a wait; the composition
 // operators build pipelines out of channels.
 import { chan, from, go, into, map, pipeline, select, sliding, timeout } from "@sluice/channels";
-import { runAsProgram } from "./cli";
+import { runAsProgram, type Program } from "./cli";
 
 export interface BasicsResult {
   taken: number[];
@@ -65,4 +65,9 @@ export async function main(): Promise<BasicsResult> {
   return { taken, firstReady, timedOut, latest, squares, doubled, answer };
 }
 
-runAsProgram(module, main, []);
+export const program: Program<unknown> = {
+  about: "basics: channels on their own: put and take, select, timeout, buffers, pipeline",
+  flags: {},
+};
+
+runAsProgram(module, main, program);

@@ -4,7 +4,8 @@ import { randomBytes } from "node:crypto";
 import { getEventListeners } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
+import { parseArgs } from "node:util";
 
 /** A fresh `inproc://` endpoint: unique in this process, so examples and tests never collide. */
 export function inproc(name: string): string {
@@ -34,30 +35,51 @@ export function removeIpcFiles(): void {
 }
 
 /**
- * Reads `--name value` flags into numbers/strings (`--flag` alone reads as `true`; a flag in
- * `text` keeps its value as written). A flag not in `known` is an error naming the flags there
- * are, so a typo never runs the defaults quietly.
+ * Reads `--name value` flags with Node's `util.parseArgs` into numbers/strings (`--flag` alone
+ * reads as `true`; a flag in `text` keeps its value as written; `--name=value` works too), or
+ * `"help"` when `--help` or `-h` is among them. A flag not in `known`, or an argument that is
+ * not a flag, is an error naming the flags there are, so a typo never runs the defaults quietly.
  */
-export function parseFlags(
+export function readFlags(
   argv: readonly string[],
   known: readonly string[],
   text: readonly string[] = [],
-): Record<string, string | number | boolean> {
-  const flags: Record<string, string | number | boolean> = {};
+): Record<string, string | number | boolean> | "help" {
+  // Not strict: a value may start with a dash (`--count -1` reaches countFlag, which names the
+  // flag), and unknown flags get the message below rather than parseArgs' own.
+  const { tokens } = parseArgs({
+    args: [...argv],
+    options: {
+      ...Object.fromEntries(known.map((k) => [k, { type: "string" as const }])),
+      help: { type: "boolean", short: "h" },
+    },
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  if (tokens.some((t) => t.kind === "option" && t.name === "help")) return "help";
   const takes =
     known.length === 0 ? "takes no flags" : `takes ${known.map((k) => `--${k}`).join(", ")}`;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith("--"))
+  const flags: Record<string, string | number | boolean> = {};
+  for (const token of tokens) {
+    if (token.kind !== "option") {
+      const arg = argv[token.index];
       throw new TypeError(`unexpected argument "${arg}": flags look like --name value`);
-    const name = arg.slice(2);
-    if (!known.includes(name)) throw new TypeError(`unknown flag "${arg}": this example ${takes}`);
-    const next = argv[i + 1];
-    if (next === undefined || next.startsWith("--")) {
-      flags[name] = true;
+    }
+    if (!known.includes(token.name)) {
+      throw new TypeError(`unknown flag "${token.rawName}": this example ${takes}`);
+    }
+    const value = token.value;
+    if (value === undefined || (!token.inlineValue && value.startsWith("--"))) {
+      // `--flag` alone: parseArgs gave it the next flag as its value; read on from that one.
+      flags[token.name] = true;
+      if (value !== undefined) {
+        const rest = readFlags(argv.slice(token.index + 1), known, text);
+        return rest === "help" ? rest : { ...flags, ...rest };
+      }
     } else {
-      flags[name] = text.includes(name) || Number.isNaN(Number(next)) ? next : Number(next);
-      i++;
+      flags[token.name] =
+        text.includes(token.name) || Number.isNaN(Number(value)) ? value : Number(value);
     }
   }
   return flags;
@@ -71,8 +93,17 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
-/** How an example runs as a program, beyond its flags. */
-export interface ProgramOptions {
+/** A flag's line in `--help`: what its value looks like (`""`: none), and what it does. */
+export type FlagHelp = readonly [value: string, text: string];
+
+/** How an example runs as a program: what `--help` says, and how the flags are read. */
+export interface Program<O> {
+  /** One line: what the example shows. */
+  about: string;
+  /** The flags `main` takes on the command line, in the order `--help` lists them. */
+  flags: { readonly [K in keyof NonNullable<O> & string]?: FlagHelp };
+  /** The example's role table, as {@link pickRole} reads it, for `--help` to list. */
+  roles?: Readonly<Record<string, readonly string[]>>;
   /** Flags whose value stays text even when it reads as a number (a zip code like `01234`). */
   text?: readonly string[];
   /**
@@ -83,23 +114,56 @@ export interface ProgramOptions {
   stopOnSignal?: boolean;
 }
 
+/** What `--help` prints for an example: usage, what it shows, its flags, its roles. */
+export function helpText<O>(file: string, program: Program<O>): string {
+  const flags: Array<[string, string]> = Object.entries<FlagHelp | undefined>(program.flags).map(
+    ([name, help]) => [`--${name}${help![0] ? ` <${help![0]}>` : ""}`, help![1]],
+  );
+  flags.push(["--help, -h", "print this help and exit"]);
+  const column = (rows: Array<[string, string]>) => {
+    const width = Math.max(...rows.map(([left]) => left.length)) + 2;
+    return rows.map(([left, right]) => `  ${left.padEnd(width)}${right}`).join("\n");
+  };
+  const lines = [
+    `usage: node ${relative(process.cwd(), file) || file} [--flag value ...]`,
+    "",
+    program.about,
+    "",
+    "flags:",
+    column(flags),
+  ];
+  if (program.roles !== undefined) {
+    const roles = Object.entries(program.roles).map(([role, reads]): [string, string] => [
+      role === "" ? "(no role flag)" : `--${role} <endpoint>`,
+      reads.length === 0 ? "reads no other flag" : `reads ${reads.map((f) => `--${f}`).join(", ")}`,
+    ]);
+    lines.push("", "roles (give at most one role flag; each reads only the flags listed):");
+    lines.push(column(roles));
+  }
+  return lines.join("\n");
+}
+
 /**
  * Runs an example's `main` when its file is the program (`node dist/hello.js --count 5`),
  * prints what it returned, and sets a failing exit code on error instead of throwing late:
  * 2 for a bad flag (unknown, or a {@link UsageError} from `main`), 1 for anything else.
- * `flags` names the options `main` takes on the command line.
+ * `--help` prints {@link helpText} and exits 0 without running `main`.
  */
 export function runAsProgram<O, R>(
   mod: NodeModule,
   main: (opts: O) => Promise<R>,
-  flags: readonly NoInfer<keyof NonNullable<O> & string>[],
+  program: Program<NoInfer<O>>,
   report: (result: R) => void = (result) => console.log(result),
-  program: ProgramOptions = {},
 ): void {
   if (require.main !== mod) return;
   let opts: O;
   try {
-    opts = parseFlags(process.argv.slice(2), flags, program.text) as O;
+    const flags = readFlags(process.argv.slice(2), Object.keys(program.flags), program.text);
+    if (flags === "help") {
+      console.log(helpText(mod.filename, program));
+      return;
+    }
+    opts = flags as O;
   } catch (err) {
     console.error((err as Error).message);
     process.exitCode = 2;

@@ -7,7 +7,7 @@ import { pipe } from "@sluice/channels";
 import { Pump, type Sockets } from "@sluice/zmq-channels";
 import { performance } from "node:perf_hooks";
 import * as zmq from "zeromq";
-import { inproc, ipc, runAsProgram } from "./cli";
+import { inproc, ipc, runAsProgram, type Program } from "./cli";
 import { Progress, Samples, ms, rate, table } from "./stats";
 
 export interface DemoOptions {
@@ -198,11 +198,19 @@ function render(s: DemoSummary, clients: number, window: number, workers: number
   ].join("\n");
 }
 
-runAsProgram(
-  module,
-  main,
-  ["seconds", "clients", "window", "workers", "live", "intervalMs"],
-  (summary) => {
-    if (summary.unmatched > 0) process.exitCode = 1;
+export const program: Program<DemoOptions> = {
+  about:
+    "demo: a ROUTER/DEALER broker, clients on inproc, ipc and tcp at once, and workers, on one pump",
+  flags: {
+    seconds: ["s", "how long clients keep sending (default 5); in-flight requests then drain"],
+    clients: ["n", "client sockets, spread over the transports (default 6)"],
+    window: ["n", "requests each client keeps in flight (default 32)"],
+    workers: ["n", "worker sockets behind the broker (default 4)"],
+    live: ["", "one live progress line (default: when stdout is a terminal)"],
+    intervalMs: ["ms", "milliseconds between progress updates (default 200 live, 1000 plain)"],
   },
-);
+};
+
+runAsProgram(module, main, program, (summary) => {
+  if (summary.unmatched > 0) process.exitCode = 1;
+});

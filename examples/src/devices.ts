@@ -5,7 +5,7 @@
 // and the proxy's capture socket, done with `mult`: a tap that sees every message passing.
 import { chan, into, mult, pipe } from "@sluice/channels";
 import { Pump, type Frame, type Message } from "@sluice/zmq-channels";
-import { inproc, runAsProgram } from "./cli";
+import { inproc, runAsProgram, type Program } from "./cli";
 
 export interface DevicesOptions {
   /** REQ clients of the queue device (default 4). */
@@ -107,7 +107,17 @@ export async function main(opts: DevicesOptions = {}): Promise<DevicesResult> {
   };
 }
 
-runAsProgram(module, main, ["clients", "requests", "workers", "updates"], (result) => {
+export const program: Program<DevicesOptions> = {
+  about: "devices: the guide's queue and forwarder devices, each a pipe, with a capture tap (mult)",
+  flags: {
+    clients: ["n", "REQ clients of the queue device (default 4)"],
+    requests: ["n", "requests per client (default 5)"],
+    workers: ["n", "REP workers behind the queue device (default 2)"],
+    updates: ["n", "updates the publisher sends on each of its two topics (default 20)"],
+  },
+};
+
+runAsProgram(module, main, program, (result) => {
   console.log(
     `queue device: ${result.replies.flat().length} replies, ${result.capturedRequests.length} requests captured`,
   );

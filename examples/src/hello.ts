@@ -17,6 +17,7 @@ import {
   pickRole,
   roleFor,
   runAsProgram,
+  type Program,
   type Role,
 } from "./cli";
 
@@ -51,12 +52,15 @@ export type HelloResult =
   /** --connect: every reply the client received, in order. */
   | { role: "client"; replies: string[] };
 
+/** Role flag → the other flags that role reads (`""`: both ends in one process). */
+const ROLES = {
+  "": ["count"],
+  serve: ["count", "sleepMs"],
+  connect: ["count"],
+};
+
 export async function main(opts: HelloOptions = {}): Promise<HelloResult> {
-  const role = pickRole("hello", opts, {
-    "": ["count"],
-    serve: ["count", "sleepMs"],
-    connect: ["count"],
-  });
+  const role = pickRole("hello", opts, ROLES);
   const count = countFlag("count", opts.count);
   const run = roleFor(count, opts);
   if (role === "serve") {
@@ -180,13 +184,20 @@ async function request(endpoint: string, { count, signal, say }: Role) {
   return replies;
 }
 
-runAsProgram(
-  module,
-  main,
-  ["count", "serve", "connect", "sleepMs"],
-  (result) => {
-    // Both ends in one process: the two runs' replies. A role printed its lines as it went.
-    if (result.role === "both") console.log({ easy: result.easy, registered: result.registered });
+export const program: Program<HelloOptions> = {
+  about:
+    "hello: the guide's hwserver/hwclient, REQ/REP; with a role flag, one end, on the guide's bytes",
+  flags: {
+    count: ["n", "requests to send or, with --serve, to answer (default 5; a role: until SIGINT)"],
+    serve: ["endpoint", "be hwserver: bind a REP here and answer every Hello with World"],
+    connect: ["endpoint", "be hwclient: connect a REQ here and send Hello"],
+    sleepMs: ["ms", "with --serve: milliseconds of work before each reply (default 0)"],
   },
-  { stopOnSignal: true },
-);
+  roles: ROLES,
+  stopOnSignal: true,
+};
+
+runAsProgram(module, main, program, (result) => {
+  // Both ends in one process: the two runs' replies. A role printed its lines as it went.
+  if (result.role === "both") console.log({ easy: result.easy, registered: result.registered });
+});

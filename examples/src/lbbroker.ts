@@ -4,7 +4,7 @@
 // select whose op list changes: no poller to rebuild, no flags.
 import { chan, select, type Channel } from "@sluice/channels";
 import { Pump, type Frame } from "@sluice/zmq-channels";
-import { inproc, runAsProgram } from "./cli";
+import { inproc, runAsProgram, type Program } from "./cli";
 
 export interface LbbrokerOptions {
   /** REQ clients (default 10). */
@@ -110,7 +110,16 @@ export async function main(opts: LbbrokerOptions = {}): Promise<LbbrokerResult> 
   return { replies, handled, maxBusy };
 }
 
-runAsProgram(module, main, ["clients", "requests", "workers"], (result) => {
+export const program: Program<LbbrokerOptions> = {
+  about: "lbbroker: the guide's load-balancing broker, REQ clients and workers on ROUTER sockets",
+  flags: {
+    clients: ["n", "REQ clients (default 10)"],
+    requests: ["n", "requests each client sends, one at a time (default 10)"],
+    workers: ["n", "REQ workers (default 3)"],
+  },
+};
+
+runAsProgram(module, main, program, (result) => {
   const answered = result.replies.reduce((n, r) => n + r.length, 0);
   console.log(
     `${answered} requests answered; per worker: ${[...result.handled].map(([w, n]) => `${w}=${n}`).join(" ")}`,

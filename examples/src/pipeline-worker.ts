@@ -2,6 +2,7 @@
 // (`node dist/pipeline-worker.js <id> <tasks> <results> <control>`). The guide's taskwork2.
 import { select } from "@sluice/channels";
 import { Pump } from "@sluice/zmq-channels";
+import { parseArgs } from "node:util";
 
 export interface WorkerEndpoints {
   id: number;
@@ -34,16 +35,42 @@ export async function work({ id, tasks, results, control }: WorkerEndpoints): Pr
 }
 // #endregion worker
 
+export const USAGE = `usage: node pipeline-worker.js <id> <tasks> <results> <control>
+
+One worker of the pipeline example (pipeline.js starts them): squares each task it PULLs from
+<tasks>, PUSHes the result to <results>, and stops when <control> publishes kill.<id>.
+
+arguments:
+  <id>       the worker's number
+  <tasks>    the ventilator's endpoint (tcp://127.0.0.1:5557)
+  <results>  the sink's endpoint
+  <control>  the controller's publisher
+
+flags:
+  --help, -h  print this help and exit`;
+
 if (require.main === module) {
-  const [id, tasks, results, control] = process.argv.slice(2);
-  if (control === undefined) {
-    console.error(
-      "usage: node pipeline-worker.js <id> <tasks endpoint> <results endpoint> <control endpoint>",
-    );
+  let args: { positionals: string[]; help: boolean };
+  try {
+    const parsed = parseArgs({
+      allowPositionals: true,
+      options: { help: { type: "boolean", short: "h" } },
+    });
+    args = { positionals: parsed.positionals, help: parsed.values.help === true };
+  } catch (err) {
+    console.error(`${(err as Error).message}\n\n${USAGE}`); // an unknown flag
     process.exit(2);
   }
-  work({ id: Number(id), tasks: tasks!, results: results!, control }).catch((err: unknown) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
+  if (args.help) {
+    console.log(USAGE);
+  } else if (args.positionals.length !== 4) {
+    console.error(USAGE);
+    process.exitCode = 2;
+  } else {
+    const [id, tasks, results, control] = args.positionals as [string, string, string, string];
+    work({ id: Number(id), tasks, results, control }).catch((err: unknown) => {
+      console.error(err);
+      process.exitCode = 1;
+    });
+  }
 }

@@ -16,7 +16,16 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import * as zmq from "zeromq";
-import { countFlag, endpointFlag, ipc, pickRole, roleFor, runAsProgram, UsageError } from "./cli";
+import {
+  countFlag,
+  endpointFlag,
+  ipc,
+  pickRole,
+  roleFor,
+  runAsProgram,
+  UsageError,
+  type Program,
+} from "./cli";
 import {
   sink,
   ventilator,
@@ -74,13 +83,16 @@ export type PipelineResult =
 // The compiled worker: from dist/ it sits next to this file; from src/ (tests) it is in ../dist.
 const workerScript = join(__dirname, "..", "dist", "pipeline-worker.js");
 
+/** Role flag → the other flags that role reads (`""`: the whole pipeline, workers as processes). */
+const ROLES = {
+  "": ["workers", "tasks", "transport"],
+  ventilator: ["results", "tasks", "maxMs"],
+  worker: ["results", "tasks"],
+  sink: ["tasks"],
+};
+
 export async function main(opts: PipelineOptions = {}): Promise<PipelineResult> {
-  const role = pickRole("pipeline", opts, {
-    "": ["workers", "tasks", "transport"],
-    ventilator: ["results", "tasks", "maxMs"],
-    worker: ["results", "tasks"],
-    sink: ["tasks"],
-  });
+  const role = pickRole("pipeline", opts, ROLES);
   const run = roleFor(countFlag("tasks", opts.tasks), opts);
   const results = () => {
     if (opts.results === undefined) {
@@ -199,15 +211,26 @@ async function takeOrFail<T>(
   return value as T;
 }
 
-runAsProgram(
-  module,
-  main,
-  ["workers", "tasks", "transport", "ventilator", "worker", "sink", "results", "maxMs"],
-  (result) => {
-    // A role printed its lines as it went.
-    if (result.role !== "all") return;
-    console.log(`sum of squares: ${result.sum} from ${result.results} results`);
-    console.log(`tasks per worker: ${result.perWorker.join(", ")}`);
+export const program: Program<PipelineOptions> = {
+  about:
+    "pipeline: the guide's taskvent, taskwork and tasksink, workers as processes; a role flag: one",
+  flags: {
+    workers: ["n", "worker processes (default 3)"],
+    tasks: ["n", "tasks to send, do or collect (default 100; a role without it: until SIGINT)"],
+    transport: ["tcp|ipc", "tcp loopback or ipc between the processes (default tcp)"],
+    ventilator: ["endpoint", "be taskvent: bind a PUSH here; sends once Enter is pressed"],
+    worker: ["endpoint", "be taskwork: connect a PULL here, to the ventilator"],
+    sink: ["endpoint", "be tasksink: bind a PULL here for the ventilator and workers"],
+    results: ["endpoint", "with --ventilator or --worker: the sink's endpoint"],
+    maxMs: ["ms", "with --ventilator: each workload is 1..maxMs milliseconds (default 100)"],
   },
-  { stopOnSignal: true },
-);
+  roles: ROLES,
+  stopOnSignal: true,
+};
+
+runAsProgram(module, main, program, (result) => {
+  // A role printed its lines as it went.
+  if (result.role !== "all") return;
+  console.log(`sum of squares: ${result.sum} from ${result.results} results`);
+  console.log(`tasks per worker: ${result.perWorker.join(", ")}`);
+});

@@ -7,7 +7,7 @@
 // new queue on the same endpoints, serve the rest.
 import { chan, select, timeout, type Channel } from "@sluice/channels";
 import { Pump, type Frame, type Sockets } from "@sluice/zmq-channels";
-import { ipc, runAsProgram } from "./cli";
+import { ipc, runAsProgram, type Program } from "./cli";
 
 export interface PirateOptions {
   /** Requests before the queue dies, and again after it is back (default 5). */
@@ -188,7 +188,15 @@ export async function main(opts: PirateOptions = {}): Promise<PirateResult> {
   return { replies, reconnects, retries: client.retries() };
 }
 
-runAsProgram(module, main, ["requests", "heartbeatMs"], (result) => {
+export const program: Program<PirateOptions> = {
+  about: "pirate: reliable request-reply (Paranoid Pirate queue and worker, Lazy Pirate client)",
+  flags: {
+    requests: ["n", "requests before the queue dies, and again after it is back (default 5)"],
+    heartbeatMs: ["ms", "heartbeat interval in milliseconds (default 100)"],
+  },
+};
+
+runAsProgram(module, main, program, (result) => {
   console.log(result.replies.join("\n"));
   console.log(
     `worker reconnected ${result.reconnects} time(s); client resent ${result.retries} time(s)`,

@@ -3,7 +3,7 @@
 // is one select over the sockets' recv channels, and the pump serves every socket.
 import { chan, select, timeout, type Channel } from "@sluice/channels";
 import { Pump, type Frame, type Sockets } from "@sluice/zmq-channels";
-import { inproc, runAsProgram } from "./cli";
+import { inproc, runAsProgram, type Program } from "./cli";
 
 export interface SelectManyOptions {
   /** How many PULL sockets the consumer selects over (default 300). */
@@ -78,7 +78,19 @@ export async function main(opts: SelectManyOptions = {}): Promise<SelectManyResu
   return { perSocket, crossed, heartbeats };
 }
 
-runAsProgram(module, main, ["sockets", "messages", "heartbeatMs"], (result) => {
+export const program: Program<SelectManyOptions> = {
+  about: "select-many: one select over hundreds of sockets' recv channels and a heartbeat timeout",
+  flags: {
+    sockets: ["n", "PULL sockets the consumer selects over (default 300)"],
+    messages: [
+      "n",
+      "messages to each socket, half before and half after a quiet spell (default 4)",
+    ],
+    heartbeatMs: ["ms", "silence after which the consumer logs a heartbeat (default 50)"],
+  },
+};
+
+runAsProgram(module, main, program, (result) => {
   const total = result.perSocket.reduce((a, b) => a + b, 0);
   console.log(
     `${total} messages from ${result.perSocket.length} sockets, ${result.heartbeats} heartbeats`,

@@ -18,6 +18,7 @@ import {
   pickRole,
   roleFor,
   runAsProgram,
+  type Program,
   type Role,
   UsageError,
 } from "./cli";
@@ -64,12 +65,15 @@ export type WeatherResult =
       updates: string[];
     };
 
+/** Role flag → the other flags that role reads (`""`: publisher and subscribers in one process). */
+const ROLES = {
+  "": ["subscribers", "updates"],
+  publish: ["updates"],
+  subscribe: ["updates", "filter"],
+};
+
 export async function main(opts: WeatherOptions = {}): Promise<WeatherResult> {
-  const role = pickRole("weather", opts, {
-    "": ["subscribers", "updates"],
-    publish: ["updates"],
-    subscribe: ["updates", "filter"],
-  });
+  const role = pickRole("weather", opts, ROLES);
   const count = countFlag("updates", opts.updates);
   const run = roleFor(count, opts);
   if (role === "publish") {
@@ -204,18 +208,27 @@ async function wuclient(endpoint: string, filter: string, { count, signal, say }
   return { received, average, updates };
 }
 
-runAsProgram(
-  module,
-  main,
-  ["subscribers", "updates", "publish", "subscribe", "filter"],
-  (result) => {
-    if (result.role === "both") {
-      for (const [zip, average] of result.averages) {
-        console.log(`zip ${zip}: average temperature ${average.toFixed(1)}F`);
-      }
-    } else if (result.role === "publisher") {
-      console.log(`published ${result.published} updates`);
-    }
+export const program: Program<WeatherOptions> = {
+  about:
+    "weather: the guide's wuserver/wuclient, PUB/SUB with topic filters; a role flag: one side",
+  flags: {
+    subscribers: ["n", "subscribers, each filtering on its own zip code (default 3)"],
+    updates: ["n", "updates each subscriber reads, or a role publishes/averages (default 50)"],
+    publish: ["endpoint", "be wuserver: bind a PUB here and publish random updates"],
+    subscribe: ["endpoint", "be wuclient: connect a SUB here and average the temperatures"],
+    filter: ["prefix", 'with --subscribe: the prefix to subscribe to (default "10001 ")'],
   },
-  { text: ["filter"], stopOnSignal: true },
-);
+  roles: ROLES,
+  text: ["filter"],
+  stopOnSignal: true,
+};
+
+runAsProgram(module, main, program, (result) => {
+  if (result.role === "both") {
+    for (const [zip, average] of result.averages) {
+      console.log(`zip ${zip}: average temperature ${average.toFixed(1)}F`);
+    }
+  } else if (result.role === "publisher") {
+    console.log(`published ${result.published} updates`);
+  }
+});

@@ -1,4 +1,4 @@
-// Keeps the code quotes in docs/guide.md and README.md identical to the example sources, so the
+// Keeps the code quotes in docs/guide.md and the READMEs identical to the example sources, so the
 // docs cannot drift.
 //
 // In an example:   // #region client            In the guide:   <!-- region: examples/src/hello.ts#client -->
@@ -9,12 +9,19 @@
 // The examples' test suite runs the same check.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 
 /** The repository root, from src/tools or dist/tools alike. */
 export const ROOT = join(__dirname, "..", "..", "..");
 
 /** The markdown files that quote the examples, relative to the root. */
-export const QUOTING = ["docs/guide.md", "README.md"];
+export const QUOTING = [
+  "docs/guide.md",
+  "README.md",
+  // The packages' npm pages, quoting the consumer that the packed-install test runs.
+  "packages/channels/README.md",
+  "packages/zmq-channels/README.md",
+];
 
 const MARKER = /^<!-- region: (\S+)#(\S+) -->\n```(\w*)\n([\s\S]*?)^```$/gm;
 
@@ -59,12 +66,35 @@ export function regenerate(markdown: string, root = ROOT): string {
   });
 }
 
+export const USAGE = `usage: node dist/tools/guide-regions.js [--write]
+
+Checks that the code quotes in the docs and the READMEs are identical to the sources they
+quote (exit 1 when one is stale):
+  ${QUOTING.join("\n  ")}
+
+flags:
+  --write     rewrite every quote from the current source
+  --help, -h  print this help and exit`;
+
 if (require.main === module) {
+  let flags: { write?: boolean; help?: boolean };
+  try {
+    flags = parseArgs({
+      options: { write: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    }).values;
+  } catch (err) {
+    console.error(`${(err as Error).message}\n\n${USAGE}`); // an unknown flag or an argument
+    process.exit(2);
+  }
+  if (flags.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
   let stale = 0;
   for (const file of QUOTING) {
     const path = join(ROOT, file);
     const text = readFileSync(path, "utf8");
-    if (process.argv.includes("--write")) {
+    if (flags.write) {
       writeFileSync(path, regenerate(text));
       console.log(`${file}: ${quotes(text).length} quotes regenerated`);
     } else {
