@@ -12,6 +12,7 @@ import { Channel, chan, dropping, type Buffer as ChannelBuffer } from "@sluice/c
 import * as zmq from "zeromq";
 import { Bridge, SendChannel, type Sockets, type Turns } from "./bridge";
 import { codeOf, type PumpError } from "./errors";
+import { attach } from "./hooks";
 import type { Frame, Message } from "./frames";
 import { KINDS, kindNamed, kindOf, type Kind, type KindInfo, type SocketClasses } from "./kinds";
 import {
@@ -190,7 +191,16 @@ export class Pump {
         "socket(): the pump was closed while the socket was being set up (bound, connected)",
       );
     }
-    return this.#adopt(socket, info, opts, endpoints, sendTimeout ?? -1, options.relaxed === true);
+    const { relaxed, correlate } = options;
+    return this.#adopt(
+      socket,
+      info,
+      opts,
+      endpoints,
+      sendTimeout ?? -1,
+      relaxed === true,
+      correlate === true,
+    );
   }
 
   /**
@@ -332,6 +342,7 @@ export class Pump {
     endpoints: string[],
     giveUpAfter: number,
     relaxed = false,
+    correlate = false,
   ): Sockets {
     // The synchronous fast path: zeromq.js then tries at once and skips ZMQ_EVENTS (P1).
     if (info.canSend) (socket as zmq.Socket & zmq.Writable).sendTimeout = 0;
@@ -353,6 +364,7 @@ export class Pump {
     this.#adopted.add(socket);
     this.#bridges.add(bridge);
     this.#bySockets.set(bridge.sockets, bridge);
+    attach(bridge.sockets, { kind: info.kind, relaxed, correlate, report: this.#reportError });
     void bridge.sockets.closed.then(() => this.#bridges.delete(bridge));
     bridge.start();
     return bridge.sockets;
