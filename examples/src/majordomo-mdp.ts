@@ -14,7 +14,7 @@
 // No frame carries an id of the request, and the broker reads exactly [sender, "", header]: so
 // sluice's requester() (an id frame before the delimiter) cannot speak to it, and serve() (a
 // ROUTER or REP answering the envelope) is not what a DEALER worker does. Each role is written
-// with channels, select and timeout instead (decision E8).
+// with channels, select and timeout instead (decision R11).
 
 import { chan, type Channel } from "@sluice/channels";
 
