@@ -3,16 +3,19 @@
 // their REP unchanged. Over tcp and ipc, 10,000 requests from 50 concurrent tasks share one
 // DEALER while the servers are slow, drop a request now and then, or are killed and replaced:
 // every request ends with its own reply, a TimeoutError or its abort reason, and the counts add
-// up. Skipped (with a line saying so) where /usr/bin/python3 cannot import zmq.
+// up. The id envelope also passes through pyzmq's shared queue (a ROUTER–DEALER proxy)
+// unchanged. Those cases are skipped (with a line saying so) where /usr/bin/python3 cannot
+// import zmq. Last, serve() answers REQ and DEALER clients in plain zeromq.js and, when it is
+// there, pyzmq (the peers of interop.test.ts).
 import { spawn, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
 import * as readline from "node:readline";
-import { Pump, requester, TimeoutError } from "@sluice/zmq-channels";
+import { Pump, requester, serve, TimeoutError } from "@sluice/zmq-channels";
 import { address, within } from "../helpers";
-import { pythonZmqAvailable } from "./peer";
+import { availablePeers, Peer, pythonZmqAvailable } from "./peer";
 
 const PYTHON = "/usr/bin/python3";
-const SERVER = path.join(__dirname, "peers", "rep_server.py");
+const PEERS = path.join(__dirname, "peers");
 
 const withPython = pythonZmqAvailable() ? it : it.skip;
 if (!pythonZmqAvailable()) {
@@ -28,28 +31,38 @@ const TOTAL = TASKS * PER_TASK;
 interface Server {
   child: ChildProcess;
   exited: Promise<void>;
+  /** The lines it printed on stdout, first to last. */
+  lines: string[];
 }
 
 const servers = new Set<Server>();
 
-/** Starts rep_server.py and waits until it says it is connected. */
-async function startServer(endpoint: string, mode: string, seed: number): Promise<Server> {
-  const child = spawn(PYTHON, ["-u", SERVER, endpoint, mode, String(seed)], {
-    stdio: ["ignore", "pipe", "pipe"],
+/** Starts peers/<script> and waits until it has printed `wait` lines. */
+async function startPython(script: string, args: string[], wait = 1): Promise<Server> {
+  // stdin stays open (a pipe) until the process is killed: queue.py runs until it closes.
+  const child = spawn(PYTHON, ["-u", path.join(PEERS, script), ...args], {
+    stdio: ["pipe", "pipe", "pipe"],
   });
   const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));
-  const server = { child, exited };
+  const server: Server = { child, exited, lines: [] };
   servers.add(server);
   let stderr = "";
   child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
   const lines = readline.createInterface({ input: child.stdout! });
-  const connected = new Promise<void>((resolve, reject) => {
-    lines.once("line", () => resolve());
-    void exited.then(() => reject(new Error(`rep_server.py ${mode} exited: ${stderr}`)));
+  const ready = new Promise<void>((resolve, reject) => {
+    lines.on("line", (line) => {
+      server.lines.push(line);
+      if (server.lines.length === wait) resolve();
+    });
+    void exited.then(() => reject(new Error(`${script} exited: ${stderr}`)));
   });
-  await within(connected, 10_000, `rep_server.py ${mode} to connect`);
+  await within(ready, 10_000, `${script} to start`);
   return server;
 }
+
+/** rep_server.py: a REP connected to `endpoint`, answering [body] with ["re:" + body]. */
+const startServer = (endpoint: string, mode: string, seed: number) =>
+  startPython("rep_server.py", [endpoint, mode, String(seed)]);
 
 async function kill(server: Server): Promise<void> {
   server.child.kill("SIGKILL");
@@ -128,5 +141,71 @@ describe.each(["tcp", "ipc"] as const)(
       },
       90_000,
     );
+  },
+);
+
+describe.each(["tcp", "ipc"] as const)(
+  "requester() over %s through pyzmq's shared queue (ROUTER–DEALER proxy)",
+  (transport) => {
+    withPython(
+      "passes the id envelope through the broker: 400 requests from 20 tasks, each its own reply",
+      async () => {
+        const queue = await startPython("queue.py", [address(transport), address(transport)], 2);
+        const [frontend, backend] = queue.lines.map((l) => l.split(" ")[1]!);
+        await startServer(backend!, "plain", 1);
+        await startServer(backend!, "slow", 2);
+        const dealer = await pump.socket("dealer", { connect: frontend });
+        const client = requester(dealer, { timeout: 2000, retries: 2 });
+        const tasks = Array.from({ length: 20 }, async (_, t) => {
+          for (let r = 0; r < 20; r++) {
+            const reply = await client.request([`${t}.${r}`, "second frame"]);
+            expect(reply.map(String)).toEqual([`re:${t}.${r}`, "second frame"]);
+          }
+        });
+        await within(Promise.all(tasks), 30_000, "400 requests through the queue");
+      },
+      60_000,
+    );
+  },
+);
+
+describe.each(availablePeers().map((spec) => [spec.name, spec] as const))(
+  "serve() answering %s clients over tcp",
+  (_, spec) => {
+    let peer: Peer;
+    beforeAll(async () => (peer = await Peer.start(spec)));
+    afterAll(() => peer.stop());
+    afterEach(() => peer.closeAll());
+
+    it("over a router: a REQ, and a DEALER with and without a delimiter, each get their envelope back", async () => {
+      const router = await pump.socket("router", { bind: address("tcp") });
+      const serving = serve(router, (request) => ["re", ...request], { concurrency: 4 });
+      const req = await peer.open("req", { connect: router.endpoints[0] });
+      await peer.send(req.id, ["a", "b"]);
+      expect((await peer.recv(req.id)).map(String)).toEqual(["re", "a", "b"]);
+      const dealer = await peer.open("dealer", { connect: router.endpoints[0] });
+      await peer.send(dealer.id, ["", "x"]);
+      expect((await peer.recv(dealer.id)).map(String)).toEqual(["", "re", "x"]);
+      await peer.send(dealer.id, ["bare"]);
+      expect((await peer.recv(dealer.id)).map(String)).toEqual(["re", "bare"]);
+      router.send.close();
+      await serving;
+    });
+
+    it("over a rep: answers a REQ, and a failing handler with one empty frame", async () => {
+      const rep = await pump.socket("rep", { bind: address("tcp") });
+      const serving = serve(rep, ([body]) => {
+        if (String(body) === "fail") throw new Error("no");
+        return `re:${body}`;
+      });
+      const req = await peer.open("req", { connect: rep.endpoints[0] });
+      await peer.send(req.id, ["one"]);
+      expect((await peer.recv(req.id)).map(String)).toEqual(["re:one"]);
+      await peer.send(req.id, ["fail"]);
+      expect((await peer.recv(req.id)).map(String)).toEqual([""]);
+      expect((await pump.errors.take())!.code).toBe("EHANDLER");
+      rep.send.close();
+      await serving;
+    });
   },
 );
