@@ -169,6 +169,35 @@ describe("requester() over a dealer", () => {
       expect(text(await after)).toEqual(["for y"]);
     });
 
+    it("withdraws a try that still waits for room in send: it never goes out", async () => {
+      // Nobody to send to yet: the lane holds one try and send's buffer (128) the next ones, so
+      // the last tries wait in puts; one of those is aborted before the server comes up.
+      const endpoint = address("ipc");
+      const dealer = await pump.socket("dealer", { connect: endpoint, options: { linger: 0 } });
+      const client = requester(dealer, { timeout: 10_000 });
+      const controller = new AbortController();
+      const asked = Array.from({ length: 140 }, (_, i) =>
+        client.request(`${i}`, i === 135 ? { signal: controller.signal } : {}).then(
+          (reply) => text(reply),
+          (e: unknown) => e,
+        ),
+      );
+      controller.abort(new Error("withdrawn"));
+      const router = await pump.socket("router", { bind: endpoint });
+      const seen: string[] = [];
+      const serving = serve(router, ([body]) => {
+        seen.push(body!.toString());
+        return body!;
+      });
+      const outcomes = await within(Promise.all(asked), 10_000, "139 replies");
+      expect((outcomes[135] as Error).message).toBe("withdrawn");
+      outcomes.forEach((o, i) => i !== 135 && expect(o).toEqual([`${i}`]));
+      expect(seen).toHaveLength(139);
+      expect(seen).not.toContain("135");
+      router.send.close();
+      await serving;
+    });
+
     // Where the abort lands relative to the request's life; each must either deliver the
     // request's own reply or reject with the reason, never anything else.
     const WHEN: Record<string, (abort: () => void) => void> = {
