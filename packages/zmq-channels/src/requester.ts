@@ -168,7 +168,7 @@ class RequesterEngine {
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<Frame[]>((resolve, reject) => {
       const call: Call = {
-        body: Array.isArray(message) ? message : [message],
+        body: Array.isArray(message) ? [...message] : [message], // resent as it was at the call
         timeout,
         triesLeft: retries,
         tries: 0,
