@@ -2,7 +2,12 @@
 // slow, one killed mid-stream) and several clients, where every request is answered with its
 // own echo exactly once or times out; then each role against the other two played by the
 // guide's programs in Python (pyzmq, written to the spec in peers/md*.py); then the command line.
+import { Pump } from "@sluice/zmq-channels";
+import { inproc, ipc } from "../src/cli";
 import { main, type MajordomoResult } from "../src/majordomo";
+import { broker } from "../src/majordomo-broker";
+import { client } from "../src/majordomo-client";
+import { worker } from "../src/majordomo-worker";
 import {
   example,
   exitOf,
@@ -27,6 +32,84 @@ describe("majordomo in one process", () => {
       role: "all",
       replies: times(20, (i) => `Hello world ${i}`),
     });
+  });
+});
+
+describe("majordomo's APIs", () => {
+  it("routes by service, keeps multipart bodies, and answers the guide's mmi.service", async () => {
+    const pump = new Pump();
+    const endpoint = inproc("majordomo-api");
+    const stop = new AbortController();
+    let bound!: () => void;
+    const listening = new Promise<void>((resolve) => (bound = resolve));
+    const brokering = broker(pump, endpoint, {
+      heartbeatMs: 100,
+      signal: stop.signal,
+      listening: bound,
+    });
+    await listening;
+    let ready!: () => void;
+    const up = new Promise<void>((resolve) => (ready = resolve));
+    const upper = worker(
+      pump,
+      endpoint,
+      "upper",
+      (frames) => frames.map((f) => f.toString().toUpperCase()),
+      { heartbeatMs: 100, signal: stop.signal, ready },
+    );
+    await up;
+    const mdcli = client(pump, endpoint, { timeoutMs: 1000, retries: 0 });
+    expect((await mdcli.request("upper", ["a", "b", ""])).map(String)).toEqual(["A", "B", ""]);
+    expect((await mdcli.request("mmi.service", "upper")).map(String)).toEqual(["200"]);
+    expect((await mdcli.request("mmi.service", "lower")).map(String)).toEqual(["404"]);
+    expect((await mdcli.request("mmi.other", "x")).map(String)).toEqual(["501"]);
+    stop.abort();
+    expect(await upper).toEqual({ handled: 1, reconnects: 0 });
+    expect(await brokering).toEqual({ requests: 4, replies: 4 });
+    await mdcli.close();
+    await pump.close();
+  });
+});
+
+describe("majordomo's worker", () => {
+  it("reconnects when the broker goes silent, and serves the broker that comes back", async () => {
+    const pump = new Pump();
+    const endpoint = ipc("majordomo-reconnect");
+    const startBroker = async () => {
+      const stop = new AbortController();
+      let bound!: () => void;
+      const listening = new Promise<void>((resolve) => (bound = resolve));
+      const done = broker(pump, endpoint, {
+        heartbeatMs: 50,
+        signal: stop.signal,
+        listening: bound,
+      });
+      await listening;
+      return async () => {
+        stop.abort();
+        return done;
+      };
+    };
+    let stopBroker = await startBroker();
+    const stopWorker = new AbortController();
+    const echo = worker(pump, endpoint, "echo", (f) => f, {
+      heartbeatMs: 50,
+      reconnectMs: 50,
+      signal: stopWorker.signal,
+    });
+    const mdcli = client(pump, endpoint, { timeoutMs: 1000, retries: 3 });
+    expect((await mdcli.request("echo", "before")).map(String)).toEqual(["before"]);
+    await stopBroker(); // silent now: the worker misses 3 heartbeats, then starts over
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    stopBroker = await startBroker();
+    expect((await mdcli.request("echo", "after")).map(String)).toEqual(["after"]);
+    stopWorker.abort();
+    const { handled, reconnects } = await echo;
+    expect(handled).toBe(2);
+    expect(reconnects).toBeGreaterThanOrEqual(1);
+    await stopBroker();
+    await mdcli.close();
+    await pump.close();
   });
 });
 
