@@ -1,12 +1,13 @@
 // pirate: reliable request-reply, Paranoid Pirate style (the guide's ppqueue and ppworker,
-// with a Lazy Pirate client). Queue and worker heartbeat each other; a worker that hears
-// nothing for LIVENESS heartbeats drops its socket and reconnects with a fresh one, backing
-// off. Each side's heartbeat is a `timeout` in the same select as its sockets.
+// with a Lazy Pirate client made with requester()). Queue and worker heartbeat each other; a
+// worker that hears nothing for LIVENESS heartbeats drops its socket and reconnects with a
+// fresh one, backing off. Each side's heartbeat is a `timeout` in the same select as its
+// sockets.
 //
 // The run: serve some requests, kill the queue, let the worker notice and reconnect, start a
 // new queue on the same endpoints, serve the rest.
 import { chan, select, timeout, type Channel } from "@sluice/channels";
-import { Pump, type Frame, type Sockets } from "@sluice/zmq-channels";
+import { Pump, requester, type Frame, type Sockets } from "@sluice/zmq-channels";
 import { ipc, runAsProgram, type Program } from "./cli";
 
 export interface PirateOptions {
@@ -21,8 +22,6 @@ export interface PirateResult {
   replies: string[];
   /** How often the worker gave up on a silent queue and reconnected. */
   reconnects: number;
-  /** How often the client gave up waiting and resent on a fresh socket. */
-  retries: number;
 }
 
 const LIVENESS = 3; // heartbeats missed before a peer counts as dead
@@ -101,8 +100,11 @@ async function worker(
       liveness = LIVENESS;
       backoff = heartbeatMs;
       const frames = value as Frame[];
-      // [client, "", request] is work; a lone frame is the queue's heartbeat.
-      if (frames.length === 3) await socket.send.put([frames[0]!, "", `${frames[2]} ok`]);
+      // [client, ...envelope, "", request] is work, answered with the envelope as it came; a
+      // lone frame is the queue's heartbeat.
+      if (frames.length >= 3) {
+        await socket.send.put([...frames.slice(0, -1), `${frames.at(-1)} ok`]);
+      }
       continue;
     }
     // The heartbeat timeout fired.
@@ -127,26 +129,16 @@ async function worker(
 // #endregion worker
 
 // #region client
-function lazyClient(pump: Pump, endpoint: string, replyTimeoutMs: number, attempts: number) {
-  let socket: Sockets | undefined;
-  let retries = 0;
-  const ask = async (request: string): Promise<string> => {
-    for (let attempt = 1; ; attempt++) {
-      socket ??= await pump.socket("req", { connect: endpoint, options: { linger: 0 } });
-      await socket.send.put(request);
-      const { channel, value } = await select([socket.recv, timeout(replyTimeoutMs)]);
-      if (channel === socket.recv && value !== undefined) return (value as Frame[])[0]!.toString();
-      if (attempt === attempts)
-        throw new Error(`pirate: no reply to "${request}" after ${attempts} attempts`);
-      // A REQ socket that lost its reply is stuck in lockstep: the Lazy Pirate way out is to
-      // close it and resend on a new one.
-      retries++;
-      socket.send.close();
-      await socket.closed;
-      socket = undefined;
-    }
+// A Lazy Pirate client without the hand-written loop: requester() over a DEALER resends after
+// each timeout and matches every reply to its request by the id envelope, which the queue and
+// the worker pass back unchanged. No socket is thrown away, and many requests may be in flight.
+async function lazyClient(pump: Pump, endpoint: string, replyTimeoutMs: number, attempts: number) {
+  const dealer = await pump.socket("dealer", { connect: endpoint, options: { linger: 0 } });
+  const client = requester(dealer, { timeout: replyTimeoutMs, retries: attempts - 1 });
+  return async (request: string): Promise<string> => {
+    const [reply] = await client.request(request); // a TimeoutError after the last attempt
+    return reply!.toString();
   };
-  return { ask, retries: () => retries };
 }
 // #endregion client
 
@@ -169,23 +161,23 @@ export async function main(opts: PirateOptions = {}): Promise<PirateResult> {
   const stopWorker = chan<never>();
   const reconnected = chan<number>(1);
   const working = worker(pump, backendAddress, heartbeatMs, stopWorker, reconnected);
-  const client = lazyClient(pump, frontendAddress, heartbeatMs * 10, 10);
+  const ask = await lazyClient(pump, frontendAddress, heartbeatMs * 10, 10);
 
   const replies: string[] = [];
-  for (let r = 0; r < requests; r++) replies.push(await client.ask(`before ${r}`));
+  for (let r = 0; r < requests; r++) replies.push(await ask(`before ${r}`));
 
   await stopQueue(); // the queue dies...
   await reconnected.take(); // ...the worker notices and reconnects...
   stopQueue = await startQueue(); // ...and a new queue comes up on the same endpoints.
 
-  for (let r = 0; r < requests; r++) replies.push(await client.ask(`after ${r}`));
+  for (let r = 0; r < requests; r++) replies.push(await ask(`after ${r}`));
   // #endregion run
 
   stopWorker.close();
   const reconnects = await working;
   await stopQueue();
   await pump.close();
-  return { replies, reconnects, retries: client.retries() };
+  return { replies, reconnects };
 }
 
 export const program: Program<PirateOptions> = {
@@ -198,7 +190,5 @@ export const program: Program<PirateOptions> = {
 
 runAsProgram(module, main, program, (result) => {
   console.log(result.replies.join("\n"));
-  console.log(
-    `worker reconnected ${result.reconnects} time(s); client resent ${result.retries} time(s)`,
-  );
+  console.log(`worker reconnected ${result.reconnects} time(s)`);
 });

@@ -23,7 +23,15 @@ describe("the docs quote the examples, checked", () => {
     for (const name of ["basics", "hello", "weather", "pipeline", "pipeline-worker", "asyncsrv"]) {
       expect(quoted).toContain(`examples/src/${name}.ts`);
     }
-    for (const name of ["lbbroker", "select-many", "pirate", "devices", "demo"]) {
+    for (const name of [
+      "lbbroker",
+      "select-many",
+      "pirate",
+      "reqrep",
+      "majordomo-client",
+      "devices",
+      "demo",
+    ]) {
       expect(quoted).toContain(`examples/src/${name}.ts`);
     }
   });

@@ -8,6 +8,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { dealtCount } from "../channels/lib";
 import { measure, median, quantile, triangle, type Case, type Mode } from "../measure";
 import type { Group, Row } from "../report";
+import { IN_FLIGHT } from "./inflight";
 import { Peer, PUSH_PULL, VARIANTS, type Reply } from "./peer";
 import { soloInChild, type SoloResult } from "./solo";
 import { message, indexOf, type Closer, type PushPull, type Variant } from "./variant";
@@ -166,6 +167,34 @@ export async function runZmq(mode: Mode, log: (s: string) => void): Promise<Grou
         }),
       }));
       throughput.push(...rows(name, await measure(cases, 50_000, mode, 2 ** 24), eld));
+    }
+
+    // ---- requests in flight over one DEALER: requester() against correlation by hand
+    {
+      const window = 64;
+      const name = `requester round trips, ${window} in flight, 16 B tcp`;
+      log(`zmq: ${name} …`);
+      const eld = new Map<string, number[]>();
+      const cases: Case[] = ORDER.map((v) => ({
+        lib: v.name,
+        run: watched(eld, v.name, async (n) => {
+          const { endpoint, handle } = await peer.request({
+            op: "echo",
+            variant: v.name,
+            kind: "router",
+            bind: eps.next("tcp"),
+          });
+          const c = await IN_FLIGHT[v.name](endpoint!);
+          try {
+            const { sum, seconds } = await bounded(c.run(n, window), limitMs, name);
+            return { checksum: sum, expected: triangle(n), seconds };
+          } finally {
+            await c.close();
+            await peer.request({ op: "close", handle: handle! });
+          }
+        }),
+      }));
+      throughput.push(...rows(name, await measure(cases, 20_000, mode, 2 ** 22), eld));
     }
 
     // ---- select over 100 PULL sockets, fed by 100 PUSH sockets in the peer over ipc

@@ -12,3 +12,8 @@ export type { Kind, SocketClasses } from "./kinds";
 // failures
 export { PumpError } from "./errors";
 export type { PumpErrorInit } from "./errors";
+
+// request and reply
+export { requester, type Requester, type RequesterOptions, type RequestOptions } from "./requester";
+export { serve, type Handler, type ServeOptions } from "./serve";
+export { TimeoutError } from "./reqrep";

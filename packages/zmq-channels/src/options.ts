@@ -118,7 +118,7 @@ export function plan(engine: Engine, info: KindInfo, opts: unknown): Plan {
 }
 
 /** Binds each `bind` (awaited), connects each `connect`, subscribes; returns the endpoints. */
-export async function attach(
+export async function bindAndConnect(
   socket: EngineSocket,
   opts: Pick<SocketOptions, "bind" | "connect" | "subscribe">,
 ): Promise<string[]> {

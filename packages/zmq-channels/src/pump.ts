@@ -11,10 +11,17 @@ import { Bridge } from "./bridge";
 import type { Engine, EngineSocket } from "./engine";
 import { ZeromqEngine } from "./engines/zeromq";
 import type { PumpError } from "./errors";
+import { attach as attachHooks } from "./hooks";
 import type { Frame, Message } from "./frames";
 import { KINDS, kindNamed, type Kind, type KindInfo } from "./kinds";
 import { Monitors } from "./monitor";
-import { attach, checkChannels, plan, type RegisterChannels, type SocketOptions } from "./options";
+import {
+  bindAndConnect,
+  checkChannels,
+  plan,
+  type RegisterChannels,
+  type SocketOptions,
+} from "./options";
 import { Scheduler } from "./scheduler";
 import { SendChannel } from "./send-channel";
 import { useRecv } from "./shared-recv";
@@ -83,7 +90,7 @@ export class Pump {
     }
     const { options, freesSending } = plan(this.#engine, info, opts);
     const socket = this.#engine.create(info, options);
-    const creating = attach(socket, opts);
+    const creating = bindAndConnect(socket, opts);
     this.#creating.add(creating);
     let endpoints: string[];
     try {
@@ -100,7 +107,8 @@ export class Pump {
         "socket(): the pump was closed while the socket was being set up (bound, connected)",
       );
     }
-    return this.#adopt(socket, info, opts, endpoints, freesSending);
+    const flags = { relaxed: options.relaxed === true, correlate: options.correlate === true };
+    return this.#adopt(socket, info, opts, endpoints, freesSending, flags);
   }
 
   /**
@@ -160,6 +168,7 @@ export class Pump {
     chans: RegisterChannels,
     endpoints: string[],
     freesSending: boolean,
+    flags = { relaxed: false, correlate: false },
   ): Sockets {
     const recv = chans.recv ?? chan<Frame[]>(DEFAULT_CHANNEL_BUFFER);
     const send: Channel<Message> = chans.send ?? new SendChannel(info, DEFAULT_CHANNEL_BUFFER);
@@ -176,6 +185,7 @@ export class Pump {
     });
     this.#bridges.add(bridge);
     this.#bySockets.set(bridge.sockets, bridge);
+    attachHooks(bridge.sockets, { kind: info.kind, ...flags, report: this.#reportError });
     void bridge.sockets.closed.then(() => this.#bridges.delete(bridge));
     bridge.start();
     return bridge.sockets;

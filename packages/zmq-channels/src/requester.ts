@@ -1,0 +1,340 @@
+// requester(): the client side of request/reply over one socket, from any number of tasks.
+//
+// Over a DEALER each try goes out as [id, "", ...body], the id a 4-byte big-endian counter;
+// a REP server or an envelope-preserving ROUTER broker sends the envelope back unchanged, so
+// the id says whose reply it is. Over a REQ made with relaxed + correlate, libzmq puts its own
+// id there and keeps only the latest request's reply, so requests go one at a time.
+//
+// Invariants:
+// - A pending request is in #byId under the id of every try it made, and nowhere once settled:
+//   a reply reaches only the request whose try carried its id; any other reply is dropped.
+// - A request settles once (#finish): by a reply, its last timeout, its signal, or a close.
+// - One reader per requester takes everything from recv and waits on nothing else, so a reply
+//   is matched in the microtask drain in which the pump hands it over, before any timer runs.
+// - Over a REQ: at most one request is active; after one ends without its reply, the next goes
+//   out a macrotask later, so a stale reply the pump was already handing over finds no active
+//   request and is dropped (decision R3).
+import type { Channel } from "@sluice/channels";
+import type { Sockets } from "./sockets";
+import { messageProblem, type Frame, type Message, type Part } from "./frames";
+import { checkCount, checkTimeout, claim, release, TimeoutError } from "./reqrep";
+
+/** Milliseconds a try waits for its reply unless told otherwise (the guide's Lazy Pirate). */
+export const DEFAULT_REQUEST_TIMEOUT = 2500;
+
+const EMPTY = Buffer.alloc(0);
+const NO_ID = -1;
+
+/**
+ * A requester's defaults, each overridable per request.
+ * @example requester(dealer, { timeout: 1000, retries: 2 })
+ */
+export interface RequesterOptions {
+  /** Milliseconds each try waits for its reply (default 2500; Infinity: no limit). */
+  timeout?: number;
+  /** Extra tries after the first times out (default 0). */
+  retries?: number;
+}
+
+/**
+ * One request's options: a signal that withdraws it, and the requester's defaults overridden.
+ * @example client.request("ping", { signal: AbortSignal.timeout(100), retries: 0 })
+ */
+export interface RequestOptions extends RequesterOptions {
+  /** Aborting withdraws the request at once; it rejects with `signal.reason`. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Requests with their own replies over one socket, from any number of tasks (see requester()).
+ * Both methods are closures: `const { request } = requester(dealer)` works.
+ */
+export interface Requester {
+  /**
+   * Sends `message` and resolves with its reply's frames (the body: no id, no delimiter).
+   * Rejects with a TimeoutError after the last try, with `signal.reason` when aborted, and with
+   * an Error when the requester or its socket closes first. A bad message or option throws a
+   * TypeError at the call.
+   */
+  request(message: Message, opts?: RequestOptions): Promise<Frame[]>;
+  /** Rejects every pending request with an Error and stops reading recv. The socket stays open. */
+  close(): void;
+}
+
+// One request, from the call to its settlement.
+interface Call {
+  readonly body: Part[];
+  readonly timeout: number;
+  triesLeft: number;
+  tries: number;
+  ids: number[];
+  timer: NodeJS.Timeout | undefined;
+  // The try's put while it waits for room in `send` (withdrawn on abort or by the next try).
+  put: AbortController | undefined;
+  readonly signal: AbortSignal | undefined;
+  readonly onAbort: () => void;
+  readonly resolve: (frames: Frame[]) => void;
+  readonly reject: (reason: unknown) => void;
+  settled: boolean;
+}
+
+/**
+ * [no core.async counterpart; the guide's Lazy Pirate client as a function; Go: an RPC client's
+ * Call with a context] Makes `sockets` a requester: `request()` sends and resolves with that
+ * request's own reply, from any number of tasks at once. Over a `dealer`, many requests are in
+ * flight together, each try carrying an id envelope that any REP server or envelope-preserving
+ * ROUTER broker sends back unchanged. Over a `req` made with
+ * `pump.socket("req", { options: { relaxed: true, correlate: true } })`, one request at a time,
+ * in call order. The requester owns the socket's `recv`. Any other socket is a TypeError.
+ * @example
+ * const dealer = await pump.socket("dealer", { connect: "tcp://127.0.0.1:5555" });
+ * const client = requester(dealer, { timeout: 1000, retries: 2 });
+ * const [reply] = await client.request("Hello"); // from a REP server, or a ROUTER behind a broker
+ */
+export function requester(sockets: Sockets, opts: RequesterOptions = {}): Requester {
+  const who = "requester()";
+  if (opts === null || typeof opts !== "object") {
+    throw new TypeError(`${who}: opts must be an object`);
+  }
+  const timeout = checkTimeout(who, opts.timeout) ?? DEFAULT_REQUEST_TIMEOUT;
+  const retries = checkCount(who, "retries", opts.retries, 0) ?? 0;
+  let overReq = false;
+  claim(sockets, who, ({ kind, relaxed, correlate }) => {
+    if (kind === "dealer") return;
+    if (kind === "req" && relaxed && correlate) {
+      overReq = true;
+      return;
+    }
+    if (kind === "req") {
+      throw new TypeError(
+        `${who}: a req socket gets stuck when a reply is lost; create it with ` +
+          `pump.socket("req", { options: { relaxed: true, correlate: true } }) ` +
+          `(a registered req cannot show it has them), or use a dealer`,
+      );
+    }
+    throw new TypeError(
+      `${who}: needs a dealer (or a req created with options { relaxed: true, correlate: true }), ` +
+        `got a ${kind} socket`,
+    );
+  });
+  const engine = new RequesterEngine(sockets, overReq, timeout, retries);
+  return Object.freeze({
+    request: (message: Message, o?: RequestOptions) => engine.request(message, o),
+    close: () => engine.close(),
+  });
+}
+
+class RequesterEngine {
+  readonly #sockets: Sockets;
+  readonly #send: Channel<Message>;
+  readonly #overReq: boolean;
+  readonly #timeout: number;
+  readonly #retries: number;
+  readonly #stop = new AbortController();
+  #closed: Error | undefined;
+
+  // over a dealer: every try's id → its request
+  readonly #byId = new Map<number, Call>();
+  #lastId = 0;
+
+  // over a req: the request on the wire, and those waiting their turn, in call order
+  #active: Call | undefined;
+  readonly #queue: Call[] = [];
+  #gap = false; // the next request waits for the macrotask after a request ended unanswered
+
+  constructor(sockets: Sockets, overReq: boolean, timeout: number, retries: number) {
+    this.#sockets = sockets;
+    this.#send = sockets.send;
+    this.#overReq = overReq;
+    this.#timeout = timeout;
+    this.#retries = retries;
+    void this.#read(sockets.recv);
+  }
+
+  request(message: Message, opts: RequestOptions = {}): Promise<Frame[]> {
+    const who = "request()";
+    const problem = messageProblem(message);
+    if (problem !== undefined) throw new TypeError(`${who}: ${problem}`);
+    if (opts === null || typeof opts !== "object") {
+      throw new TypeError(`${who}: opts must be an object`);
+    }
+    const timeout = checkTimeout(who, opts.timeout) ?? this.#timeout;
+    const retries = checkCount(who, "retries", opts.retries, 0) ?? this.#retries;
+    const signal = opts.signal;
+    if (signal !== undefined && !(signal instanceof AbortSignal)) {
+      throw new TypeError(`${who}: signal must be an AbortSignal`);
+    }
+    if (this.#closed !== undefined) return Promise.reject(this.#closed);
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<Frame[]>((resolve, reject) => {
+      const call: Call = {
+        body: Array.isArray(message) ? [...message] : [message], // resent as it was at the call
+        timeout,
+        triesLeft: retries,
+        tries: 0,
+        ids: [],
+        timer: undefined,
+        put: undefined,
+        signal,
+        onAbort: () => this.#finish(call, false, signal!.reason),
+        resolve,
+        reject,
+        settled: false,
+      };
+      signal?.addEventListener("abort", call.onAbort, { once: true });
+      if (!this.#overReq) return this.#try(call);
+      this.#queue.push(call);
+      if (this.#active === undefined && !this.#gap) this.#next();
+    });
+  }
+
+  close(): void {
+    if (this.#closed !== undefined) return;
+    this.#end(new Error("request(): the requester was closed"));
+    this.#stop.abort();
+    release(this.#sockets);
+  }
+
+  // -- tries ------------------------------------------------------------------------------------
+
+  // Sends one try of `call` and arms its timeout.
+  #try(call: Call): void {
+    call.tries++;
+    let frames: Message = call.body;
+    if (!this.#overReq) {
+      const id = this.#newId();
+      call.ids.push(id);
+      this.#byId.set(id, call);
+      const envelope = Buffer.allocUnsafe(4);
+      envelope.writeUInt32BE(id, 0);
+      frames = [envelope, EMPTY, ...call.body];
+    }
+    // A previous try still waiting for room in send is pointless now: withdraw it.
+    call.put?.abort();
+    call.put = undefined;
+    if (!this.#send.offer(frames)) {
+      const put = new AbortController();
+      call.put = put;
+      this.#send.put(frames, { signal: put.signal }).then(
+        (accepted) => {
+          if (call.put === put) call.put = undefined;
+          if (!accepted)
+            this.#finish(call, false, new Error("request(): the socket's send is closed"));
+        },
+        () => {}, // withdrawn
+      );
+    }
+    if (call.timeout !== Infinity) call.timer = setTimeout(this.#expire, call.timeout, call);
+  }
+
+  #expire = (call: Call): void => {
+    call.timer = undefined;
+    if (call.settled) return;
+    if (call.triesLeft > 0) {
+      call.triesLeft--;
+      this.#try(call);
+      return;
+    }
+    const tries = call.tries === 1 ? "1 try" : `each of ${call.tries} tries`;
+    this.#finish(
+      call,
+      false,
+      new TimeoutError(`request(): no reply within ${call.timeout} ms (${tries})`),
+    );
+  };
+
+  #newId(): number {
+    do this.#lastId = (this.#lastId + 1) >>> 0;
+    while (this.#lastId === 0 || this.#byId.has(this.#lastId));
+    return this.#lastId;
+  }
+
+  // over a req: the next request in call order goes on the wire
+  #next(): void {
+    while (this.#active === undefined) {
+      const call = this.#queue.shift();
+      if (call === undefined) return;
+      if (call.settled) continue;
+      this.#active = call;
+      this.#try(call);
+    }
+  }
+
+  // -- settling ---------------------------------------------------------------------------------
+
+  // The one place a request settles: state first, then the promise (STYLE habit 4).
+  #finish(call: Call, answered: boolean, outcome: Frame[] | unknown): void {
+    if (call.settled) return;
+    call.settled = true;
+    for (const id of call.ids) this.#byId.delete(id);
+    if (call.timer !== undefined) clearTimeout(call.timer);
+    call.timer = undefined;
+    call.put?.abort();
+    call.put = undefined;
+    call.signal?.removeEventListener("abort", call.onAbort);
+    if (this.#overReq && this.#active === call) {
+      this.#active = undefined;
+      if (answered) this.#next();
+      else if (!this.#gap) {
+        this.#gap = true;
+        setImmediate(() => {
+          this.#gap = false;
+          if (this.#closed === undefined) this.#next();
+        });
+      }
+    }
+    if (answered) call.resolve(outcome as Frame[]);
+    else call.reject(outcome);
+  }
+
+  // Every pending request rejects with `error`; nothing new is accepted.
+  #end(error: Error): void {
+    this.#closed = error;
+    const pending = new Set<Call>([...this.#byId.values(), ...this.#queue]);
+    if (this.#active !== undefined) pending.add(this.#active);
+    this.#queue.length = 0;
+    for (const call of pending) this.#finish(call, false, error);
+  }
+
+  // -- the reader -------------------------------------------------------------------------------
+
+  async #read(recv: Channel<Frame[]>): Promise<void> {
+    const stop = this.#stop.signal;
+    for (;;) {
+      let message = recv.poll();
+      if (message === undefined) {
+        try {
+          message = await recv.take({ signal: stop });
+        } catch {
+          return; // close() stopped the reader
+        }
+        if (message === undefined) {
+          this.#end(new Error("request(): the socket closed before the reply came"));
+          return;
+        }
+      }
+      if (this.#closed !== undefined) return;
+      this.#deliver(message);
+    }
+  }
+
+  #deliver(message: Frame[]): void {
+    if (this.#overReq) {
+      // libzmq (correlate) passes only the reply to the latest try of the active request.
+      if (this.#active !== undefined) this.#finish(this.#active, true, message);
+      return;
+    }
+    const id = idOf(message);
+    if (id === NO_ID) return; // not an envelope of ours: dropped
+    const call = this.#byId.get(id);
+    if (call !== undefined) this.#finish(call, true, message.slice(2));
+  }
+}
+
+// The id of a reply [id (4 bytes), "", ...body], or NO_ID when it does not look like one.
+function idOf(message: Frame[]): number {
+  if (message.length < 2) return NO_ID;
+  const [id, delimiter] = message as [Frame, Frame];
+  if (id.length !== 4 || delimiter.length !== 0) return NO_ID;
+  return id.readUInt32BE(0);
+}
