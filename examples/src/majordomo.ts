@@ -197,7 +197,8 @@ async function runAll(service: string, requests: number) {
 }
 // #endregion all
 
-const HELP = `majordomo: the guide's Majordomo broker, worker and client (7/MDP, MDPC01/MDPW01)
+/** What `--help` prints. */
+export const USAGE = `majordomo: the guide's Majordomo broker, worker and client (7/MDP, MDPC01/MDPW01)
 
   node dist/majordomo.js                          broker, two echo workers and a client in one process
   node dist/majordomo.js --broker <endpoint>      bind and broker until SIGINT/SIGTERM
@@ -230,7 +231,7 @@ export function parseCommandLine(argv: readonly string[]): MajordomoOptions | "h
       },
     }));
   } catch (e) {
-    throw new UsageError(`majordomo: ${(e as Error).message} (--help lists the flags)`);
+    throw new UsageError(`${(e as Error).message} (majordomo --help lists the flags)`);
   }
   if (values.help) return "help";
   const opts: Record<string, unknown> = { ...values };
@@ -251,7 +252,7 @@ if (require.main === module) {
     process.exit(2);
   }
   if (opts === "help") {
-    console.log(HELP);
+    console.log(USAGE);
   } else {
     // The first SIGINT or SIGTERM stops the role (it closes its sockets and exits 0); a second
     // one kills it as usual.

@@ -5,7 +5,7 @@
 // requester over a REQ made relaxed and correlated, libzmq's cure for the stuck REQ.
 import { timeout } from "@sluice/channels";
 import { Pump, requester, serve } from "@sluice/zmq-channels";
-import { inproc, runAsProgram } from "./cli";
+import { inproc, runAsProgram, type Program } from "./cli";
 
 export interface ReqrepOptions {
   /** Tasks sending on the one DEALER at once (default 10). */
@@ -114,4 +114,12 @@ export async function main(opts: ReqrepOptions = {}): Promise<ReqrepResult> {
   };
 }
 
-runAsProgram(module, main, ["tasks", "requests"], (result) => console.log(result));
+export const program: Program<ReqrepOptions> = {
+  about: "reqrep: requester and serve — many requests over one DEALER, each to its own reply",
+  flags: {
+    tasks: ["n", "tasks sending on the one DEALER at once (default 10)"],
+    requests: ["n", "requests each task sends, one after the other (default 10)"],
+  },
+};
+
+runAsProgram(module, main, program, (result) => console.log(result));

@@ -10,8 +10,10 @@ import { program as devices } from "../src/devices";
 import { program as hello } from "../src/hello";
 import { program as lbbroker } from "../src/lbbroker";
 import { program as pipeline } from "../src/pipeline";
+import { USAGE as majordomo } from "../src/majordomo";
 import { USAGE as pipelineWorker } from "../src/pipeline-worker";
 import { program as pirate } from "../src/pirate";
+import { program as reqrep } from "../src/reqrep";
 import { program as selectMany } from "../src/select-many";
 import { USAGE as guideRegions } from "../src/tools/guide-regions";
 import { program as weather } from "../src/weather";
@@ -32,11 +34,13 @@ const PROGRAMS: Record<string, Program<any>> = {
   lbbroker,
   pipeline,
   pirate,
+  reqrep,
   "select-many": selectMany,
   weather,
 };
 /** The programs with a command line of their own: what --help prints. */
 const OWN_USAGE: Record<string, string> = {
+  majordomo: `${majordomo}\n`,
   "pipeline-worker": pipelineWorker,
   "tools/guide-regions": guideRegions,
 };
