@@ -40,7 +40,7 @@ const PROGRAMS: Record<string, Program<any>> = {
 };
 /** The programs with a command line of their own: what --help prints. */
 const OWN_USAGE: Record<string, string> = {
-  majordomo: `${majordomo}\n`,
+  majordomo,
   "pipeline-worker": pipelineWorker,
   "tools/guide-regions": guideRegions,
 };
