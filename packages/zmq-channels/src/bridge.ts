@@ -10,7 +10,7 @@
 import type { Channel } from "@sluice/channels";
 import type { EngineSocket } from "./engine";
 import { PumpError } from "./errors";
-import type { Frame, Message } from "./frames";
+import { describeValue, messageProblem, type Frame, type Message } from "./frames";
 import type { KindInfo } from "./kinds";
 import { Closed, Closing, Draining, Forced, Open, type LaneHost, type State } from "./lifecycle";
 import { Lockstep } from "./lockstep";
@@ -33,6 +33,32 @@ export interface BridgeInit {
   freesSending: boolean;
 }
 
+/** One socket in `pump.stats()`. */
+export interface SocketStats {
+  /** The socket's kind. */
+  kind: string;
+  /** Its endpoints, as `Sockets.endpoints`. */
+  endpoints: string[];
+  /** Messages handed to libzmq. */
+  sent: number;
+  /** Messages taken from libzmq. */
+  received: number;
+  /** Messages put (or transmitted) that have not been handed to libzmq yet. */
+  sendQueued: number;
+  /** Messages on `recv` that nobody has taken yet. */
+  recvQueued: number;
+  /** Whether a send waits now for the socket to take it (high-water mark, no peer). */
+  blocked: boolean;
+  /** PumpErrors about this socket so far (on `errors`, dropped, or a transmit's rejection). */
+  errors: number;
+}
+
+// A channel's count of values waiting (Channel.length; a user's buffer may not say: 0).
+function lengthOf(ch: Channel<unknown>): number {
+  const n = (ch as { length?: unknown }).length;
+  return typeof n === "number" && Number.isFinite(n) ? n : 0;
+}
+
 export class Bridge implements LaneHost {
   readonly sockets: Sockets;
   readonly engine: EngineSocket;
@@ -47,6 +73,7 @@ export class Bridge implements LaneHost {
   readonly #receiveLane: ReceiveLane;
   readonly #stopListening: () => void;
   #state: State = Open;
+  #errors = 0; // PumpErrors made about this socket
   #deadline: NodeJS.Timeout | undefined;
   #resolveClosed!: () => void;
 
@@ -69,6 +96,8 @@ export class Bridge implements LaneHost {
       recv: init.recv,
       closed,
       endpoints: this.#endpoints,
+      transmit: (message: Message, opts?: { signal?: AbortSignal }) =>
+        this.#transmit(message, opts),
     });
     // Any channel says when it closes, so the linger starts then, even while the send lane
     // waits (for a REQ's reply, say) and does not look at `send`. Last: it may run at once.
@@ -89,6 +118,48 @@ export class Bridge implements LaneHost {
   close(): void {
     this.#send.close();
     this.#drain();
+  }
+
+  /** What this socket has done so far, and what waits (pump.stats()). */
+  stats(): SocketStats {
+    const lane = this.#sendLane;
+    return {
+      kind: this.info.kind,
+      endpoints: [...this.#endpoints],
+      sent: lane.sentCount,
+      received: this.#receiveLane.received,
+      sendQueued: lengthOf(this.#send) + lane.held,
+      recvQueued: lengthOf(this.sockets.recv),
+      blocked: lane.blocked,
+      errors: this.#errors,
+    };
+  }
+
+  #transmit(message: Message, opts: { signal?: AbortSignal } | undefined): Promise<void> {
+    const kind = this.info.kind;
+    try {
+      if (opts !== undefined && (opts === null || typeof opts !== "object")) {
+        throw new TypeError(`transmit(message, opts): opts must be an object`);
+      }
+      const signal = opts?.signal;
+      if (signal !== undefined && !(signal instanceof AbortSignal)) {
+        throw new TypeError(
+          `transmit(message, opts): opts.signal must be an AbortSignal, got ${describeValue(signal)}`,
+        );
+      }
+      if (!this.info.canSend) {
+        throw new TypeError(`transmit(): a ${kind} socket cannot send`);
+      }
+      const problem = messageProblem(message);
+      if (problem !== undefined) throw new TypeError(`transmit() on a ${kind} socket: ${problem}`);
+      if (this.#send.closed || this.#state >= Draining) {
+        throw new Error(`transmit(): the ${kind} socket's send channel is closed`);
+      }
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      return this.#sendLane.transmit(message, signal);
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   // Open → Draining: arm the close deadline (the socket's linger).
@@ -133,6 +204,7 @@ export class Bridge implements LaneHost {
 
   /** A PumpError about this socket: `what` failed with `code`, naming the kind and endpoints. */
   error(code: string, what: string, unsent: Message | undefined, cause?: unknown): PumpError {
+    this.#errors++;
     const where = `${this.info.kind} socket${this.#endpoints.length > 0 ? " " + this.#endpoints.join(", ") : ""}`;
     return new PumpError(`${what} (${code}) on ${where}`, {
       code,

@@ -60,6 +60,8 @@ export interface EngineSocket {
   readonly linger: number;
   /** The last endpoint bound or connected, as zeromq resolved it. */
   readonly lastEndpoint: string | undefined;
+  /** Whether writable() may hand its `pending` message over while it waits. */
+  readonly sendsWhileWaiting: boolean;
   /** The user's sendTimeout: how long a blocked send may wait before it is reported (-1: forever). */
   readonly sendTimeout: number;
 

@@ -8,6 +8,7 @@
 // - Closing: the send lane is done; the socket is being closed.
 // - Closed: the socket is closed; `closed` has settled.
 import type { EngineSocket } from "./engine";
+import type { PumpError } from "./errors";
 import type { Message } from "./frames";
 import type { KindInfo } from "./kinds";
 import type { Lockstep } from "./lockstep";
@@ -28,6 +29,8 @@ export interface LaneHost {
   readonly turns: Turns;
   /** REQ and REP only. */
   readonly lockstep: Lockstep | undefined;
+  /** A PumpError about this socket. */
+  error(code: string, what: string, unsent: Message | undefined, cause?: unknown): PumpError;
   /** Reports a PumpError about this socket on the pump's `errors`. */
   fail(code: string, what: string, unsent: Message | undefined, cause?: unknown): void;
 }

@@ -7,7 +7,7 @@
 // - `errors` closes only after close() has finished with every socket.
 import { chan, type Buffer as ChannelBuffer, type Channel } from "@sluice/channels";
 import type * as zmq from "zeromq";
-import { Bridge } from "./bridge";
+import { Bridge, type SocketStats } from "./bridge";
 import type { Engine, EngineSocket } from "./engine";
 import { ZeromqEngine } from "./engines/zeromq";
 import type { PumpError } from "./errors";
@@ -27,6 +27,16 @@ import { SendChannel } from "./send-channel";
 import { useRecv } from "./shared-recv";
 import type { Sockets } from "./sockets";
 import { DEFAULT_CHANNEL_BUFFER, ERRORS_BUFFER } from "./tuning";
+
+/** What `pump.stats()` returns. */
+export interface PumpStats {
+  /** The open sockets, in the order they were added. */
+  sockets: SocketStats[];
+  /** PumpErrors that did not fit on `errors` (as `pump.droppedErrors`). */
+  droppedErrors: number;
+  /** Turns the pump's loop has run. */
+  turns: number;
+}
 
 /**
  * Owns ZeroMQ sockets and bridges each to a `send` and a `recv` channel, all served by one
@@ -143,6 +153,21 @@ export class Pump {
       throw new TypeError("events(sockets): expected the Sockets returned by this pump");
     }
     return this.#monitors.open(bridge, buffer);
+  }
+
+  /**
+   * A snapshot of what the pump is doing [no core.async counterpart]: per open socket (in the
+   * order they were added) what it sent and received, what waits each way, whether a send is
+   * blocked now, and its errors; the PumpErrors dropped because nobody read `errors`; the
+   * turns the loop has run.
+   * @example setInterval(() => console.table(pump.stats().sockets), 1000).unref();
+   */
+  stats(): PumpStats {
+    return {
+      sockets: [...this.#bridges].map((bridge) => bridge.stats()),
+      droppedErrors: this.#dropped,
+      turns: this.#turns.turns,
+    };
   }
 
   /**

@@ -21,6 +21,8 @@ export class ReceiveLane implements Sink {
   #yield = false; // the turn's budget is spent: wait for the next turn
   #refused: Frame[] | undefined; // a message `recv` had no room for
   #putPending = false;
+  /** Messages taken from libzmq. */
+  received = 0;
 
   constructor(host: LaneHost, recv: Channel<Frame[]>) {
     this.#host = host;
@@ -34,6 +36,7 @@ export class ReceiveLane implements Sink {
 
   deliver(message: Frame[]): boolean {
     const host = this.#host;
+    this.received++;
     host.lockstep?.pass("send");
     if (!this.#recv.offer(message)) {
       this.#refused = message;

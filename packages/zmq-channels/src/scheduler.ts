@@ -22,6 +22,8 @@ export class Scheduler implements Turns {
   #spent = 0;
   #since = -1; // when this turn's first message was handled
   #armed = false;
+  /** Turns the loop has run. */
+  turns = 0;
 
   // The clock is read every 32 messages, not for each one.
   spend(): boolean {
@@ -44,6 +46,7 @@ export class Scheduler implements Turns {
   }
 
   #run = (): void => {
+    this.turns++;
     this.#armed = false;
     this.#spent = 0;
     this.#since = -1;

@@ -1,7 +1,9 @@
-// The `send` channel the pump creates: it refuses, at the put, what the socket could never send.
+// The `send` channel the pump creates: it refuses, at the put, what the socket could never send,
+// and carries transmissions (`sockets.transmit`) in their place among the puts.
 import { Channel } from "@sluice/channels";
 import { messageProblem, type Message } from "./frames";
 import type { KindInfo } from "./kinds";
+import { Transmission } from "./transmission";
 
 export class SendChannel extends Channel<Message> {
   readonly #info: KindInfo;
@@ -12,6 +14,7 @@ export class SendChannel extends Channel<Message> {
   }
 
   protected override validate(value: unknown): void {
+    if (value instanceof Transmission) return; // transmit(): checked at its own call
     super.validate(value);
     const kind = this.#info.kind;
     if (!this.#info.canSend) {

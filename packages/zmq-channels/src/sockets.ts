@@ -20,4 +20,17 @@ export interface Sockets {
   readonly closed: Promise<void>;
   /** Resolved endpoints (a bound `tcp://127.0.0.1:*` shows its port). */
   readonly endpoints: readonly string[];
+  /**
+   * Sends one message with its own outcome [no core.async counterpart]: resolves once it is
+   * handed to libzmq; rejects with the PumpError that would otherwise have gone on
+   * `pump.errors` (it then does not go there). It goes out after everything this socket's
+   * send lane had taken and everything the pump's own `send` channel held at the call, and
+   * counts towards `send`'s pending-put limit. An abort withdraws it until it is handed to
+   * libzmq (on a socket that cannot receive, until its wait for room starts); after that it
+   * has no effect.
+   * @throws (rejects) TypeError for a kind that cannot send or a value that is not a Message;
+   *   Error once `send` was closed.
+   * @example await sockets.transmit(["", "hello"], { signal: AbortSignal.timeout(1000) });
+   */
+  readonly transmit: (message: Message, opts?: { signal?: AbortSignal }) => Promise<void>;
 }

@@ -24,6 +24,7 @@ const NONE: readonly Message[] = Object.freeze([]);
 
 export class ZeromqSocket implements EngineSocket {
   readonly sendTimeout: number;
+  readonly sendsWhileWaiting: boolean;
   readonly #socket: zmq.Socket;
   readonly #canRecv: boolean;
 
@@ -39,6 +40,7 @@ export class ZeromqSocket implements EngineSocket {
   constructor(socket: zmq.Socket, info: KindInfo, sendTimeout: number) {
     this.#socket = socket;
     this.#canRecv = info.canRecv;
+    this.sendsWhileWaiting = !info.canRecv; // a parked send (see #park)
     this.sendTimeout = sendTimeout;
     if (info.canSend) (socket as Writable).sendTimeout = 0;
     if (info.canRecv) (socket as Readable).receiveTimeout = 0;

@@ -1,0 +1,93 @@
+// pump.stats(): a snapshot of what each socket has done and what waits.
+import { Pump } from "@sluice/zmq-channels";
+import { address, takeWithin } from "./helpers";
+
+let pump: Pump;
+beforeEach(() => (pump = new Pump()));
+afterEach(() => pump.close());
+
+const tick = (ms = 0): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` until it holds (bounded), so a test waits for the pump, not for a guess. */
+async function eventually(check: () => boolean, ms = 5000): Promise<void> {
+  const until = performance.now() + ms;
+  while (!check()) {
+    if (performance.now() > until) throw new Error(`not within ${ms} ms`);
+    await tick(5);
+  }
+}
+
+describe("pump.stats", () => {
+  it("counts what each socket sent and received, and what waits on recv, in the order added", async () => {
+    const pull = await pump.socket("pull", { bind: address("inproc") });
+    const push = await pump.socket("push", { connect: pull.endpoints[0] });
+    for (const m of ["a", "b", "c"]) await push.send.put(m);
+    await eventually(() => pump.stats().sockets[0]!.received === 3);
+    const { sockets, droppedErrors } = pump.stats();
+    expect(sockets).toEqual([
+      {
+        kind: "pull",
+        endpoints: [pull.endpoints[0]],
+        sent: 0,
+        received: 3,
+        sendQueued: 0,
+        recvQueued: 3,
+        blocked: false,
+        errors: 0,
+      },
+      {
+        kind: "push",
+        endpoints: [pull.endpoints[0]],
+        sent: 3,
+        received: 0,
+        sendQueued: 0,
+        recvQueued: 0,
+        blocked: false,
+        errors: 0,
+      },
+    ]);
+    expect(droppedErrors).toBe(0);
+    await takeWithin(pull.recv);
+    expect(pump.stats().sockets[0]!.recvQueued).toBe(2);
+  });
+
+  it("shows a send blocked now, and the messages waiting behind it", async () => {
+    // immediate: no queue before a connection, so nothing can go out.
+    const dealer = await pump.socket("dealer", {
+      connect: address("ipc"),
+      options: { immediate: true, linger: 0 },
+    });
+    for (const m of ["a", "b", "c"]) await dealer.send.put(m);
+    await eventually(() => pump.stats().sockets[0]!.blocked);
+    expect(pump.stats().sockets[0]).toMatchObject({ sent: 0, sendQueued: 3, blocked: true });
+  });
+
+  it("counts a socket's errors, and leaves closed sockets out", async () => {
+    const router = await pump.socket("router", {
+      bind: address("inproc"),
+      options: { mandatory: true },
+    });
+    const other = await pump.socket("pull", { bind: address("inproc") });
+    await router.send.put(["nobody", "x"]);
+    await takeWithin(pump.errors);
+    expect(pump.stats().sockets.map((s) => [s.kind, s.errors])).toEqual([
+      ["router", 1],
+      ["pull", 0],
+    ]);
+    router.send.close();
+    await router.closed;
+    await tick();
+    expect(pump.stats().sockets.map((s) => s.kind)).toEqual(["pull"]);
+    other.send.close();
+  });
+
+  it("counts the loop's turns", async () => {
+    const pull = await pump.socket("pull", { bind: address("inproc") });
+    const push = await pump.socket("push", { connect: pull.endpoints[0] });
+    const before = pump.stats().turns;
+    // More than one socket's budget (256) makes the lanes yield to the loop.
+    for (let i = 0; i < 600; i++) await push.send.put("m");
+    for (let i = 0; i < 600; i++) await takeWithin(pull.recv);
+    expect(pump.stats().turns).toBeGreaterThan(before);
+  });
+});
