@@ -5,7 +5,7 @@ export type { Buffer } from "./buffers";
 export { fixed, dropping, sliding } from "./buffers";
 
 // channels
-export type { OpOptions } from "./channel";
+export type { ExHandler, OpOptions } from "./channel";
 export { Channel, chan, promiseChan, MAX_PENDING } from "./channel";
 
 // select
@@ -16,7 +16,10 @@ export { DEFAULT, select } from "./select";
 export { timeout } from "./timeout";
 export { go } from "./go";
 
-// composition (owned by the operators engineer: packages/channels/src/ops)
+// transducers (the JS protocol of transducers-js and ramda)
+export type { Transducer, Transformer, Reduced } from "./transducer";
+
+// composition (packages/channels/src/ops)
 export type { BufferSpec, CloseOptions } from "./ops/check";
 export { pipe } from "./ops/pipe";
 export { pipeline } from "./ops/pipeline";
@@ -30,5 +33,10 @@ export { mix } from "./ops/mix";
 export { split } from "./ops/split";
 export { reduce, into } from "./ops/reduce";
 export { onto, from } from "./ops/onto";
-export { map, filter } from "./ops/transform";
-// end of composition
+export { map, filter, mapcat, remove } from "./ops/transform";
+export { take } from "./ops/take";
+export { transduce } from "./ops/transduce";
+export { partition, partitionBy } from "./ops/partition";
+export { unique } from "./ops/unique";
+export type { Zipped } from "./ops/zip";
+export { zip } from "./ops/zip";
