@@ -1,6 +1,7 @@
 /*
- * Invariants (checked by the property tests in test/properties.test.ts and, for a channel with
- * a transducer, test/xform-properties.test.ts):
+ * Invariants (checked after every step of random programs by test/invariants.test.ts; for a
+ * channel with a transducer, by test/xform-properties.test.ts; their consequence, that nothing
+ * put is lost or duplicated, by test/properties.test.ts):
  *  - At most one of #puts and #takes holds live handlers: a put never waits while a live take
  *    waits, and the other way round. (A single select may park a put and a take on the same
  *    channel; a third party's op matches one of them and kills the other.)
