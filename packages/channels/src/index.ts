@@ -9,7 +9,14 @@ export type { ExHandler, OpOptions } from "./channel";
 export { Channel, chan, promiseChan, MAX_PENDING } from "./channel";
 
 // select
-export type { SelectOp, SelectOptions, SelectResult } from "./select";
+export type {
+  DefaultResult,
+  SelectOp,
+  SelectOptions,
+  SelectResult,
+  SelectResultOf,
+  SelectValue,
+} from "./select";
 export { DEFAULT, select } from "./select";
 
 // time and tasks
