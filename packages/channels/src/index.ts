@@ -20,6 +20,7 @@ export type {
 export { DEFAULT, select } from "./select";
 
 // time and tasks
+export type { TimeoutOptions } from "./timeout";
 export { timeout } from "./timeout";
 export { go } from "./go";
 
