@@ -11,6 +11,7 @@ export { Channel, chan, promiseChan, MAX_PENDING } from "./channel";
 // select
 export type {
   DefaultResult,
+  OpResult,
   SelectOp,
   SelectOptions,
   SelectResult,
@@ -30,7 +31,7 @@ export type { Transducer, Transformer, Reduced } from "./transducer";
 // composition (packages/channels/src/ops)
 export type { BufferSpec, CloseOptions } from "./ops/check";
 export { pipe } from "./ops/pipe";
-export type { PipelineOptions, PipelineResult } from "./ops/pipeline";
+export type { PipelineFn, PipelineOptions, PipelineResult } from "./ops/pipeline";
 export { pipeline } from "./ops/pipeline";
 export { merge } from "./ops/merge";
 export type { Mult } from "./ops/mult";

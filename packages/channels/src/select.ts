@@ -33,9 +33,19 @@ export type SelectResultOf<Ops extends readonly SelectOp[]> = number extends Ops
   ? SelectResult
   : {
       [K in keyof Ops]: K extends `${infer I extends number}`
-        ? { channel: Channel<any> | typeof DEFAULT; index: I; value: SelectValue<Ops[K]> }
+        ? OpResult<I, SelectValue<Ops[K]>>
         : never;
     }[number];
+
+/** The result of a select whose op at `I` committed, with that op's value type. */
+export interface OpResult<I extends number, V> {
+  /** The channel of the op that committed (kept loose, as in {@link SelectResult}). */
+  channel: Channel<any> | typeof DEFAULT;
+  /** The position of the op that committed. */
+  index: I;
+  /** That op's outcome. */
+  value: V;
+}
 
 /** The result of a select that took its default: `index` -1, `value` the default given. */
 export interface DefaultResult<D> {

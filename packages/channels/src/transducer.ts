@@ -8,14 +8,19 @@ import { describe } from "./errors";
 
 /** A transformer on the JS transducer protocol [Clojure: a reducing function with arities 0, 1, 2]. */
 export interface Transformer<A = any, V = any> {
+  /** The initial accumulator (unused by channels: theirs is the buffer). */
   "@@transducer/init"?: () => A;
+  /** Adds one value; may answer {@link Reduced} to end early. */
   "@@transducer/step": (acc: A, value: V) => A | Reduced<A>;
+  /** The completion step: flushes what the transformer holds. */
   "@@transducer/result": (acc: A) => A;
 }
 
 /** What a step returns to end the reduction early [Clojure reduced]. */
 export interface Reduced<A> {
+  /** Always true. */
   "@@transducer/reduced": boolean;
+  /** The accumulator to finish with. */
   "@@transducer/value": A;
 }
 

@@ -33,14 +33,15 @@ export interface PipelineOptions<R> extends CloseOptions {
 }
 
 type Outcome<R> = { ok: true; value: PipelineResult<R> } | { ok: false; error: unknown };
-type Fn<T, R> = (value: T) => PipelineResult<R> | PromiseLike<PipelineResult<R>>;
+/** A per-value function of {@link pipeline}: sync or async, one value, several, or none. */
+export type PipelineFn<T, R> = (value: T) => PipelineResult<R> | PromiseLike<PipelineResult<R>>;
 
 /**
  * Runs fn(value) now and never rejects: a failure becomes an outcome the writer sees in order,
  * and calls `failed` at once so the reader stops without waiting for the writer to get there.
  */
 function attempt<T, R>(
-  fn: Fn<T, R>,
+  fn: PipelineFn<T, R>,
   value: T,
   exHandler: ((error: unknown) => R | undefined) | undefined,
   failed: () => void,
@@ -143,7 +144,7 @@ function isAsyncIterable(v: unknown): v is AsyncIterable<unknown> {
 export function pipeline<T, R>(
   n: number,
   to: Channel<R>,
-  fn: Fn<T, NoInfer<R>>,
+  fn: PipelineFn<T, NoInfer<R>>,
   from: Channel<T>,
   opts?: PipelineOptions<NoInfer<R>>,
 ): Promise<void>;
@@ -158,7 +159,7 @@ export function pipeline<T, R>(
 export function pipeline<T, R>(
   n: number,
   to: Channel<R>,
-  fn: Fn<T, R> | Transducer,
+  fn: PipelineFn<T, R> | Transducer,
   from: Channel<T>,
   opts?: PipelineOptions<R>,
 ): Promise<void> {
@@ -180,14 +181,16 @@ export function pipeline<T, R>(
   if (declared !== undefined && typeof declared !== "boolean") {
     throw new TypeError(`pipeline: opts.xform must be a boolean, got ${describe(declared)}`);
   }
-  const f = isTransducer(fn, declared) ? viaTransducer<T, R>(fn as Transducer) : (fn as Fn<T, R>);
+  const f = isTransducer(fn, declared)
+    ? viaTransducer<T, R>(fn as Transducer)
+    : (fn as PipelineFn<T, R>);
   return run(n, to, f, from, close, exHandler);
 }
 
 async function run<T, R>(
   n: number,
   to: Channel<R>,
-  fn: Fn<T, R>,
+  fn: PipelineFn<T, R>,
   from: Channel<T>,
   close: boolean,
   exHandler: ((error: unknown) => R | undefined) | undefined,
