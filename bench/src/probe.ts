@@ -3,7 +3,8 @@
 //
 //   node bench/dist/probe.js idle-select [k]   select over k empty channels, then one arrival
 //   node bench/dist/probe.js receivers [rounds] [n]  who pays what on the receiving side, over tcp
-import { chan, select } from "@sluice/channels";
+//   node bench/dist/probe.js timeouts [rounds]  live timers after a loop of select([ch, timeout(1000)])
+import { chan, select, timeout } from "@sluice/channels";
 import * as zmq from "zeromq";
 import { median } from "./measure";
 import { PUSH_PULL, Peer } from "./zmq/peer";
@@ -12,7 +13,24 @@ import type { PushPull } from "./zmq/variant";
 
 const usage =
   "usage: node bench/dist/probe.js idle-select [k]\n" +
-  "       node bench/dist/probe.js receivers [rounds] [messages]";
+  "       node bench/dist/probe.js receivers [rounds] [messages]\n" +
+  "       node bench/dist/probe.js timeouts [rounds]";
+
+// What the timeouts of a select loop leave behind: each round makes a fresh timeout(1000) that
+// loses to a ready channel. Counts the timers alive after the loop (decision C17).
+async function timeouts(rounds: number): Promise<void> {
+  const ch = chan<number>(1);
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < rounds; i++) {
+    ch.offer(i);
+    await select([ch, timeout(1000)], { priority: true });
+  }
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const timers = process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+  console.log(
+    `${rounds} rounds of select([ch, timeout(1000)]) in ${ms.toFixed(0)} ms; live timers after: ${timers}`,
+  );
+}
 
 // The cost of a select that finds nothing ready: it tries all k ops (pass 1), parks a handler
 // on every channel (pass 2), and the k-1 that lose are swept later. One value then arrives on
@@ -141,6 +159,11 @@ async function main(): Promise<void> {
       throw new Error(usage);
     }
     return receivers(rounds, n);
+  }
+  if (probe === "timeouts") {
+    const rounds = arg === undefined ? 100_000 : Number(arg);
+    if (!(Number.isInteger(rounds) && rounds > 0)) throw new Error(usage);
+    return timeouts(rounds);
   }
   if (probe === "idle-select") {
     const k = arg === undefined ? 100 : Number(arg);

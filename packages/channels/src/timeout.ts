@@ -2,7 +2,9 @@
  * Timeouts share channels by deadline, as core.async's do (its timers namespace keeps one
  * channel per deadline in a skip list): a select loop that makes a fresh timeout(1000) per round
  * makes one channel and one timer per millisecond, not one per round. Rules:
- *  - Only timeouts that end in the same millisecond share, so none closes before its `ms`.
+ *  - Only calls made in the same millisecond with the same `ms` share (same start, same end), so
+ *    none closes before its `ms`, and an entry whose timer was lost (a test's fake clock that
+ *    was uninstalled) is never handed out in another millisecond.
  *  - At most MAX_SHARERS callers share one channel, so the takes parked on a shared channel
  *    stay far below MAX_PENDING (a select that lost leaves a dead take, swept by the channel).
  *  - A timeout with a signal, or a shared one that a user closed, is never handed out again.
@@ -19,10 +21,12 @@ const MAX_SHARERS = 256;
 interface Shared {
   channel: Channel<never>;
   uses: number;
+  /** Date.now() when it was made. */
+  made: number;
 }
 
-/** The shared timeouts not yet fired, by deadline (Date.now() + ms). */
-const byDeadline = new Map<number, Shared>();
+/** The shared timeouts not yet fired, by `ms`. */
+const byDelay = new Map<number, Shared>();
 
 /** Options of {@link timeout}. */
 export interface TimeoutOptions {
@@ -34,7 +38,8 @@ export interface TimeoutOptions {
  * [core.async timeout; Go time.After] A channel that closes after `ms` milliseconds, so a take
  * on it (or a select over it) completes then with `undefined`.
  *
- * Calls that end in the same millisecond may get the same channel (as in core.async), so a
+ * Calls made in the same millisecond with the same `ms` may get the same channel (as core.async
+ * shares by deadline), so a
  * loop that selects over a fresh `timeout(ms)` per round holds one timer per millisecond, not
  * one per round; don't close a timeout channel yourself. Each timer keeps the process alive
  * until it fires (decision C5); to end one early, pass a `signal` and abort it: the channel
@@ -62,16 +67,21 @@ export function timeout(ms: number, opts?: TimeoutOptions): Channel<never> {
     }
     if (opts.signal !== undefined) return cancellable(ms, opts.signal);
   }
-  const deadline = Date.now() + ms;
-  const shared = byDeadline.get(deadline);
-  if (shared !== undefined && shared.uses < MAX_SHARERS && !shared.channel.closed) {
+  const now = Date.now();
+  const shared = byDelay.get(ms);
+  if (
+    shared !== undefined &&
+    shared.made === now &&
+    shared.uses < MAX_SHARERS &&
+    !shared.channel.closed
+  ) {
     shared.uses++;
     return shared.channel;
   }
-  const entry: Shared = { channel: new Channel<never>(), uses: 1 };
-  byDeadline.set(deadline, entry);
+  const entry: Shared = { channel: new Channel<never>(), uses: 1, made: now };
+  byDelay.set(ms, entry);
   setTimeout(() => {
-    if (byDeadline.get(deadline) === entry) byDeadline.delete(deadline);
+    if (byDelay.get(ms) === entry) byDelay.delete(ms);
     entry.channel.close();
   }, ms);
   return entry.channel;

@@ -23,17 +23,31 @@ describe("timeout: shared deadlines", () => {
     expect(jest.getTimerCount()).toBe(before);
   });
 
-  it("calls ending in the same millisecond share a channel; different deadlines do not", () => {
+  it("calls in the same millisecond with the same ms share a channel; others do not", () => {
     const a = timeout(50);
     const b = timeout(50);
     const c = timeout(60);
     expect(b).toBe(a);
     expect(c).not.toBe(a);
     jest.advanceTimersByTime(1);
-    expect(timeout(49)).toBe(a); // ends in the same millisecond
+    const d = timeout(50); // a millisecond later: a deadline of its own
+    expect(d).not.toBe(a);
     jest.advanceTimersByTime(49);
     expect(a.closed).toBe(true);
+    expect(d.closed).toBe(false);
     expect(c.closed).toBe(false);
+    jest.advanceTimersByTime(10);
+    expect(d.closed && c.closed).toBe(true);
+  });
+
+  it("an entry whose timer was lost with a fake clock is not handed out later", () => {
+    const lost = timeout(5000); // its timer goes with the fake clock below
+    jest.useRealTimers();
+    jest.useFakeTimers({ now: Date.now() + 1000 });
+    const fresh = timeout(5000);
+    expect(fresh).not.toBe(lost);
+    jest.advanceTimersByTime(5000);
+    expect(fresh.closed).toBe(true);
   });
 
   it("at most 256 callers share one channel", () => {
