@@ -3,7 +3,11 @@
 //
 //   node bench/dist/probe.js idle-select [k]   select over k empty channels, then one arrival
 //   node bench/dist/probe.js receivers [rounds] [n]  who pays what on the receiving side, over tcp
-import { chan, select } from "@sluice/channels";
+//   node bench/dist/probe.js timeouts [rounds]  live timers after a loop of select([ch, timeout(1000)])
+//   node bench/dist/probe.js select-passes [k]  ns per select, sluice and the promise floor, when
+//                                               one op is ready (pass 1) and when none is (pass 2)
+import { type Channel, chan, select, timeout } from "@sluice/channels";
+import { FloorChan, floorSelect } from "./channels/floor";
 import * as zmq from "zeromq";
 import { median } from "./measure";
 import { PUSH_PULL, Peer } from "./zmq/peer";
@@ -12,7 +16,80 @@ import type { PushPull } from "./zmq/variant";
 
 const usage =
   "usage: node bench/dist/probe.js idle-select [k]\n" +
-  "       node bench/dist/probe.js receivers [rounds] [messages]";
+  "       node bench/dist/probe.js receivers [rounds] [messages]\n" +
+  "       node bench/dist/probe.js timeouts [rounds]\n" +
+  "       node bench/dist/probe.js select-passes [k]";
+
+// Where a select's time goes, per pass: k buffered channels, one value offered per select on
+// one of them, the select made after the offer (pass 1 finds it ready) or before (pass 2 parks
+// on all k, and the offer completes it). Alternates sluice and the floor, 5 rounds each.
+async function selectPasses(k: number): Promise<void> {
+  const n = 200_000;
+  const sluice = async (parked: boolean): Promise<number> => {
+    const cs: Channel<number>[] = Array.from({ length: k }, () => chan<number>(4));
+    const t0 = process.hrtime.bigint();
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const ch = cs[i % k]!;
+      if (parked) {
+        const p = select(cs);
+        ch.offer(1);
+        sum += (await p).value as number;
+      } else {
+        ch.offer(1);
+        sum += (await select(cs)).value as number;
+      }
+    }
+    if (sum !== n) throw new Error("select-passes: checksum");
+    return Number(process.hrtime.bigint() - t0) / n;
+  };
+  const floor = async (parked: boolean): Promise<number> => {
+    const cs = Array.from({ length: k }, () => new FloorChan<number>(4));
+    const t0 = process.hrtime.bigint();
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const ch = cs[i % k]!;
+      if (parked) {
+        const p = floorSelect(cs);
+        void ch.put(1);
+        sum += (await p)[0];
+      } else {
+        void ch.put(1);
+        sum += (await floorSelect(cs))[0];
+      }
+    }
+    if (sum !== n) throw new Error("select-passes: checksum");
+    return Number(process.hrtime.bigint() - t0) / n;
+  };
+  const xs: Record<string, number[]> = { s1: [], f1: [], s2: [], f2: [] };
+  for (let r = 0; r < 7; r++) {
+    xs.s1!.push(await sluice(false));
+    xs.f1!.push(await floor(false));
+    xs.s2!.push(await sluice(true));
+    xs.f2!.push(await floor(true));
+  }
+  const m = (a: number[]) => median(a.slice(2)).toFixed(0); // the first two are the warm-up
+  console.log(
+    `select over ${k}, ns per select (median of 5): one ready (pass 1) sluice ${m(xs.s1!)} floor ${m(xs.f1!)}; ` +
+      `none ready (pass 2) sluice ${m(xs.s2!)} floor ${m(xs.f2!)}`,
+  );
+}
+
+// What the timeouts of a select loop leave behind: each round makes a fresh timeout(1000) that
+// loses to a ready channel. Counts the timers alive after the loop (decision C17).
+async function timeouts(rounds: number): Promise<void> {
+  const ch = chan<number>(1);
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < rounds; i++) {
+    ch.offer(i);
+    await select([ch, timeout(1000)], { priority: true });
+  }
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const timers = process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+  console.log(
+    `${rounds} rounds of select([ch, timeout(1000)]) in ${ms.toFixed(0)} ms; live timers after: ${timers}`,
+  );
+}
 
 // The cost of a select that finds nothing ready: it tries all k ops (pass 1), parks a handler
 // on every channel (pass 2), and the k-1 that lose are swept later. One value then arrives on
@@ -141,6 +218,16 @@ async function main(): Promise<void> {
       throw new Error(usage);
     }
     return receivers(rounds, n);
+  }
+  if (probe === "select-passes") {
+    const k = arg === undefined ? 2 : Number(arg);
+    if (!(Number.isInteger(k) && k > 0)) throw new Error(usage);
+    return selectPasses(k);
+  }
+  if (probe === "timeouts") {
+    const rounds = arg === undefined ? 100_000 : Number(arg);
+    if (!(Number.isInteger(rounds) && rounds > 0)) throw new Error(usage);
+    return timeouts(rounds);
   }
   if (probe === "idle-select") {
     const k = arg === undefined ? 100 : Number(arg);

@@ -5,9 +5,19 @@ import { Ring } from "./ring";
  *
  * The shape is `@repeaterjs/repeater`'s `RepeaterBuffer` (`empty`, `full`, `add`, `remove`), so
  * a repeater buffer can be handed to {@link chan} as it is. A channel calls `add` only when
- * `full` is false and `remove` only when `empty` is false.
+ * `full` is false and `remove` only when `empty` is false, except that a channel with a
+ * transducer adds every value its step produces, full or not (an expanding step may overfill
+ * the buffer, as in core.async).
+ *
+ * `length` and `capacity` are optional: a channel reports them as its own
+ * {@link Channel.length} and {@link Channel.capacity} (Go's `len` and `cap`), or `NaN` when the
+ * buffer does not say.
  */
 export interface Buffer<T> {
+  /** How many values it holds now. */
+  readonly length?: number;
+  /** How many values it holds before it is full (or, for dropping and sliding, starts dropping). */
+  readonly capacity?: number;
   /** No value can be removed. */
   readonly empty: boolean;
   /** A put must wait: `add` would not keep the value. Dropping and sliding buffers are never full. */
@@ -88,6 +98,10 @@ class SlidingBuffer<T> extends RingBuffer<T> {
 export class PromiseBuffer<T> implements Buffer<T> {
   #value: T | undefined = undefined;
   #set = false;
+  readonly capacity = 1;
+  get length(): number {
+    return this.#set ? 1 : 0;
+  }
   get empty(): boolean {
     return !this.#set;
   }

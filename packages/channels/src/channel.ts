@@ -1,5 +1,7 @@
 /*
- * Invariants (checked by the property tests in test/channel.test.ts):
+ * Invariants (checked after every step of random programs by test/invariants.test.ts; for a
+ * channel with a transducer, by test/xform-properties.test.ts; their consequence, that nothing
+ * put is lost or duplicated, by test/properties.test.ts):
  *  - At most one of #puts and #takes holds live handlers: a put never waits while a live take
  *    waits, and the other way round. (A single select may park a put and a take on the same
  *    channel; a third party's op matches one of them and kills the other.)
@@ -9,11 +11,18 @@
  *  - `closed` never goes back to false. Puts that were waiting at close stay and are delivered
  *    to later takes; a take sees `undefined` only when the buffer and #puts are both empty.
  *  - Every handler is committed at most once: its flag is flipped before it is settled.
+ *  - With a transducer, every value enters the buffer through its step (never handed past it),
+ *    and its completion step runs once: at close, or once no put waits any more after close.
  */
 import { Buffer, PromiseBuffer, fixed } from "./buffers";
 import { checkSignal, describe } from "./errors";
 import { AbortableOp, Handler, PendingOp, isLive } from "./handler";
+import { raise } from "./ops/raise";
 import { Ring } from "./ring";
+import { type Transducer, type Transformer, applyTransducer, isReduced } from "./transducer";
+
+/** What a channel with a transducer does with an error of its step [core.async ex-handler]. */
+export type ExHandler<T> = (error: unknown) => T | undefined;
 
 /** [core.async MAX-QUEUE-SIZE] Pending puts, and pending takes, that one channel holds at most. */
 export const MAX_PENDING = 1024;
@@ -63,6 +72,11 @@ export class Channel<T> implements AsyncIterable<T> {
   #takes = new Ring<Handler<T>>();
   #closed = false;
   #closeListeners: Array<() => void> | undefined;
+  // With a transducer: the transformer over the buffer, its error handler, and whether its
+  // completion step has run.
+  #xf: Transformer<any> | undefined; // (any: a private field of type T would make Channel invariant)
+  #exHandler: ExHandler<T> | undefined;
+  #completed = false;
 
   static {
     internal.validate = (ch, value) => ch.validate(value);
@@ -71,24 +85,68 @@ export class Channel<T> implements AsyncIterable<T> {
     internal.park = (ch, handler, isPut) => ch.#park(isPut ? ch.#puts : ch.#takes, handler, isPut);
   }
 
-  /** Same as {@link chan}: a number is a fixed buffer of that size; none or 0 is unbuffered. */
-  constructor(buffer?: number | Buffer<T>) {
+  /**
+   * Same as {@link chan}: a number is a fixed buffer of that size; none or 0 is unbuffered; with
+   * an `xform`, values pass through that transducer.
+   */
+  constructor(buffer?: number | Buffer<T>, xform?: Transducer, exHandler?: ExHandler<T>) {
+    if (xform !== undefined || exHandler !== undefined) {
+      this.#transducing(buffer, xform, exHandler);
+      return;
+    }
     if (buffer === undefined || buffer === 0) return;
-    if (typeof buffer === "number") {
-      if (!Number.isSafeInteger(buffer) || buffer < 0) {
-        throw new RangeError(
-          `chan(buffer): a buffer size must be a whole number (0 or none: unbuffered), ` +
-            `got ${String(buffer)}`,
-        );
-      }
-      this.#buffer = fixed<T>(buffer);
-    } else if (isBuffer(buffer)) this.#buffer = buffer;
-    else {
+    this.#buffer = toBuffer(buffer);
+  }
+
+  // chan(buffer, xform, exHandler): the checks, then the transformer over the buffer.
+  #transducing(
+    buffer: number | Buffer<T> | undefined,
+    xform: Transducer | undefined,
+    exHandler: ExHandler<T> | undefined,
+  ): void {
+    const call = "chan(buffer, xform, exHandler)";
+    if (exHandler !== undefined && typeof exHandler !== "function") {
+      throw new TypeError(`${call}: exHandler must be a function, got ${describe(exHandler)}`);
+    }
+    if (xform === undefined) {
+      throw new TypeError(`${call}: an exHandler handles the errors of an xform; none was given`);
+    }
+    const b = buffer === undefined || buffer === 0 ? undefined : toBuffer(buffer);
+    // A buffer that is full while empty holds nothing (fixed(0)): the channel is unbuffered.
+    if (b === undefined || (b.full && b.empty)) {
       throw new TypeError(
-        `chan(buffer): buffer must be a size (a whole number) or a Buffer such as fixed(n), ` +
-          `dropping(n) or sliding(n), got ${describe(buffer)}`,
+        `${call}: an xform needs a buffer that can hold a value (core.async asserts the same), ` +
+          `got ${b === undefined ? "none (unbuffered)" : String(b)}: use chan(1, xform) or more`,
       );
     }
+    this.#xf = applyTransducer(call, xform, {
+      "@@transducer/init": () => b,
+      "@@transducer/step": (acc: Buffer<T>, value: T) => {
+        acc.add(value);
+        return acc;
+      },
+      "@@transducer/result": (acc: Buffer<T>) => acc,
+    });
+    this.#buffer = b;
+    this.#exHandler = exHandler;
+  }
+
+  /**
+   * [Go len] How many values are buffered now; 0 when unbuffered. After an expanding transducer
+   * it may exceed {@link Channel.capacity}. `NaN` for a user's buffer that has no `length`.
+   */
+  get length(): number {
+    const buffer = this.#buffer;
+    return buffer === undefined ? 0 : (buffer.length ?? NaN);
+  }
+
+  /**
+   * [Go cap] The buffer's size: 0 when unbuffered, 1 for a {@link promiseChan}. `NaN` for a
+   * user's buffer that has no `capacity`.
+   */
+  get capacity(): number {
+    const buffer = this.#buffer;
+    return buffer === undefined ? 0 : (buffer.capacity ?? NaN);
   }
 
   /** True once {@link Channel.close} was called. Buffered values may still be takeable. */
@@ -161,18 +219,27 @@ export class Channel<T> implements AsyncIterable<T> {
    * resolve `false`.
    */
   close(): void {
+    this.#close();
+  }
+
+  #close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    // Live takes wait only while nothing is buffered and no put waits, so they get nothing.
+    // Live takes wait only while nothing is buffered and no put waits, so they get nothing,
+    // unless a transducer's completion step adds values now (a partition's tail).
+    if (this.#xf !== undefined) this.#complete();
+    const buffer = this.#buffer;
     const takes = this.#takes;
     const woken: Handler<T>[] = [];
+    const values: Array<T | undefined> = [];
     for (let h = takes.shift(); h !== undefined; h = takes.shift()) {
       if (h.flag.active) {
         h.flag.active = false;
         woken.push(h);
+        values.push(buffer !== undefined && !buffer.empty ? buffer.remove() : undefined);
       }
     }
-    for (const h of woken) h.commit(undefined, this);
+    for (let i = 0; i < woken.length; i++) (woken[i] as Handler<T>).commit(values[i], this);
     const listeners = this.#closeListeners;
     this.#closeListeners = undefined;
     if (listeners !== undefined) callListeners(listeners);
@@ -250,6 +317,7 @@ export class Channel<T> implements AsyncIterable<T> {
   }
 
   #putBuffered(buffer: Buffer<T>, value: T): true {
+    if (this.#xf !== undefined) return this.#putTransformed(buffer, value);
     buffer.add(value);
     // A take can be waiting only while the buffer was empty: hand it what is there now.
     const takes = this.#takes;
@@ -265,6 +333,7 @@ export class Channel<T> implements AsyncIterable<T> {
   #tryTake(): T | undefined | NotReady {
     const buffer = this.#buffer;
     if (buffer !== undefined && !buffer.empty) return this.#takeBuffered(buffer);
+    if (this.#xf !== undefined) return this.#takeTransformed(buffer as Buffer<T>);
     const putter = nextLive(this.#puts);
     if (putter !== undefined) {
       putter.commit(true, this);
@@ -275,6 +344,10 @@ export class Channel<T> implements AsyncIterable<T> {
 
   #takeBuffered(buffer: Buffer<T>): T {
     const value = buffer.remove();
+    if (this.#xf !== undefined) {
+      this.#refill(buffer);
+      return value;
+    }
     // Room was made: waiting puts move into the buffer, oldest first.
     const puts = this.#puts;
     while (puts.length > 0 && !buffer.full) {
@@ -285,6 +358,105 @@ export class Channel<T> implements AsyncIterable<T> {
       h.commit(true, this);
     }
     return value;
+  }
+
+  // -- a channel with a transducer [core.async add!, abort] ---------------------------------
+
+  // A value enters through the step; then waiting takes get what the buffer holds.
+  #putTransformed(buffer: Buffer<T>, value: T): true {
+    const done = this.#step(buffer, value);
+    const takes = this.#takes;
+    const woken: Handler<T>[] = [];
+    const values: T[] = [];
+    while (takes.length > 0 && !buffer.empty) {
+      const h = takes.shift() as Handler<T>;
+      if (!h.flag.active) continue;
+      h.flag.active = false;
+      woken.push(h);
+      values.push(buffer.remove());
+    }
+    if (done) this.#abort();
+    for (let i = 0; i < woken.length; i++) (woken[i] as Handler<T>).commit(values[i], this);
+    return true;
+  }
+
+  // The buffer is empty. Puts wait only while it is full, so none waits unless the buffer lies;
+  // after close the completion step may still add a tail.
+  #takeTransformed(buffer: Buffer<T>): T | undefined | NotReady {
+    this.#refill(buffer);
+    if (!buffer.empty) return buffer.remove();
+    if (!this.#closed) return NOT_READY;
+    this.#complete();
+    return buffer.empty ? undefined : buffer.remove();
+  }
+
+  // Room was made: waiting puts enter through the step, oldest first, while there is room.
+  #refill(buffer: Buffer<T>): void {
+    const puts = this.#puts;
+    const woken: Handler<T>[] = [];
+    let done = false;
+    while (puts.length > 0 && !buffer.full && !done) {
+      const h = puts.shift() as Handler<T>;
+      if (!h.flag.active) continue;
+      h.flag.active = false;
+      woken.push(h);
+      done = this.#step(buffer, h.value as T);
+    }
+    if (done) this.#abort();
+    for (const h of woken) h.commit(true, this);
+  }
+
+  /** Runs the step on one value; true when it answered reduced (no more input). */
+  #step(buffer: Buffer<T>, value: T): boolean {
+    try {
+      return isReduced((this.#xf as Transformer<Buffer<T>>)["@@transducer/step"](buffer, value));
+    } catch (error) {
+      this.#handle(buffer, error);
+      return false;
+    }
+  }
+
+  /** The completion step, once, after close and once no put waits. */
+  #complete(): void {
+    if (this.#completed) return;
+    const puts = this.#puts;
+    puts.retain(isLive);
+    if (puts.length > 0) return;
+    this.#completed = true;
+    const buffer = this.#buffer as Buffer<T>;
+    try {
+      (this.#xf as Transformer<Buffer<T>>)["@@transducer/result"](buffer);
+    } catch (error) {
+      this.#handle(buffer, error);
+    }
+  }
+
+  /** [core.async abort] A reduced step: waiting puts succeed with their values dropped; close. */
+  #abort(): void {
+    const puts = this.#puts;
+    const woken: Handler<T>[] = [];
+    for (let h = puts.shift(); h !== undefined; h = puts.shift()) {
+      if (h.flag.active) {
+        h.flag.active = false;
+        woken.push(h);
+      }
+    }
+    if (this.#closed) this.#complete();
+    else this.#close();
+    for (const h of woken) h.commit(true, this);
+  }
+
+  /** An error of the step: the exHandler's value (unless undefined) is added; else raised. */
+  #handle(buffer: Buffer<T>, error: unknown): void {
+    const exHandler = this.#exHandler;
+    if (exHandler === undefined) return raise(error);
+    let value: T | undefined;
+    try {
+      value = exHandler(error);
+    } catch (thrown) {
+      return raise(thrown);
+    }
+    if (value !== undefined) buffer.add(value);
   }
 
   // -- waiting ------------------------------------------------------------------------------
@@ -417,6 +589,23 @@ class ChannelIterator<T> implements AsyncIterator<T> {
   }
 }
 
+function toBuffer<T>(buffer: number | Buffer<T>): Buffer<T> {
+  if (typeof buffer === "number") {
+    if (!Number.isSafeInteger(buffer) || buffer < 0) {
+      throw new RangeError(
+        `chan(buffer): a buffer size must be a whole number (0 or none: unbuffered), ` +
+          `got ${String(buffer)}`,
+      );
+    }
+    return fixed<T>(buffer);
+  }
+  if (isBuffer(buffer)) return buffer;
+  throw new TypeError(
+    `chan(buffer): buffer must be a size (a whole number) or a Buffer such as fixed(n), ` +
+      `dropping(n) or sliding(n), got ${describe(buffer)}`,
+  );
+}
+
 function isBuffer(b: unknown): b is Buffer<unknown> {
   return (
     typeof b === "object" &&
@@ -433,13 +622,29 @@ function isBuffer(b: unknown): b is Buffer<unknown> {
  * - `chan()` or `chan(0)`: unbuffered — a put completes only when a taker takes it (rendezvous).
  * - `chan(n)`: a fixed buffer of `n`; puts wait while it is full.
  * - `chan(dropping(n))`, `chan(sliding(n))`: puts never wait; values are dropped when full.
+ *
+ * [core.async (chan buf xform ex-handler)] With `xform`, a transducer on the JS protocol
+ * (transducers-js, ramda), every value put passes through it as it enters the buffer: it may
+ * drop values, add several (overfilling the buffer), or end the channel early (a reduced step
+ * closes it; puts still waiting resolve `true` and their values are dropped). `close()` runs its
+ * completion step once no put waits, so a partitioning xform flushes its tail to takers. A step
+ * that throws calls `exHandler(error)`, whose result, unless `undefined`, is added; without one
+ * nothing is added, the put still succeeds, and the error is raised as an unhandled rejection.
+ * @throws TypeError for an `xform` without a buffer (`chan(undefined, x)`, `chan(0, x)`,
+ *   `chan(fixed(0), x)`), an `xform` that is not a transducer, or an `exHandler` that is not a
+ *   function; RangeError for a bad size.
  * @example
  * const ch = chan<number>(10);
  * await ch.put(1);
  * await ch.take(); // 1
+ * const evens = chan<number>(10, t.filter((n: number) => n % 2 === 0)); // transducers-js
  */
-export function chan<T>(buffer?: number | Buffer<T>): Channel<T> {
-  return new Channel<T>(buffer);
+export function chan<T>(
+  buffer?: number | Buffer<T>,
+  xform?: Transducer,
+  exHandler?: ExHandler<T>,
+): Channel<T> {
+  return new Channel<T>(buffer, xform, exHandler);
 }
 
 /**

@@ -5,20 +5,33 @@ export type { Buffer } from "./buffers";
 export { fixed, dropping, sliding } from "./buffers";
 
 // channels
-export type { OpOptions } from "./channel";
+export type { ExHandler, OpOptions } from "./channel";
 export { Channel, chan, promiseChan, MAX_PENDING } from "./channel";
 
 // select
-export type { SelectOp, SelectOptions, SelectResult } from "./select";
+export type {
+  DefaultResult,
+  OpResult,
+  SelectOp,
+  SelectOptions,
+  SelectResult,
+  SelectResultOf,
+  SelectValue,
+} from "./select";
 export { DEFAULT, select } from "./select";
 
 // time and tasks
+export type { TimeoutOptions } from "./timeout";
 export { timeout } from "./timeout";
 export { go } from "./go";
 
-// composition (owned by the operators engineer: packages/channels/src/ops)
+// transducers (the JS protocol of transducers-js and ramda)
+export type { Transducer, Transformer, Reduced } from "./transducer";
+
+// composition (packages/channels/src/ops)
 export type { BufferSpec, CloseOptions } from "./ops/check";
 export { pipe } from "./ops/pipe";
+export type { PipelineFn, PipelineOptions, PipelineResult } from "./ops/pipeline";
 export { pipeline } from "./ops/pipeline";
 export { merge } from "./ops/merge";
 export type { Mult } from "./ops/mult";
@@ -30,5 +43,10 @@ export { mix } from "./ops/mix";
 export { split } from "./ops/split";
 export { reduce, into } from "./ops/reduce";
 export { onto, from } from "./ops/onto";
-export { map, filter } from "./ops/transform";
-// end of composition
+export { map, filter, mapcat, remove } from "./ops/transform";
+export { take } from "./ops/take";
+export { transduce } from "./ops/transduce";
+export { partition, partitionBy } from "./ops/partition";
+export { unique } from "./ops/unique";
+export type { Zipped } from "./ops/zip";
+export { zip } from "./ops/zip";

@@ -37,11 +37,6 @@ export class Ring<T> {
     return item;
   }
 
-  /** The oldest item without removing it; `undefined` when empty. */
-  peek(): T | undefined {
-    return this.#length === 0 ? undefined : this.#items[this.#head];
-  }
-
   /** Keeps only the items for which `keep` is true, in order. O(length). */
   retain(keep: (item: T) => boolean): void {
     const mask = this.#items.length - 1;

@@ -14,6 +14,47 @@ export interface SelectResult {
   channel: Channel<any> | typeof DEFAULT;
   /** The taken value (`undefined` if that channel is closed), or `true`/`false` for a put. */
   value: any;
+  /** The position in `ops` of the op that committed; -1 for the default. */
+  index: number;
+}
+
+/** What one op of a select delivers: a take its channel's value or `undefined`, a put a boolean. */
+export type SelectValue<Op> = Op extends readonly [Channel<any>, any]
+  ? boolean
+  : Op extends Channel<infer T>
+    ? T | undefined
+    : never;
+
+/**
+ * The result of a select over a tuple of ops: one member per op, so that checking `index`
+ * narrows `value` to that op's {@link SelectValue}. Over a plain array, {@link SelectResult}.
+ */
+export type SelectResultOf<Ops extends readonly SelectOp[]> = number extends Ops["length"]
+  ? SelectResult
+  : {
+      [K in keyof Ops]: K extends `${infer I extends number}`
+        ? OpResult<I, SelectValue<Ops[K]>>
+        : never;
+    }[number];
+
+/** The result of a select whose op at `I` committed, with that op's value type. */
+export interface OpResult<I extends number, V> {
+  /** The channel of the op that committed (kept loose, as in {@link SelectResult}). */
+  channel: Channel<any> | typeof DEFAULT;
+  /** The position of the op that committed. */
+  index: I;
+  /** That op's outcome. */
+  value: V;
+}
+
+/** The result of a select that took its default: `index` -1, `value` the default given. */
+export interface DefaultResult<D> {
+  /** Always {@link DEFAULT}. */
+  channel: Channel<any> | typeof DEFAULT;
+  /** Always -1. */
+  index: -1;
+  /** `opts.default`. */
+  value: D;
 }
 
 /** Options of {@link select}. */
@@ -33,19 +74,38 @@ export interface SelectOptions {
  * consume and deliver nothing. When several are ready, one is chosen at random (fair), unless
  * `priority`. A closed channel is ready: its take gives `undefined`, its put `false`. The same
  * channel may appear more than once. With `default`, nothing waits: if no op is ready the
- * result is `{ channel: DEFAULT, value: opts.default }`.
- * @throws TypeError for an empty `ops`, a malformed op, a put of `undefined`, or an
- *   `opts.signal` that is not an AbortSignal.
+ * result is `{ channel: DEFAULT, value: opts.default, index: -1 }` (so `select([], { default })`
+ * answers the default, as Go's `select { default: }` does).
+ *
+ * `index` is the position of the op that committed. With `ops` written as a tuple, checking it
+ * narrows `value`: a take's `T | undefined`, a put's `boolean`.
+ * @throws TypeError for an empty `ops` without `default`, a malformed op, a put of `undefined`,
+ *   or an `opts.signal` that is not an AbortSignal.
  * @example
- * const { channel, value } = await select([replies, timeout(1000)]);
- * if (channel !== replies) console.log("timed out");
+ * const r = await select([replies, timeout(1000)]);
+ * if (r.index === 0) handle(r.value); // r.value: Reply | undefined
+ * else console.log("timed out");
  */
+export function select<Ops extends readonly SelectOp[], D>(
+  ops: Ops,
+  opts: SelectOptions & { default: D },
+): Promise<SelectResultOf<Ops> | DefaultResult<D>>;
+/** A select without `default`: `index` is never -1. */
+export function select<Ops extends readonly SelectOp[]>(
+  ops: Ops,
+  opts?: SelectOptions & { default?: never },
+): Promise<SelectResultOf<Ops>>;
+/** A select whose options may or may not hold a `default`. */
+export function select<Ops extends readonly SelectOp[]>(
+  ops: Ops,
+  opts?: SelectOptions,
+): Promise<SelectResultOf<Ops> | DefaultResult<unknown>>;
 export function select(ops: readonly SelectOp[], opts?: SelectOptions): Promise<SelectResult> {
   // Checking every op costs O(n) per call, which a select loop over many channels feels, so
   // the array checked last is remembered: a loop that passes the same array skips the check.
   // Each op is still checked again when it is used (a put tried, an op parked), so an array
   // changed in place fails at the first call that touches the changed op.
-  if (ops !== lastChecked || ops.length !== lastCheckedLength) checkOps(ops);
+  if (ops !== lastChecked || ops.length !== lastCheckedLength) checkOps(ops, opts);
   const n = ops.length;
   if (opts !== undefined) checkOptions(opts);
   const signal = opts?.signal;
@@ -70,14 +130,14 @@ export function select(ops: readonly SelectOp[], opts?: SelectOptions): Promise<
     const op = ops[k];
     if (op instanceof Channel) {
       const value = internal.tryTake(op);
-      if (value !== NOT_READY) return Promise.resolve({ channel: op, value });
+      if (value !== NOT_READY) return Promise.resolve(new Outcome(op, value, k));
     } else {
       const result = attemptPut(op, k);
       if (result !== undefined) return Promise.resolve(result);
     }
   }
   if (opts !== undefined && "default" in opts) {
-    return Promise.resolve({ channel: DEFAULT, value: opts.default });
+    return Promise.resolve(new Outcome(DEFAULT, opts.default, -1));
   }
   return park(ops, order, signal);
 }
@@ -92,7 +152,7 @@ function park(
   order: Int32Array | undefined,
   signal: AbortSignal | undefined,
 ): Promise<SelectResult> {
-  const selection = new Selection(signal);
+  const selection = new Selection(ops, signal);
   const promise = new Promise<SelectResult>((resolve, reject) => {
     selection.resolve = resolve;
     selection.reject = reject;
@@ -105,7 +165,7 @@ function park(
         internal.park(op, selection, false);
       } else {
         checkOp(op, k);
-        internal.park(op[0], new SelectHandler(selection, op[0], op[1]), true);
+        internal.park(op[0], new SelectHandler(selection, op[0], op[1], k), true);
       }
     }
   } catch (error) {
@@ -128,12 +188,19 @@ function checkOptions(opts: SelectOptions): void {
   }
 }
 
-function checkOps(ops: readonly SelectOp[]): void {
+function checkOps(ops: readonly SelectOp[], opts: SelectOptions | undefined): void {
   if (!Array.isArray(ops)) {
     throw new TypeError(`select(ops): ops must be an array, got ${describe(ops)}`);
   }
   const n = ops.length;
-  if (n === 0) throw new TypeError("select(ops): ops is empty, so nothing could ever complete");
+  if (n === 0) {
+    // Go's `select { default: }` takes the default; without one, nothing could ever complete.
+    if (typeof opts === "object" && opts !== null && "default" in opts) return;
+    throw new TypeError(
+      "select(ops): ops is empty, so nothing could ever complete (give opts.default to " +
+        "answer it at once)",
+    );
+  }
   for (let i = 0; i < n; i++) checkOp(ops[i], i);
   lastChecked = ops;
   lastCheckedLength = n;
@@ -159,7 +226,28 @@ function attemptPut(op: unknown, i: number): SelectResult | undefined {
   checkOp(op, i);
   const [ch, value] = op as readonly [Channel<any>, any];
   const ok = internal.tryPut(ch, value);
-  return ok === NOT_READY ? undefined : { channel: ch, value: ok };
+  return ok === NOT_READY ? undefined : new Outcome(ch, ok, i);
+}
+
+/**
+ * A select's result. `index` is read through a getter, so it is not an own enumerable property:
+ * results compare, print and spread as `{ channel, value }`, as they did before `index` existed
+ * (decision C15).
+ */
+class Outcome implements SelectResult {
+  // (assigned in the constructor, not declared as class fields: defining fields costs select
+  // ~15% over 16 channels, `pairs.js channels select16`)
+  declare channel: Channel<any> | typeof DEFAULT;
+  declare value: any;
+  readonly #index: number;
+  constructor(channel: Channel<any> | typeof DEFAULT, value: any, index: number) {
+    this.channel = channel;
+    this.value = value;
+    this.#index = index;
+  }
+  get index(): number {
+    return this.#index;
+  }
 }
 
 // A scratch permutation reused across calls (pass 1 is synchronous, so calls never overlap).
@@ -186,16 +274,24 @@ class Selection implements Flag, Handler<unknown> {
   readonly value = undefined;
   resolve!: (r: SelectResult) => void;
   reject!: (reason: unknown) => void;
-  constructor(readonly signal: AbortSignal | undefined) {}
+  constructor(
+    readonly ops: readonly SelectOp[],
+    readonly signal: AbortSignal | undefined,
+  ) {}
   get flag(): Flag {
     return this;
   }
   commit(result: unknown, channel: object): void {
-    this.finish(channel as Channel<any>, result);
+    // A take committed: its index is that of the first take of this channel (a channel taken
+    // twice in one select is one op twice, either index is right).
+    const ops = this.ops;
+    let index = 0;
+    while (index < ops.length && ops[index] !== channel) index++;
+    this.finish(channel as Channel<any>, result, index);
   }
-  finish(channel: Channel<any>, value: unknown): void {
+  finish(channel: Channel<any>, value: unknown, index: number): void {
     if (this.signal !== undefined) this.signal.removeEventListener("abort", this);
-    this.resolve({ channel, value });
+    this.resolve(new Outcome(channel, value, index));
   }
   handleEvent(): void {
     if (!this.active) return;
@@ -210,8 +306,9 @@ class SelectHandler implements Handler<unknown> {
     readonly flag: Selection,
     readonly channel: Channel<any>,
     readonly value: unknown,
+    readonly index: number,
   ) {}
   commit(result: unknown): void {
-    this.flag.finish(this.channel, result);
+    this.flag.finish(this.channel, result, this.index);
   }
 }

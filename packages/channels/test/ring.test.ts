@@ -15,7 +15,6 @@ describe("Ring", () => {
         expect(ring.shift()).toBe(expected.shift());
       }
       expect(ring.length).toBe(expected.length);
-      expect(ring.peek()).toBe(expected[0]);
     }
     while (expected.length > 0) expect(ring.shift()).toBe(expected.shift());
     expect(ring.shift()).toBeUndefined();

@@ -1,7 +1,7 @@
 /*
- * Argument checks shared by the operators. Misuse throws at the call (STYLE habit 11), with a
- * message that names the operator, the argument and what it got, so a wrong call is found from
- * the stack trace alone.
+ * Argument checks shared by the operators. Misuse throws at the call (a TypeError or RangeError,
+ * docs/channels.md "Operators"), with a message that names the operator, the argument and what
+ * it got, so a wrong call is found from the stack trace alone.
  */
 import type { Buffer } from "../buffers";
 import { Channel } from "../channel";
@@ -41,6 +41,18 @@ export function checkCloseOptions(op: string, opts: unknown): boolean {
     throw new TypeError(`${op}: opts.close must be a boolean, got ${describe(close)}`);
   }
   return close ?? true;
+}
+
+/** A count: a TypeError unless a number, a RangeError unless a whole number of at least `least`. */
+export function checkCount(op: string, name: string, value: unknown, least: number): void {
+  if (typeof value !== "number") {
+    throw new TypeError(`${op}: ${name} must be a number, got ${describe(value)}`);
+  }
+  if (!Number.isSafeInteger(value) || value < least) {
+    throw new RangeError(
+      `${op}: ${name} must be a whole number of at least ${least}, got ${String(value)}`,
+    );
+  }
 }
 
 export function checkBoolean(op: string, name: string, value: unknown): void {

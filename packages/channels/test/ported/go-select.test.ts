@@ -15,7 +15,8 @@
  *   - Sending on a closed channel panics in Go; in sluice the put resolves `false`, and a
  *     select put on a closed channel is ready with value `false` (select3).
  *   - An empty select blocks forever in Go, and `select { default: }` takes the default; in
- *     sluice `select([])` throws a TypeError at the call, default or not (API.md). So a select
+ *     sluice `select([])` throws a TypeError at the call, and `select([], { default })` takes
+ *     the default, as Go does (API.md, second round). So a select
  *     whose every case is a nil channel is translated as "no select": select.go's last round
  *     (both channels nil) goes straight to its default branch, and select3's nil-channel-only
  *     selects are checked as the TypeError.
@@ -133,9 +134,13 @@ describe("Go test/chan/select3.go", () => {
     ac.abort();
   });
 
-  it("Go select3.go: empty selects (block in Go) and nil-only selects throw at the call", () => {
+  it("Go select3.go: empty selects (block in Go) throw at the call; with a default they answer it", async () => {
     expect(() => select([])).toThrow(TypeError);
-    expect(() => select([], { default: undefined })).toThrow(TypeError);
+    // API.md (second round): select([], { default: x }) is Go's `select { default: }`.
+    expect(await select([], { default: undefined })).toEqual({
+      channel: DEFAULT,
+      value: undefined,
+    });
   });
 
   it("Go select3.go: selects with non-ready non-nil channels always block", async () => {
