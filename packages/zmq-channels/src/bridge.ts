@@ -8,6 +8,7 @@
 //   lane has handed over what it holds, or when that lane waits on a put that close() keeps.
 // - A lane never rejects: what escapes one is a sluice bug, reported as such.
 import type { Channel } from "@sluice/channels";
+import { debug } from "./debug";
 import type { EngineSocket } from "./engine";
 import { PumpError } from "./errors";
 import { describeValue, messageProblem, type Frame, type Message } from "./frames";
@@ -53,10 +54,10 @@ export interface SocketStats {
   errors: number;
 }
 
-// A channel's count of values waiting (Channel.length; a user's buffer may not say: 0).
+// Values waiting on a channel; a user's buffer that does not count them says NaN: 0 here.
 function lengthOf(ch: Channel<unknown>): number {
-  const n = (ch as { length?: unknown }).length;
-  return typeof n === "number" && Number.isFinite(n) ? n : 0;
+  const n = ch.length;
+  return Number.isNaN(n) ? 0 : n;
 }
 
 export class Bridge implements LaneHost {
@@ -108,8 +109,15 @@ export class Bridge implements LaneHost {
     return this.#state;
   }
 
+  /** "dealer socket tcp://127.0.0.1:5555": how errors and the debug log name this socket. */
+  get name(): string {
+    const endpoints = this.#endpoints;
+    return `${this.info.kind} socket${endpoints.length > 0 ? " " + endpoints.join(", ") : ""}`;
+  }
+
   /** Starts both lanes; the socket closes when the send lane has finished. */
   start(): void {
+    if (debug.enabled) debug("%s: open", this.name);
     const receiving = this.info.canRecv ? this.#guard(this.#receiveLane.run()) : Promise.resolve();
     void this.#guard(this.#sendLane.run()).then(() => this.#guard(this.#finish(receiving)));
   }
@@ -167,6 +175,15 @@ export class Bridge implements LaneHost {
     if (this.#state >= Draining) return;
     this.#state = Draining;
     const linger = this.engine.closed ? 0 : this.engine.linger;
+    if (debug.enabled) {
+      const waiting = lengthOf(this.#send) + this.#sendLane.held;
+      debug(
+        "%s: send closed; %d message(s) still to hand over, for at most %d ms (linger)",
+        this.name,
+        waiting,
+        linger,
+      );
+    }
     if (linger >= 0) this.#deadline = setTimeout(() => this.#force(), linger);
     this.engine.wake();
   }
@@ -177,6 +194,10 @@ export class Bridge implements LaneHost {
     this.#deadline = undefined;
     if (this.#state >= Forced) return;
     this.#state = Forced;
+    if (debug.enabled) {
+      const left = lengthOf(this.#send) + this.#sendLane.held;
+      debug("%s: linger passed; %d message(s) not handed over go on errors", this.name, left);
+    }
     this.engine.interrupt();
     this.lockstep?.wake("send");
   }
@@ -192,6 +213,10 @@ export class Bridge implements LaneHost {
       this.engine.close();
     } finally {
       this.#state = Closed;
+      if (debug.enabled) {
+        const { sent, received, errors } = this.stats();
+        debug("%s: closed (sent %d, received %d, errors %d)", this.name, sent, received, errors);
+      }
       this.lockstep?.wake("recv");
       this.#resolveClosed();
     }
@@ -205,8 +230,7 @@ export class Bridge implements LaneHost {
   /** A PumpError about this socket: `what` failed with `code`, naming the kind and endpoints. */
   error(code: string, what: string, unsent: Message | undefined, cause?: unknown): PumpError {
     this.#errors++;
-    const where = `${this.info.kind} socket${this.#endpoints.length > 0 ? " " + this.#endpoints.join(", ") : ""}`;
-    return new PumpError(`${what} (${code}) on ${where}`, {
+    return new PumpError(`${what} (${code}) on ${this.name}`, {
       code,
       kind: this.info.kind,
       endpoints: this.#endpoints,

@@ -43,6 +43,8 @@ export type EngineName = "zeromq" | "native";
 /** Creates sockets of one engine. */
 export interface Engine {
   readonly name: EngineName;
+  /** The engine and the libzmq it runs, for the debug log ("zeromq (zeromq.js, libzmq 4.3.5)"). */
+  describe(): string;
   /** Whether sockets of `info`'s kind have an option called `name` (checked before creating). */
   hasOption(info: KindInfo, name: string): boolean;
   /**

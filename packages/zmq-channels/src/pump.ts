@@ -8,6 +8,7 @@
 import { chan, type Buffer as ChannelBuffer, type Channel } from "@sluice/channels";
 import type * as zmq from "zeromq";
 import { Bridge, type SocketStats } from "./bridge";
+import { debug } from "./debug";
 import type { Engine, EngineSocket } from "./engine";
 import { ZeromqEngine } from "./engines/zeromq";
 import type { PumpError } from "./errors";
@@ -65,6 +66,7 @@ export class Pump {
   /** @param opts.context the zeromq context for sockets that `socket()` creates. */
   constructor(opts: { context?: zmq.Context } = {}) {
     this.#engine = new ZeromqEngine(opts.context);
+    if (debug.enabled) debug("pump: engine %s", this.#engine.describe());
   }
 
   /**
@@ -181,10 +183,14 @@ export class Pump {
   }
 
   async #closeAll(): Promise<void> {
+    if (debug.enabled) {
+      debug("pump: closing %d socket(s), %d being set up", this.#bridges.size, this.#creating.size);
+    }
     await Promise.allSettled([...this.#creating]);
     for (const bridge of this.#bridges) bridge.close();
     await Promise.all([...this.#bridges].map((b) => b.sockets.closed));
     this.#errors.close();
+    if (debug.enabled) debug("pump: closed (%d error(s) dropped)", this.#dropped);
   }
 
   #adopt(
@@ -217,7 +223,10 @@ export class Pump {
   }
 
   #reportError = (error: PumpError): void => {
-    if (!this.#errors.offer(error)) this.#dropped++;
+    const kept = this.#errors.offer(error);
+    if (!kept) this.#dropped++;
+    if (debug.enabled)
+      debug("error%s: %s", kept ? "" : " (dropped: errors is full)", error.message);
   };
 
   #assertOpen(call: string): void {

@@ -30,4 +30,48 @@ describe("the built package (dist/index.js)", () => {
     );
     expect({ status: r.status, signal: r.signal }).toEqual({ status: 0, signal: null });
   });
+
+  // NODE_DEBUG=sluice (util.debuglog) tells the pump's lifecycle on stderr; without it, nothing.
+  const lifecycle = `const { Pump } = require(${JSON.stringify(dist)});
+    (async () => {
+      const pump = new Pump();
+      const pull = await pump.socket("pull", { bind: "inproc://debug" });
+      const push = await pump.socket("push", { connect: "inproc://debug", options: { linger: 200 } });
+      await push.send.put("hello");
+      await pull.recv.take();
+      await pump.close();
+    })();`;
+
+  it("logs the lifecycle with NODE_DEBUG=sluice", () => {
+    const r = spawnSync(process.execPath, ["-e", lifecycle], {
+      encoding: "utf8",
+      timeout: 20_000,
+      env: { ...process.env, NODE_DEBUG: "sluice" },
+    });
+    expect({ status: r.status, signal: r.signal }).toEqual({ status: 0, signal: null });
+    const lines = r.stderr.split("\n").map((l) => l.replace(/^SLUICE \d+: /, ""));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^pump: engine zeromq \(zeromq\.js, libzmq \d+\.\d+\.\d+\)$/),
+        "pull socket inproc://debug: open",
+        "push socket inproc://debug: open",
+        "pump: closing 2 socket(s), 0 being set up",
+        "push socket inproc://debug: send closed; 0 message(s) still to hand over, for at most 200 ms (linger)",
+        "push socket inproc://debug: closed (sent 1, received 0, errors 0)",
+        "pull socket inproc://debug: closed (sent 0, received 1, errors 0)",
+        "pump: closed (0 error(s) dropped)",
+      ]),
+    );
+  });
+
+  it("logs nothing without NODE_DEBUG", () => {
+    const env = { ...process.env };
+    delete env.NODE_DEBUG;
+    const r = spawnSync(process.execPath, ["-e", lifecycle], {
+      encoding: "utf8",
+      timeout: 20_000,
+      env,
+    });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
+  });
 });

@@ -21,6 +21,10 @@ export class ZeromqEngine implements Engine {
     this.#context = context;
   }
 
+  describe(): string {
+    return `zeromq (zeromq.js, libzmq ${zmq.version}${this.#context === undefined ? "" : ", a context of the user's"})`;
+  }
+
   // zeromq.js defines each option as an accessor on the class prototype (its defineOpt): an
   // option exists for a kind exactly when some prototype on the chain has a setter for it.
   hasOption(info: KindInfo, name: string): boolean {
