@@ -4,7 +4,7 @@
 //
 //   node dist/demo.js [--seconds 5] [--clients 6] [--window 32] [--workers 4]
 import { pipe } from "@sluice/channels";
-import { Pump, type Sockets } from "@sluice/zmq-channels";
+import { Pump, type PumpStats, type Sockets } from "@sluice/zmq-channels";
 import { performance } from "node:perf_hooks";
 import * as zmq from "zeromq";
 import { inproc, ipc, runAsProgram, type Program } from "./cli";
@@ -144,7 +144,8 @@ export async function main(opts: DemoOptions = {}): Promise<DemoSummary> {
         `${((now - begin) / 1000).toFixed(1).padStart(5)} s  ` +
         `${rate(((2 * replies) / (now - last)) * 1000).padStart(9)} msg/s  ` +
         `${String(inFlight).padStart(4)} in flight  ` +
-        `p50 ${ms(recent.percentile(50))}  p99 ${ms(recent.percentile(99))}`;
+        `p50 ${ms(recent.percentile(50))}  p99 ${ms(recent.percentile(99))}  ` +
+        pumpLine(pump.stats());
       recent.clear();
       last = now;
       progress.show(line);
@@ -176,6 +177,25 @@ export async function main(opts: DemoOptions = {}): Promise<DemoSummary> {
   const summary = { seconds: elapsed, perSecond: total / elapsed, transports, unmatched };
   out.write(`\n${render(summary, clients, window, workers)}\n`);
   return summary;
+}
+
+// What the pump is doing (pump.stats()): messages waiting to go out and to be taken, sockets
+// whose send is blocked now, errors so far.
+function pumpLine(stats: PumpStats): string {
+  let sendQueued = 0;
+  let recvQueued = 0;
+  let blocked = 0;
+  let errors = 0;
+  for (const s of stats.sockets) {
+    sendQueued += s.sendQueued;
+    recvQueued += s.recvQueued;
+    if (s.blocked) blocked++;
+    errors += s.errors;
+  }
+  return (
+    `pump: ${stats.sockets.length} sockets, queued ${sendQueued} out/${recvQueued} in, ` +
+    `${blocked} blocked, ${errors} errors`
+  );
 }
 
 function render(s: DemoSummary, clients: number, window: number, workers: number): string {
