@@ -29,8 +29,8 @@ describe("demo", () => {
     const text = sink.text();
     expect(text).not.toContain("\r");
     expect(text).toMatch(/msg\/s .* in flight {2}p50 .* p99 /);
-    // pump.stats() on each progress line: 1 router, 1 backend, 4 workers, 6 clients.
-    expect(text).toMatch(/ {2}pump: 12 sockets, queued \d+ out\/\d+ in, \d+ blocked, 0 errors$/m);
+    // pump.stats() on each progress line: 1 router, 1 backend, 2 workers, 3 clients.
+    expect(text).toMatch(/ {2}pump: 7 sockets, queued \d+ out\/\d+ in, \d+ blocked, 0 errors$/m);
     expect(text).toMatch(/^transport +requests +replies +p50 +p99 +max$/m);
     for (const t of ["inproc", "ipc", "tcp"]) expect(text).toMatch(new RegExp(`^${t} `, "m"));
   });
