@@ -11,7 +11,7 @@ import type { Channel } from "@sluice/channels";
 import { debug } from "./debug";
 import type { EngineSocket } from "./engine";
 import { PumpError } from "./errors";
-import { describeValue, messageProblem, type Frame, type Message } from "./frames";
+import type { Frame, Message } from "./frames";
 import type { KindInfo } from "./kinds";
 import { Closed, Closing, Draining, Forced, Open, type LaneHost, type State } from "./lifecycle";
 import { Lockstep } from "./lockstep";
@@ -19,6 +19,7 @@ import { ReceiveLane } from "./receive-lane";
 import type { Turns } from "./scheduler";
 import { SendLane } from "./send-lane";
 import type { Sockets } from "./sockets";
+import { checkTransmit } from "./transmission";
 
 export interface BridgeInit {
   engine: EngineSocket;
@@ -144,25 +145,9 @@ export class Bridge implements LaneHost {
   }
 
   #transmit(message: Message, opts: { signal?: AbortSignal } | undefined): Promise<void> {
-    const kind = this.info.kind;
     try {
-      if (opts !== undefined && (opts === null || typeof opts !== "object")) {
-        throw new TypeError(`transmit(message, opts): opts must be an object`);
-      }
-      const signal = opts?.signal;
-      if (signal !== undefined && !(signal instanceof AbortSignal)) {
-        throw new TypeError(
-          `transmit(message, opts): opts.signal must be an AbortSignal, got ${describeValue(signal)}`,
-        );
-      }
-      if (!this.info.canSend) {
-        throw new TypeError(`transmit(): a ${kind} socket cannot send`);
-      }
-      const problem = messageProblem(message);
-      if (problem !== undefined) throw new TypeError(`transmit() on a ${kind} socket: ${problem}`);
-      if (this.#send.closed || this.#state >= Draining) {
-        throw new Error(`transmit(): the ${kind} socket's send channel is closed`);
-      }
+      const closed = this.#send.closed || this.#state >= Draining;
+      const signal = checkTransmit(this.info, message, opts, closed);
       if (signal?.aborted) return Promise.reject(signal.reason);
       return this.#sendLane.transmit(message, signal);
     } catch (e) {

@@ -15,25 +15,16 @@
 import type { Channel } from "@sluice/channels";
 import type { Source } from "./engine";
 import { codeOf } from "./errors";
-import { messageProblem, type Message } from "./frames";
+import type { Message } from "./frames";
 import { Forced, type LaneHost } from "./lifecycle";
-import { SendChannel } from "./send-channel";
-import { Transmission } from "./transmission";
+import { Outbox } from "./outbox";
+import { Ledger, Transmission, type Item } from "./transmission";
 import { SOCKET_BUDGET } from "./tuning";
-
-type Item = Message | Transmission;
 
 export class SendLane implements Source {
   readonly #host: LaneHost;
-  readonly #send: Channel<Message>;
-  // Our own send channel refused bad values at the put; a user's plain channel did not.
-  readonly #ours: boolean;
-  #held: Item[] = []; // taken, not yet handed over; the first would block
-  #queued: Transmission[] = []; // transmissions for a user's send channel (ours carries them)
-  #idle: AbortController | undefined; // ends the lane's wait on a user's channel
-  #flying: Array<{ seq: number; transmission: Transmission }> = [];
-  #pulled = 0; // messages given to the engine
-  #done = 0; // of those, sent or failed
+  readonly #outbox: Outbox;
+  readonly #ledger = new Ledger(); // which messages in the engine's hands are transmissions
   #quota = 0; // messages the engine may still pull in this call
   #spent = 0;
   #yield = false; // the turn's budget is spent: wait for the next turn
@@ -45,34 +36,30 @@ export class SendLane implements Source {
 
   constructor(host: LaneHost, send: Channel<Message>) {
     this.#host = host;
-    this.#send = send;
-    this.#ours = send instanceof SendChannel;
+    this.#outbox = new Outbox(host, send);
   }
 
   /** Messages taken from `send` that have not gone yet. */
   get held(): number {
-    return this.#held.length + this.#queued.length;
+    return this.#outbox.size;
   }
 
   // -- Source: what the engine calls ------------------------------------------------------
 
   next(): Message | undefined {
     if (this.#quota <= 0 || this.#yield) return undefined;
+    let item = this.#outbox.take();
+    while (item instanceof Transmission && !item.live) item = this.#outbox.take(); // withdrawn
+    if (item === undefined) return undefined;
     let message: Message;
-    for (;;) {
-      const item = this.#take();
-      if (item === undefined) return undefined;
-      if (!(item instanceof Transmission)) {
-        message = item;
-        break;
-      }
-      if (!item.live) continue; // withdrawn
+    if (item instanceof Transmission) {
       item.launch();
-      this.#flying.push({ seq: this.#pulled, transmission: item });
+      this.#ledger.pulled(item);
       message = item.message;
-      break;
+    } else {
+      this.#ledger.pulled(undefined);
+      message = item;
     }
-    this.#pulled++;
     this.#quota--;
     if (++this.#spent >= SOCKET_BUDGET || this.#host.turns.spend()) {
       this.#spent = 0;
@@ -82,7 +69,7 @@ export class SendLane implements Source {
   }
 
   sent(): void {
-    this.#settled(this.#done++)?.resolve();
+    this.#ledger.settle()?.resolve();
     this.#wentOut();
   }
 
@@ -91,7 +78,7 @@ export class SendLane implements Source {
     // Once the deadline closed the socket, what is left was "not handed over in time"
     // (EAGAIN, as zeromq.js reports the send that close() rejected).
     const code = this.#host.engine.closed ? "EAGAIN" : codeOf(error);
-    this.#report(this.#settled(this.#done++) ?? message, code, sendFailure(code), error);
+    this.#report(this.#ledger.settle() ?? message, code, sendFailure(code), error);
   }
 
   // -- the lane -----------------------------------------------------------------------------
@@ -100,19 +87,17 @@ export class SendLane implements Source {
     const host = this.#host;
     const lockstep = host.lockstep;
     for (;;) {
-      if (this.#held.length === 0 && this.#queued.length === 0) {
-        const first = await this.#wait();
-        if (first === undefined) return;
-        if (!(first instanceof Transmission) && !this.#admit(first)) continue;
-        this.#held.push(first);
+      if (!this.#outbox.ready()) {
+        const item = await this.#outbox.next();
+        if (item === undefined) return;
+        if (!this.#outbox.hold(item)) continue;
       }
       if (lockstep !== undefined && lockstep.sendWaits) {
         if (host.state < Forced) await lockstep.wait("send");
         if (lockstep.turn !== "send") {
           // Woken by the close deadline, not by a reply: this request never got its turn, so
           // it was not handed over in time (libzmq would refuse it with EFSM).
-          const item = this.#take()!;
-          this.#report(item, "EAGAIN", sendFailure("EAGAIN"));
+          this.#report(this.#outbox.take()!, "EAGAIN", sendFailure("EAGAIN"));
           continue;
         }
       }
@@ -120,7 +105,7 @@ export class SendLane implements Source {
       let left = host.engine.send(this);
       if (!Array.isArray(left)) left = await left;
       if (left.length > 0) {
-        this.#giveBack(left);
+        this.#outbox.giveBack(this.#ledger.giveBack(left));
         await this.#whenBlocked();
       }
       if (this.#yield) {
@@ -130,81 +115,11 @@ export class SendLane implements Source {
     }
   }
 
-  /**
-   * `sockets.transmit()`: queues `message` behind what `send` holds and resolves once it is
-   * handed to libzmq. Checks are done by the caller (bridge).
-   */
+  /** `sockets.transmit()`, its call checked by the bridge: resolves once handed to libzmq. */
   transmit(message: Message, signal: AbortSignal | undefined): Promise<void> {
     const transmission = new Transmission(message, signal);
-    if (this.#ours) {
-      // Ours carries it among the puts: the same order, the same pending-put limit.
-      this.#send.put(transmission as unknown as Message, { signal }).then(
-        (accepted) => {
-          if (!accepted) transmission.reject(new Error("transmit(): send was closed"));
-        },
-        () => undefined, // aborted: the transmission rejected itself with the reason
-      );
-    } else {
-      this.#queued.push(transmission);
-      this.#idle?.abort();
-    }
+    this.#outbox.transmit(transmission, signal);
     return transmission.promise;
-  }
-
-  // The next item to send: held first, then transmissions for a user's channel, then `send`.
-  #take(): Item | undefined {
-    if (this.#held.length > 0) return this.#held.shift();
-    if (this.#queued.length > 0) return this.#queued.shift();
-    for (;;) {
-      const item = this.#send.poll();
-      if (item === undefined || item instanceof Transmission || this.#admit(item)) return item;
-    }
-  }
-
-  // Waits for something to send; undefined once `send` is closed and drained.
-  async #wait(): Promise<Item | undefined> {
-    const send = this.#send;
-    const now = send.poll();
-    if (now !== undefined) return now;
-    if (send.closed) return undefined;
-    if (this.#ours) return send.take();
-    // A user's channel cannot carry a transmission: transmit() ends this wait instead.
-    const idle = (this.#idle = new AbortController());
-    try {
-      return await send.take({ signal: idle.signal });
-    } catch {
-      return this.#queued.shift();
-    } finally {
-      this.#idle = undefined;
-    }
-  }
-
-  // The engine gave back the last messages it pulled (`left`): they are held again, first in
-  // line, each transmission among them back in its place.
-  #giveBack(left: readonly Message[]): void {
-    const from = this.#pulled - left.length;
-    const flying = this.#flying;
-    let f = flying.findIndex((x) => x.seq >= from);
-    if (f < 0) f = flying.length;
-    const back = flying.splice(f);
-    let b = 0;
-    const items = left.map((message, k): Item => {
-      const entry = back[b];
-      if (entry === undefined || entry.seq !== from + k) return message;
-      b++;
-      entry.transmission.hold();
-      return entry.transmission;
-    });
-    this.#pulled = from;
-    this.#held = items.length === 1 && this.#held.length === 0 ? items : items.concat(this.#held);
-  }
-
-  // The transmission that was `seq`-th given to the engine, if that one was a transmission.
-  #settled(seq: number): Transmission | undefined {
-    const first = this.#flying[0];
-    if (first === undefined || first.seq !== seq) return undefined;
-    this.#flying.shift();
-    return first.transmission;
   }
 
   #wentOut(): void {
@@ -213,33 +128,19 @@ export class SendLane implements Source {
     this.#host.lockstep?.pass("recv");
   }
 
-  // Whether `message` may go to the engine; if not, it is reported.
-  #admit(message: Message): boolean {
-    const info = this.#host.info;
-    if (!info.canSend) {
-      this.#host.fail("ENOTSUP", `a ${info.kind} socket cannot send`, message);
-      return false;
-    }
-    const problem = this.#ours ? undefined : messageProblem(message);
-    if (problem !== undefined) {
-      this.#host.fail("EINVAL", `not sent: ${problem}`, message);
-      return false;
-    }
-    return true;
-  }
-
   // The first held message would block: wait once until it may go (run() then tries again),
   // or report it.
   async #whenBlocked(): Promise<void> {
     const host = this.#host;
     const engine = host.engine;
-    const item = this.#held[0]!;
+    const outbox = this.#outbox;
+    const item = outbox.first!;
     if (item instanceof Transmission && !item.live) {
-      this.#held.shift(); // withdrawn while it waited
+      outbox.take(); // withdrawn while it waited
       return;
     }
     if (host.state >= Forced || engine.closed) {
-      this.#held.shift();
+      outbox.take();
       return this.#report(item, "EAGAIN", sendFailure("EAGAIN"));
     }
     const now = performance.now();
@@ -247,7 +148,7 @@ export class SendLane implements Source {
     const giveUpAfter = engine.sendTimeout;
     const left = giveUpAfter < 0 ? -1 : giveUpAfter - (now - this.#blockedSince);
     if (giveUpAfter >= 0 && left <= 0) {
-      this.#held.shift();
+      outbox.take();
       return this.#report(item, "EAGAIN", `not sent within sendTimeout (${giveUpAfter} ms)`);
     }
     const message = item instanceof Transmission ? item.message : item;
@@ -256,12 +157,12 @@ export class SendLane implements Source {
       // An engine that waits by sending may hand it over: an abort cannot withdraw it then.
       if (item instanceof Transmission && engine.sendsWhileWaiting) item.launch();
       if (await engine.writable(message, left)) {
-        this.#held.shift();
+        outbox.take();
         if (item instanceof Transmission) item.resolve();
         this.#wentOut();
       } else if (item instanceof Transmission) item.hold();
     } catch (e) {
-      this.#held.shift();
+      outbox.take();
       const code = engine.closed ? "EAGAIN" : codeOf(e);
       this.#report(item, code, sendFailure(code), e);
     } finally {

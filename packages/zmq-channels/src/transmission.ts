@@ -6,8 +6,9 @@
 // - It settles once: resolved when handed to libzmq, rejected with its PumpError, or rejected
 //   with `signal.reason` when aborted before the lane gave it to the engine.
 // - A withdrawn transmission is skipped by the lane: it never goes out.
-import type { Message } from "./frames";
 import type { PumpError } from "./errors";
+import { describeValue, messageProblem, type Message } from "./frames";
+import type { KindInfo } from "./kinds";
 
 const Waiting = 0; // in `send`, or held by the lane
 const InFlight = 1; // given to the engine: abort has no effect any more
@@ -68,4 +69,74 @@ export class Transmission {
     this.#signal?.removeEventListener("abort", this.#abort);
     return true;
   }
+}
+
+/** What the send lane holds: a message put on `send`, or a transmission. */
+export type Item = Message | Transmission;
+
+/**
+ * Which of the messages the engine pulled were transmissions. The engine settles what it
+ * pulled in the order it pulled it, and gives back the rest (engine.ts), so a transmission is
+ * found by its place in that order.
+ */
+export class Ledger {
+  #flying: Array<{ seq: number; transmission: Transmission }> = [];
+  #pulled = 0; // messages given to the engine
+  #done = 0; // of those, sent or failed
+
+  /** The engine pulled a message; `transmission` when it was one. */
+  pulled(transmission: Transmission | undefined): void {
+    if (transmission !== undefined) this.#flying.push({ seq: this.#pulled, transmission });
+    this.#pulled++;
+  }
+
+  /** The oldest unsettled message was sent or failed: its transmission, if it was one. */
+  settle(): Transmission | undefined {
+    const seq = this.#done++;
+    const first = this.#flying[0];
+    if (first === undefined || first.seq !== seq) return undefined;
+    this.#flying.shift();
+    return first.transmission;
+  }
+
+  /** The engine gave back the last messages it pulled: them as items again, in order. */
+  giveBack(left: readonly Message[]): Item[] {
+    const from = this.#pulled - left.length;
+    const flying = this.#flying;
+    let f = flying.findIndex((x) => x.seq >= from);
+    if (f < 0) f = flying.length;
+    const back = flying.splice(f);
+    let b = 0;
+    this.#pulled = from;
+    return left.map((message, k): Item => {
+      const entry = back[b];
+      if (entry === undefined || entry.seq !== from + k) return message;
+      b++;
+      entry.transmission.hold();
+      return entry.transmission;
+    });
+  }
+}
+
+/** Checks a `transmit()` call; throws the TypeError or Error that names what is wrong. */
+export function checkTransmit(
+  info: KindInfo,
+  message: unknown,
+  opts: unknown,
+  closed: boolean,
+): AbortSignal | undefined {
+  if (opts !== undefined && (opts === null || typeof opts !== "object")) {
+    throw new TypeError(`transmit(message, opts): opts must be an object`);
+  }
+  const signal = (opts as { signal?: unknown } | undefined)?.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError(
+      `transmit(message, opts): opts.signal must be an AbortSignal, got ${describeValue(signal)}`,
+    );
+  }
+  if (!info.canSend) throw new TypeError(`transmit(): a ${info.kind} socket cannot send`);
+  const problem = messageProblem(message);
+  if (problem !== undefined) throw new TypeError(`transmit() on a ${info.kind} socket: ${problem}`);
+  if (closed) throw new Error(`transmit(): the ${info.kind} socket's send channel is closed`);
+  return signal;
 }
