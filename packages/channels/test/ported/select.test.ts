@@ -388,7 +388,7 @@ describe("Go runtime/chan_test.go (variants)", () => {
     // unbuffered channel that means both sends are parked (select's pass 2), and the receiver
     // meets whichever the channel queued first, which must be either about as often. (A
     // yield of one microtask would let the receiver wait first, and pass 1's random order
-    // would decide instead: that is the buffered case, in go-chan.test.ts.)
+    // would decide instead: that is the buffered case, "TestPseudoRandomSend (buffered, cap n)".)
     const n = 100;
     const c = chan<number>();
     const l: number[] = [];
