@@ -1,5 +1,5 @@
 // Messages: what a send channel accepts, and how it names what it refuses (frames.ts).
-import { type Channel } from "@sluice/channels";
+import type { Channel } from "@sluice/channels";
 import { Pump } from "@sluice/zmq-channels";
 import { address } from "./helpers";
 

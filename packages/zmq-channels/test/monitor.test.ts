@@ -1,6 +1,6 @@
 // Socket monitor events (monitor.ts): pump.events(sockets), and a monitor that fails.
 import * as zmq from "zeromq";
-import { type Channel } from "@sluice/channels";
+import type { Channel } from "@sluice/channels";
 import { Pump, PumpError } from "@sluice/zmq-channels";
 import { address, takeWithin, TRANSPORTS, within } from "./helpers";
 
