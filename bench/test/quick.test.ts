@@ -1,6 +1,6 @@
-// The bench must not rot: its quick mode runs here (issue 6: "a --quick flag runs a smoke
-// version in under a minute that the test command runs"), in a child process exactly as
-// `pnpm bench --quick` runs it, and every workload must report a result whose checksum matched.
+// The bench must not rot: its quick mode (a smoke version in under a minute, decision B6) runs
+// here, in the test command, in a child process exactly as `pnpm bench --quick` runs it, and
+// every workload must report a result whose checksum matched.
 // Nothing here asserts a timing (speed is claimed only by the bench's own tables).
 import { spawn, execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";

@@ -1,7 +1,7 @@
 // The ceiling for any pump on this machine: zeromq.js driven the way the pump drives it, with
 // no channels. Timeouts 0 (zeromq.js then skips its ZMQ_EVENTS check before each operation),
 // an awaited fall-back when an operation must wait, and a yield to the event loop every 256
-// messages: the "throwaway fast-path loop". It runs only the PUSH→PULL rows, where it
+// messages: a throwaway fast-path loop (decision B13). It runs only the PUSH→PULL rows, where it
 // shows how much of the pump's time is the fast path and how much the channel hops. It is not a
 // way to use ZeroMQ: one task per socket, no select, no composition.
 import * as zmq from "zeromq";

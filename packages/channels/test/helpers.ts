@@ -30,7 +30,7 @@ export interface Kind {
 const range = (a: number, b: number): number[] =>
   Array.from({ length: b - a + 1 }, (_, i) => a + i);
 
-/** The table every channel behaviour runs over (STYLE.md habit 14). */
+/** The table every channel behaviour runs over: one buffer kind's run cannot show the others'. */
 export const kinds: Kind[] = [
   { name: "unbuffered", make: () => chan<number>(), accepts: 0, keeps: () => [] },
   // core.async's (buffer 0): always full, so it behaves as unbuffered.

@@ -262,7 +262,7 @@ class RequesterEngine {
 
   // -- settling ---------------------------------------------------------------------------------
 
-  // The one place a request settles: state first, then the promise (STYLE habit 4).
+  // The one place a request settles: state first, so what the promise wakes sees it settled.
   #finish(call: Call, answered: boolean, outcome: Frame[] | unknown): void {
     if (call.settled) return;
     call.settled = true;

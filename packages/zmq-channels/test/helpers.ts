@@ -69,3 +69,8 @@ export async function within<T>(p: Promise<T>, ms: number, what: string): Promis
 export function text(frames: Buffer[]): string[] {
   return frames.map((f) => f.toString());
 }
+
+/** A real timer, for letting the sockets' I/O happen. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,12 +1,9 @@
-// The pump as a whole: many sockets, full duplex, back-pressure, independence, lifecycle.
+// The pump as a whole (pump.ts): many sockets, full duplex, a queue device, a shared send,
+// register, close, and the errors channel.
 import * as zmq from "zeromq";
 import { chan, pipe, select, type Channel } from "@sluice/channels";
-import { Pump, type Message, type PumpError, type Sockets } from "@sluice/zmq-channels";
-import { address, takeN, takeWithin, text, TRANSPORTS, within } from "./helpers";
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+import { Pump, type Message, type Sockets } from "@sluice/zmq-channels";
+import { address, sleep, takeN, takeWithin, text, TRANSPORTS, within } from "./helpers";
 
 describe.each(TRANSPORTS)("the pump over %s", (transport) => {
   let pump: Pump;
@@ -91,150 +88,6 @@ describe.each(TRANSPORTS)("the pump over %s", (transport) => {
     expect(pump.errors.poll()).toBeUndefined();
   });
 
-  it("leaves messages in ZeroMQ, not in memory, while recv is full (back-pressure)", async () => {
-    const recv = chan<Buffer[]>(1);
-    const send = chan<Message>(1);
-    const pull = await pump.socket("pull", {
-      bind: address(transport),
-      options: { receiveHighWaterMark: 10 },
-      recv,
-    });
-    const push = await pump.socket("push", {
-      connect: pull.endpoints[0],
-      options: { sendHighWaterMark: 10 },
-      send,
-    });
-    // 10,000 × 2 KiB = 20 MB: more than loopback's kernel socket buffers can hold.
-    const N = 10000;
-    const pad = "x".repeat(2048);
-    let accepted = 0;
-    const producer = (async () => {
-      for (let i = 0; i < N; i++) {
-        await push.send.put([String(i), pad]);
-        accepted = i + 1;
-      }
-    })();
-    // Nobody takes from recv. Wait until the producer stops making progress.
-    let last = -1;
-    while (accepted !== last) {
-      last = accepted;
-      await sleep(100);
-    }
-    // The pump read at most recv's buffer + the one it holds; the rest waits upstream, within
-    // the high-water marks (and the kernel's socket buffers over ipc/tcp), so the producer is
-    // held back long before it has put everything.
-    expect(accepted).toBeLessThan(N);
-    expect(recv.poll()).toBeDefined();
-    // Now consume everything: nothing was lost or reordered.
-    const got = await takeN(pull.recv, N - 1, 10000);
-    await producer;
-    expect(got.map((m) => Number(m[0]!.toString()))).toEqual(
-      Array.from({ length: N - 1 }, (_, i) => i + 1),
-    );
-  });
-
-  it("serves a quiet socket while another one floods (per-socket budget and yield)", async () => {
-    const N = 20000;
-    const flood = await pump.socket("pull", { bind: address(transport), recv: chan(N) });
-    const quiet = await pump.socket("pull", { bind: address(transport) });
-    const floodPeer = new zmq.Push({ sendHighWaterMark: N + 10, sendTimeout: 0, linger: 0 });
-    const quietPeer = new zmq.Push({ sendTimeout: 0, linger: 0 });
-    try {
-      floodPeer.connect(flood.endpoints[0]!);
-      quietPeer.connect(quiet.endpoints[0]!);
-      await sleep(20); // connected
-      const sends: Promise<void>[] = [];
-      for (let i = 0; i < N; i++) sends.push(floodPeer.send(String(i)));
-      await Promise.all(sends);
-      // Sent from a timer: it can only run once the pump lets the event loop turn.
-      setTimeout(() => void quietPeer.send("quiet").catch(() => undefined), 0);
-      expect(text(await takeWithin(quiet.recv))).toEqual(["quiet"]);
-      let delivered = 0;
-      while (flood.recv.poll() !== undefined) delivered++;
-      expect(delivered).toBeLessThan(N); // the flood had not monopolised the loop
-      const rest = await takeN(flood.recv, N - delivered, 10000);
-      expect(rest.map((m) => Number(m[0]!.toString()))).toEqual(
-        Array.from({ length: N - delivered }, (_, i) => delivered + i),
-      );
-    } finally {
-      floodPeer.close();
-      quietPeer.close();
-    }
-  });
-
-  it("keeps other sockets flowing while one socket cannot send", async () => {
-    // A dealer (sends and receives) and a push (send only) with no peer: their sends block.
-    const stuckDealer = await pump.socket("dealer", {
-      bind: address(transport),
-      options: { linger: 50 },
-    });
-    const stuckPush = await pump.socket("push", {
-      bind: address(transport),
-      options: { linger: 50 },
-    });
-    for (let i = 0; i < 5; i++) {
-      await stuckDealer.send.put(`stuck ${i}`);
-      await stuckPush.send.put(`stuck ${i}`);
-    }
-    const pull = await pump.socket("pull", { bind: address(transport) });
-    const push = await pump.socket("push", { connect: pull.endpoints[0] });
-    const N = 2000;
-    const sending = (async () => {
-      for (let i = 0; i < N; i++) await push.send.put(String(i));
-    })();
-    const got = await takeN(pull.recv, N, 5000);
-    await sending;
-    expect(got.map((m) => m[0]!.toString())).toEqual(Array.from({ length: N }, (_, i) => `${i}`));
-    // Closing gives the stuck ones their linger, then reports each message that did not go.
-    await within(pump.close(), 5000, "pump.close()");
-    const errors: PumpError[] = [];
-    for (let e = await pump.errors.take(); e !== undefined; e = await pump.errors.take()) {
-      errors.push(e);
-    }
-    const unsent = (kind: string): unknown[] =>
-      errors.filter((e) => e.kind === kind).map((e) => e.unsent);
-    expect(errors.every((e) => e.code === "EAGAIN")).toBe(true);
-    expect(unsent("dealer")).toEqual([0, 1, 2, 3, 4].map((i) => `stuck ${i}`));
-    expect(unsent("push")).toEqual([0, 1, 2, 3, 4].map((i) => `stuck ${i}`));
-  });
-
-  it("sends everything put before send was closed, then closes socket and recv", async () => {
-    const receiver = new Pump();
-    try {
-      const pull = await receiver.socket("pull", { bind: address(transport) });
-      const push = await pump.socket("push", { connect: pull.endpoints[0] });
-      const N = 1000; // the buffer (128) plus pending puts (at most 1024)
-      const puts: Promise<boolean>[] = [];
-      for (let i = 0; i < N; i++) puts.push(push.send.put(String(i)));
-      push.send.close(); // puts pending or buffered: all must still go out
-      const got = await takeN(pull.recv, N, 10000);
-      expect(got.map((m) => Number(m[0]!.toString()))).toEqual([...Array(N).keys()]);
-      expect(await Promise.all(puts)).toEqual(Array(N).fill(true));
-      await within(push.closed, 5000, "push closed");
-      expect(await within(push.recv.take(), 5000, "push recv")).toBeUndefined();
-    } finally {
-      await receiver.close();
-    }
-  });
-
-  it("settles closed without waiting for recv to be drained; what arrived stays takeable", async () => {
-    const recv = chan<Buffer[]>(1);
-    const pull = await pump.socket("pull", { bind: address(transport), recv });
-    const push = await pump.socket("push", { connect: pull.endpoints[0] });
-    for (const m of ["a", "b", "c"]) await push.send.put(m);
-    // "a" fills recv's buffer, "b" waits as a pending put; nobody takes yet.
-    for (let i = 0; i < 200 && recv.poll() === undefined; i++) await sleep(5);
-    await sleep(20);
-    pull.send.close();
-    await within(pull.closed, 5000, "pull closed");
-    const rest: string[] = [];
-    for (let m = await recv.take(); m !== undefined; m = await recv.take()) rest.push(text(m)[0]!);
-    // "a" was taken by the poll above; what the pump had read before the close is still there.
-    expect(rest.length).toBeGreaterThan(0);
-    expect(rest).toEqual(["b", "c"].slice(0, rest.length));
-    expect(recv.closed).toBe(true);
-  });
-
   it("pump.close() flushes every socket's send before closing it", async () => {
     const receiver = new Pump();
     try {
@@ -289,42 +142,6 @@ describe.each(TRANSPORTS)("the pump over %s", (transport) => {
     expect(replies).toEqual([0, 1, 2].map((c) => [0, 1, 2].map((i) => `re:c${c}-${i}`)));
   });
 
-  it("shares one recv between sockets (fan-in): it closes when the last of them has closed", async () => {
-    const shared = chan<Buffer[]>(16);
-    const a = await pump.socket("pull", { bind: address(transport), recv: shared });
-    const b = await pump.socket("pull", { bind: address(transport), recv: shared });
-    const toA = await pump.socket("push", { connect: a.endpoints[0] });
-    const toB = await pump.socket("push", { connect: b.endpoints[0] });
-    await toA.send.put("via a");
-    await toB.send.put("via b");
-    expect((await takeN(shared, 2)).map((m) => text(m)[0]).sort()).toEqual(["via a", "via b"]);
-    a.send.close(); // closes socket a: b still puts on the shared recv
-    await within(a.closed, 5000, "a closed");
-    await sleep(20);
-    expect(shared.closed).toBe(false);
-    await toB.send.put("still via b");
-    expect(text(await takeWithin(shared))).toEqual(["still via b"]);
-    b.send.close();
-    await within(b.closed, 5000, "b closed");
-    expect(await within(shared.take(), 5000, "shared closed")).toBeUndefined();
-  });
-
-  it("shares one recv between sockets of two pumps: it closes when the last socket closes", async () => {
-    const other = new Pump();
-    try {
-      const shared = chan<Buffer[]>(16);
-      await other.socket("pull", { bind: address(transport), recv: shared });
-      const b = await pump.socket("pull", { bind: address(transport), recv: shared });
-      const toB = await pump.socket("push", { connect: b.endpoints[0] });
-      await other.close(); // closes its socket; this pump's socket still puts on `shared`
-      expect(shared.closed).toBe(false);
-      await toB.send.put("to b");
-      expect(text(await takeWithin(shared))).toEqual(["to b"]);
-    } finally {
-      await other.close();
-    }
-  });
-
   it("shares one send between sockets: each message goes out once, on one of them", async () => {
     const work = chan<Message>(16);
     const pulls = [
@@ -343,5 +160,56 @@ describe.each(TRANSPORTS)("the pump over %s", (transport) => {
     expect(got.map(Number).sort((x, y) => x - y)).toEqual([...Array(20).keys()]);
     work.close(); // closes both sockets
     await within(Promise.all(pushes.map((p) => p.closed)), 5000, "both closed");
+  });
+});
+
+describe.each(TRANSPORTS)("a bridged socket over %s", (transport) => {
+  let pump: Pump;
+  beforeEach(() => {
+    pump = new Pump();
+  });
+  afterEach(() => pump.close());
+
+  it("counts the errors that do not fit on pump.errors instead of waiting on them", async () => {
+    const router = await pump.socket("router", {
+      bind: address(transport),
+      options: { mandatory: true },
+    });
+    for (let i = 0; i < 1100; i++) await router.send.put(["nobody", String(i)]);
+    for (let i = 0; i < 200 && pump.droppedErrors < 76; i++) await sleep(10);
+    expect(pump.droppedErrors).toBe(1100 - 1024);
+    const kept = await takeN(pump.errors, 1024);
+    expect(kept.map((e) => (e.unsent as string[])[1])).toEqual([...Array(1024).keys()].map(String));
+  });
+});
+
+describe("bad input", () => {
+  let pump: Pump;
+  beforeEach(() => {
+    pump = new Pump();
+  });
+  afterEach(() => pump.close());
+
+  it("refuses to work once closed: register throws and socket rejects", async () => {
+    await pump.close();
+    await expect(pump.socket("pull", { bind: address("inproc") })).rejects.toThrow(/closed/);
+    const socket = new zmq.Pull();
+    try {
+      expect(() => pump.register(socket)).toThrow(/closed/);
+    } finally {
+      socket.close();
+    }
+    expect(await pump.errors.take()).toBeUndefined();
+  });
+
+  it("adopts a configured socket with register(), once", async () => {
+    const socket = new zmq.Pull();
+    await socket.bind(address("inproc"));
+    const pull = pump.register(socket);
+    expect(() => pump.register(socket)).toThrow(/already registered/);
+    const push = await pump.socket("push", { connect: socket.lastEndpoint! });
+    await push.send.put("adopted");
+    expect(text(await takeWithin(pull.recv))).toEqual(["adopted"]);
+    expect(() => pump.register({} as zmq.Socket)).toThrow(TypeError);
   });
 });

@@ -1,4 +1,4 @@
-import { chan, mix } from "@sluice/channels";
+import { type Channel, type Mix, chan, mix } from "@sluice/channels";
 import { settle, watch } from "./helpers";
 
 /** Everything `out` holds now. */
@@ -154,19 +154,36 @@ describe("mix", () => {
     expect(a.offer(1)).toBe(false);
   });
 
-  it("refuses bad arguments at the call, naming them, and changes nothing then", () => {
-    expect(() => mix("out" as never)).toThrow(/mix: out must be a Channel/);
-    const m = mix(chan<number>());
-    const a = chan<number>();
-    expect(() => m.admix(1 as never)).toThrow(/admix: ch must be a Channel/);
-    expect(() => m.toggle({} as never)).toThrow(/toggle: states must be a Map/);
-    expect(() => m.toggle(new Map([[a, { loud: true } as never]]))).toThrow(/unknown state "loud"/);
-    expect(() => m.toggle(new Map([[a, { mute: 1 } as never]]))).toThrow(
-      /state.mute must be a boolean/,
-    );
-    expect(() => m.toggle(new Map([[7 as never, {}]]))).toThrow(
-      /toggle: a key of states must be a Channel/,
-    );
-    expect(() => m.soloMode("solo" as never)).toThrow(/soloMode: mode must be "mute" or "pause"/);
+  // One row per argument check: each is refused at the call with a message naming the argument.
+  describe("refuses bad arguments at the call, naming them, and changes nothing then", () => {
+    it.each<[string, (m: Mix<number>, a: Channel<number>) => unknown, RegExp]>([
+      ["an out that is not a Channel", () => mix("out" as never), /mix: out must be a Channel/],
+      ["an admix of a non-Channel", (m) => m.admix(1 as never), /admix: ch must be a Channel/],
+      ["states that are not a Map", (m) => m.toggle({} as never), /toggle: states must be a Map/],
+      [
+        "an unknown state",
+        (m, a) => m.toggle(new Map([[a, { loud: true } as never]])),
+        /unknown state "loud"/,
+      ],
+      [
+        "a state that is not a boolean",
+        (m, a) => m.toggle(new Map([[a, { mute: 1 } as never]])),
+        /state.mute must be a boolean/,
+      ],
+      [
+        "a key of states that is not a Channel",
+        (m) => m.toggle(new Map([[7 as never, {}]])),
+        /toggle: a key of states must be a Channel/,
+      ],
+      [
+        "an unknown solo mode",
+        (m) => m.soloMode("solo" as never),
+        /soloMode: mode must be "mute" or "pause"/,
+      ],
+    ])("refuses %s", (_what, call, message) => {
+      const m = mix(chan<number>());
+      const a = chan<number>();
+      expect(() => call(m, a)).toThrow(message);
+    });
   });
 });

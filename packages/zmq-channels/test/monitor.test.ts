@@ -1,0 +1,98 @@
+// Socket monitor events (monitor.ts): pump.events(sockets), and a monitor that fails.
+import * as zmq from "zeromq";
+import type { Channel } from "@sluice/channels";
+import { Pump, PumpError } from "@sluice/zmq-channels";
+import { address, takeWithin, TRANSPORTS, within } from "./helpers";
+
+describe.each(TRANSPORTS)("a bridged socket over %s", (transport) => {
+  let pump: Pump;
+  beforeEach(() => {
+    pump = new Pump();
+  });
+  afterEach(() => pump.close());
+
+  it("publishes socket monitor events on pump.events(sockets) and closes it with the socket", async () => {
+    const router = await pump.socket("router", { bind: address(transport) });
+    const events = pump.events(router);
+    const dealer = await pump.socket("dealer", { connect: router.endpoints[0] });
+    await dealer.send.put("hi");
+    await takeWithin(router.recv);
+    router.send.close();
+    await within(router.closed, 5000, "router closed");
+    const seen: string[] = [];
+    for (let e = await takeWithin(events, 5000).catch(() => undefined); e !== undefined;) {
+      seen.push(e.type);
+      e = await events.take();
+    }
+    expect(events.closed).toBe(true);
+    // tcp and ipc report the accepted connection; every transport reports the monitor's end.
+    if (transport !== "inproc") expect(seen).toContain("accept");
+    expect(seen[seen.length - 1]).toBe("end");
+  });
+
+  it("gives every events() call its own channel with every event", async () => {
+    const router = await pump.socket("router", { bind: address(transport) });
+    const first = pump.events(router);
+    const second = pump.events(router); // zeromq.js has one observer per socket
+    const dealer = await pump.socket("dealer", { connect: router.endpoints[0] });
+    await dealer.send.put("hi");
+    await takeWithin(router.recv);
+    router.send.close();
+    await within(router.closed, 5000, "router closed");
+    const drain = async (ch: Channel<zmq.Event>): Promise<string[]> => {
+      const seen: string[] = [];
+      for (let e = await takeWithin(ch, 5000); ; e = await takeWithin(ch, 5000)) {
+        seen.push(e.type);
+        if (e.type === "end") return seen;
+      }
+    };
+    const [a, b] = [await drain(first), await drain(second)];
+    expect(b).toEqual(a);
+    expect(a[a.length - 1]).toBe("end");
+    expect(await within(second.take(), 5000, "second closed")).toBeUndefined();
+  });
+});
+
+describe("bad input", () => {
+  let pump: Pump;
+  beforeEach(() => {
+    pump = new Pump();
+  });
+  afterEach(() => pump.close());
+
+  it("throws a PumpError from events() when zeromq.js cannot start the monitor", async () => {
+    // zeromq.js 6.8.0 can reuse a monitor's endpoint name under fast churn (EADDRINUSE); that
+    // is not reproducible on demand, so the socket's observer getter fails here as it would.
+    class Unmonitorable extends zmq.Dealer {}
+    Object.defineProperty(Unmonitorable.prototype, "events", {
+      get() {
+        throw Object.assign(new Error("Address already in use"), { code: "EADDRINUSE" });
+      },
+    });
+    const sockets = pump.register(new Unmonitorable());
+    let thrown: unknown;
+    try {
+      pump.events(sockets);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(PumpError);
+    expect(thrown).toMatchObject({ code: "EADDRINUSE", kind: "dealer" });
+    expect((thrown as Error).message).toMatch(/events\(\): the socket's monitor could not start/);
+  });
+
+  it("reports a monitor that fails while its socket is open, and closes the events channel", async () => {
+    const socket = new zmq.Dealer();
+    // The user reads the socket's one observer too: the pump's loop over it fails (EBUSY).
+    const theirs = socket.events.receive().catch(() => undefined);
+    const sockets = pump.register(socket);
+    const events = pump.events(sockets);
+    expect(await within(events.take(), 5000, "events closed")).toBeUndefined();
+    const error = await takeWithin(pump.errors);
+    expect(error.message).toMatch(/events\(\): the socket's monitor failed/);
+    expect(socket.closed).toBe(false);
+    sockets.send.close();
+    await within(sockets.closed, 5000, "closed");
+    await theirs;
+  });
+});

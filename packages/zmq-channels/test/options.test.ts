@@ -1,0 +1,65 @@
+// socket()'s options end to end (options.ts): kinds, keys and options checked before any
+// socket exists, values zeromq refuses, bad endpoints.
+import { Pump } from "@sluice/zmq-channels";
+import { address } from "./helpers";
+
+describe("bad input", () => {
+  let pump: Pump;
+  beforeEach(() => {
+    pump = new Pump();
+  });
+  afterEach(() => pump.close());
+
+  it("rejects an unknown kind, key or option before creating any socket", async () => {
+    const at = address("inproc");
+    await expect(pump.socket("nope" as "pair", { bind: at })).rejects.toThrow(
+      /unknown socket kind/,
+    );
+    await expect(pump.socket("push", { bind: at, bogus: 1 } as object)).rejects.toThrow(
+      /unknown key "bogus"/,
+    );
+    // Both are compile errors too (options are typed by kind); the run-time check is for
+    // callers without types.
+    await expect(
+      // @ts-expect-error: no such option
+      pump.socket("push", { bind: at, options: { sendHighWaterMrak: 5 } }),
+    ).rejects.toThrow(/unknown option "sendHighWaterMrak"/);
+    await expect(
+      // @ts-expect-error: a pull socket has no sendHighWaterMark
+      pump.socket("pull", { bind: at, options: { sendHighWaterMark: 5 } }),
+    ).rejects.toThrow(/unknown option "sendHighWaterMark" for a pull socket/);
+    await expect(
+      // @ts-expect-error: the pump's own
+      pump.socket("pull", { bind: at, options: { receiveTimeout: 100 } }),
+    ).rejects.toThrow(/option "receiveTimeout" is managed by the pump; .*select on recv/);
+    await expect(
+      // @ts-expect-error: an XPUB in manual mode would have to subscribe itself
+      pump.socket("xpub", { bind: at, options: { manual: true } }),
+    ).rejects.toThrow(/option "manual" \(manual subscriptions\) cannot work/);
+    await expect(pump.socket("pull", { bind: at, subscribe: "" })).rejects.toThrow(
+      /cannot subscribe/,
+    );
+    // None of those created a socket: the address is still free to bind.
+    const pull = await pump.socket("pull", { bind: at });
+    expect(pull.endpoints).toEqual([at]);
+  });
+
+  it("rejects an option value zeromq refuses, naming the option and the value", async () => {
+    // (That the half-made socket is closed shows only at process exit: test/dist.test.ts.)
+    await expect(
+      pump.socket("push", { options: { linger: 5, sendHighWaterMark: -5 } }),
+    ).rejects.toThrow(/^socket\("push"\): option "sendHighWaterMark" refused the number -5: /);
+    await expect(
+      pump.socket("dealer", { options: { routingId: "x".repeat(300) } }),
+    ).rejects.toThrow(/option "routingId" refused a string of 300 characters/);
+  });
+
+  it("rejects a bad endpoint with zeromq's error and leaves nothing open", async () => {
+    await expect(pump.socket("pull", { bind: "nonsense://x" })).rejects.toMatchObject({
+      code: "EPROTONOSUPPORT",
+    });
+    await expect(pump.socket("push", { connect: "tcp://" })).rejects.toMatchObject({
+      code: "EINVAL",
+    });
+  });
+});

@@ -1,0 +1,78 @@
+// The shared budget (scheduler.ts): a flooding or blocked socket does not starve the others.
+import * as zmq from "zeromq";
+import { chan } from "@sluice/channels";
+import { Pump, type PumpError } from "@sluice/zmq-channels";
+import { address, sleep, takeN, takeWithin, text, TRANSPORTS, within } from "./helpers";
+
+describe.each(TRANSPORTS)("the pump over %s", (transport) => {
+  let pump: Pump;
+  beforeEach(() => {
+    pump = new Pump();
+  });
+  afterEach(() => pump.close());
+
+  it("serves a quiet socket while another one floods (per-socket budget and yield)", async () => {
+    const N = 20000;
+    const flood = await pump.socket("pull", { bind: address(transport), recv: chan(N) });
+    const quiet = await pump.socket("pull", { bind: address(transport) });
+    const floodPeer = new zmq.Push({ sendHighWaterMark: N + 10, sendTimeout: 0, linger: 0 });
+    const quietPeer = new zmq.Push({ sendTimeout: 0, linger: 0 });
+    try {
+      floodPeer.connect(flood.endpoints[0]!);
+      quietPeer.connect(quiet.endpoints[0]!);
+      await sleep(20); // connected
+      const sends: Promise<void>[] = [];
+      for (let i = 0; i < N; i++) sends.push(floodPeer.send(String(i)));
+      await Promise.all(sends);
+      // Sent from a timer: it can only run once the pump lets the event loop turn.
+      setTimeout(() => void quietPeer.send("quiet").catch(() => undefined), 0);
+      expect(text(await takeWithin(quiet.recv))).toEqual(["quiet"]);
+      let delivered = 0;
+      while (flood.recv.poll() !== undefined) delivered++;
+      expect(delivered).toBeLessThan(N); // the flood had not monopolised the loop
+      const rest = await takeN(flood.recv, N - delivered, 10000);
+      expect(rest.map((m) => Number(m[0]!.toString()))).toEqual(
+        Array.from({ length: N - delivered }, (_, i) => delivered + i),
+      );
+    } finally {
+      floodPeer.close();
+      quietPeer.close();
+    }
+  });
+
+  it("keeps other sockets flowing while one socket cannot send", async () => {
+    // A dealer (sends and receives) and a push (send only) with no peer: their sends block.
+    const stuckDealer = await pump.socket("dealer", {
+      bind: address(transport),
+      options: { linger: 50 },
+    });
+    const stuckPush = await pump.socket("push", {
+      bind: address(transport),
+      options: { linger: 50 },
+    });
+    for (let i = 0; i < 5; i++) {
+      await stuckDealer.send.put(`stuck ${i}`);
+      await stuckPush.send.put(`stuck ${i}`);
+    }
+    const pull = await pump.socket("pull", { bind: address(transport) });
+    const push = await pump.socket("push", { connect: pull.endpoints[0] });
+    const N = 2000;
+    const sending = (async () => {
+      for (let i = 0; i < N; i++) await push.send.put(String(i));
+    })();
+    const got = await takeN(pull.recv, N, 5000);
+    await sending;
+    expect(got.map((m) => m[0]!.toString())).toEqual(Array.from({ length: N }, (_, i) => `${i}`));
+    // Closing gives the stuck ones their linger, then reports each message that did not go.
+    await within(pump.close(), 5000, "pump.close()");
+    const errors: PumpError[] = [];
+    for (let e = await pump.errors.take(); e !== undefined; e = await pump.errors.take()) {
+      errors.push(e);
+    }
+    const unsent = (kind: string): unknown[] =>
+      errors.filter((e) => e.kind === kind).map((e) => e.unsent);
+    expect(errors.every((e) => e.code === "EAGAIN")).toBe(true);
+    expect(unsent("dealer")).toEqual([0, 1, 2, 3, 4].map((i) => `stuck ${i}`));
+    expect(unsent("push")).toEqual([0, 1, 2, 3, 4].map((i) => `stuck ${i}`));
+  });
+});
