@@ -1,12 +1,19 @@
 // What error messages share: naming a bad argument so a wrong call is found from the message.
 
-/** A short description of a bad argument for an error message. */
+/**
+ * A short description of a bad argument for an error message: `the number 42`, `the string
+ * "x"` (`a string of 300 characters` when long), `an array`, `a Map`, `null`. (@sluice/zmq-channels
+ * words its errors the same way: its frames.ts `describeValue`.)
+ */
 export function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (value === undefined) return "undefined";
+  if (value === null || value === undefined) return String(value);
   if (typeof value === "function") return "a function";
-  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
-  if (typeof value !== "object") return `${typeof value} ${String(value)}`;
+  if (typeof value === "string") {
+    return value.length > 40
+      ? `a string of ${value.length} characters`
+      : `the string ${JSON.stringify(value)}`;
+  }
+  if (typeof value !== "object") return `the ${typeof value} ${String(value)}`;
   if (Array.isArray(value)) return "an array";
   const name = (value as object).constructor?.name;
   if (!name || name === "Object") return "an object";

@@ -343,7 +343,7 @@ describe("onClose", () => {
 
   it("refuses a listener that is not a function, naming what it got", () => {
     expect(() => chan().onClose(42 as unknown as () => void)).toThrow(
-      new TypeError("onClose(listener): listener must be a function, got number 42"),
+      new TypeError("onClose(listener): listener must be a function, got the number 42"),
     );
   });
 });

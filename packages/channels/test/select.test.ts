@@ -95,7 +95,7 @@ describe("select", () => {
         new TypeError("select(ops, opts): opts must be an object, got null"),
       );
       expect(() => select(ops, 5 as never)).toThrow(
-        new TypeError("select(ops, opts): opts must be an object, got number 5"),
+        new TypeError("select(ops, opts): opts must be an object, got the number 5"),
       );
       expect(() => select(ops, { priority: "yes" as never })).toThrow(
         new TypeError(

@@ -125,7 +125,7 @@ describe("timeout(ms, { signal })", () => {
 
   it("refuses options that are not an object, and a signal that is not an AbortSignal", () => {
     expect(() => timeout(1, 5 as never)).toThrow(
-      new TypeError("timeout(ms, opts): opts must be an object, got number 5"),
+      new TypeError("timeout(ms, opts): opts must be an object, got the number 5"),
     );
     expect(() => timeout(1, { signal: {} as never })).toThrow(
       /timeout\(ms, opts\): opts.signal must be an AbortSignal, got an object/,

@@ -284,13 +284,13 @@ describe("bad arguments are TypeErrors at the call", () => {
 
   it("a plain function is not a transducer, and is never silently ignored", () => {
     expect(() => chan<number>(1, ((n: number) => n * 2) as never)).toThrow(
-      /xform is not a transducer: given a transformer it returned number NaN/,
+      /xform is not a transducer: given a transformer it returned the number NaN/,
     );
   });
 
   it("an xform that is not a function", () => {
     expect(() => chan<number>(1, 42 as never)).toThrow(
-      /chan\(buffer, xform, exHandler\): xform must be a transducer .* got number 42/,
+      /chan\(buffer, xform, exHandler\): xform must be a transducer .* got the number 42/,
     );
   });
 

@@ -29,7 +29,7 @@ function isPart(value: unknown): value is Part {
 /**
  * A short description of a value for an error message: `the number 42`, `the string "x"` (`a
  * string of 300 characters` when long), `an array`, `a Map`, `null`. (@sluice/channels words
- * its errors the same way.)
+ * its errors the same way: its errors.ts `describe`.)
  */
 export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return String(value);

@@ -74,7 +74,7 @@ describe("onto", () => {
   it("refuses bad arguments at the call, naming them", () => {
     expect(() => onto({} as never, [1])).toThrow(/onto: ch must be a Channel/);
     expect(() => onto(chan(), 5 as never)).toThrow(
-      /onto: values must be an iterable or async iterable, got number 5/,
+      /onto: values must be an iterable or async iterable, got the number 5/,
     );
     expect(() => onto(chan(), [1], null as never)).toThrow(/onto: opts must be an object/);
   });

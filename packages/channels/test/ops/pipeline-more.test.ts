@@ -169,7 +169,7 @@ describe("pipeline's exHandler", () => {
 
   it("must be a function", () => {
     expect(() => pipeline(1, chan(), (v: number) => v, chan(), { exHandler: 1 as never })).toThrow(
-      /pipeline: opts.exHandler must be a function, got number 1/,
+      /pipeline: opts.exHandler must be a function, got the number 1/,
     );
   });
 });

@@ -145,7 +145,7 @@ describe("mapcat", () => {
       const out = mapcat(from([1]), () => 42 as never);
       expect(await into(out)).toEqual([]);
       await settle();
-      expect(String(raised[0])).toMatch(/mapcat: f must return an iterable .*got number 42/);
+      expect(String(raised[0])).toMatch(/mapcat: f must return an iterable .*got the number 42/);
     });
   });
 });
@@ -209,7 +209,7 @@ describe("zip", () => {
       /zip: chs must be an array of channels, got the string/,
     );
     expect(() => zip([chan(), 3 as never])).toThrow(
-      /zip: chs\[1\] must be a Channel, got number 3/,
+      /zip: chs\[1\] must be a Channel, got the number 3/,
     );
   });
 });
