@@ -130,14 +130,14 @@ export function select(ops: readonly SelectOp[], opts?: SelectOptions): Promise<
     const op = ops[k];
     if (op instanceof Channel) {
       const value = internal.tryTake(op);
-      if (value !== NOT_READY) return Promise.resolve(new Outcome(op, value, k));
+      if (value !== NOT_READY) return Promise.resolve(outcome(op, value, k));
     } else {
       const result = attemptPut(op, k);
       if (result !== undefined) return Promise.resolve(result);
     }
   }
   if (opts !== undefined && "default" in opts) {
-    return Promise.resolve(new Outcome(DEFAULT, opts.default, -1));
+    return Promise.resolve(outcome(DEFAULT, opts.default, -1));
   }
   return park(ops, order, signal);
 }
@@ -226,28 +226,12 @@ function attemptPut(op: unknown, i: number): SelectResult | undefined {
   checkOp(op, i);
   const [ch, value] = op as readonly [Channel<any>, any];
   const ok = internal.tryPut(ch, value);
-  return ok === NOT_READY ? undefined : new Outcome(ch, ok, i);
+  return ok === NOT_READY ? undefined : outcome(ch, ok, i);
 }
 
-/**
- * A select's result. `index` is read through a getter, so it is not an own enumerable property:
- * results compare, print and spread as `{ channel, value }`, as they did before `index` existed
- * (decision C15).
- */
-class Outcome implements SelectResult {
-  // (assigned in the constructor, not declared as class fields: defining fields costs select
-  // ~15% over 16 channels, `pairs.js channels select16`)
-  declare channel: Channel<any> | typeof DEFAULT;
-  declare value: any;
-  readonly #index: number;
-  constructor(channel: Channel<any> | typeof DEFAULT, value: any, index: number) {
-    this.channel = channel;
-    this.value = value;
-    this.#index = index;
-  }
-  get index(): number {
-    return this.#index;
-  }
+// A select's result: a literal of one shape, so every result shares one hidden class.
+function outcome(channel: Channel<any> | typeof DEFAULT, value: any, index: number): SelectResult {
+  return { channel, value, index };
 }
 
 // A scratch permutation reused across calls (pass 1 is synchronous, so calls never overlap).
@@ -291,7 +275,7 @@ class Selection implements Flag, Handler<unknown> {
   }
   finish(channel: Channel<any>, value: unknown, index: number): void {
     if (this.signal !== undefined) this.signal.removeEventListener("abort", this);
-    this.resolve(new Outcome(channel, value, index));
+    this.resolve(outcome(channel, value, index));
   }
   handleEvent(): void {
     if (!this.active) return;

@@ -15,9 +15,9 @@ describe("select", () => {
     const a = chan<number>(1);
     const b = chan<number>();
     a.offer(1);
-    expect(await select([a, b])).toEqual({ channel: a, value: 1 });
+    expect(await select([a, b])).toMatchObject({ channel: a, value: 1 });
     const taker = b.take();
-    expect(await select([[b, 2]])).toEqual({ channel: b, value: true });
+    expect(await select([[b, 2]])).toMatchObject({ channel: b, value: true });
     expect(await taker).toBe(2);
   });
 
@@ -27,7 +27,7 @@ describe("select", () => {
     const out = chan<string>();
     const result = select([a, b, [out, "sent"]]);
     void b.put("from b");
-    expect(await result).toEqual({ channel: b, value: "from b" });
+    expect(await result).toMatchObject({ channel: b, value: "from b" });
     // The losing take on `a` and put on `out` are gone: they consume and deliver nothing.
     void a.put("later");
     expect(out.poll()).toBeUndefined();
@@ -37,23 +37,26 @@ describe("select", () => {
   it("treats a closed channel as ready: take gives undefined, put gives false", async () => {
     const a = chan<number>();
     a.close();
-    expect(await select([a])).toEqual({ channel: a, value: undefined });
-    expect(await select([[a, 1]])).toEqual({ channel: a, value: false });
+    expect(await select([a])).toMatchObject({ channel: a, value: undefined });
+    expect(await select([[a, 1]])).toMatchObject({ channel: a, value: false });
     const b = chan<number>();
     const waiting = select([b]);
     b.close();
-    expect(await waiting).toEqual({ channel: b, value: undefined });
+    expect(await waiting).toMatchObject({ channel: b, value: undefined });
   });
 
   it("uses default only when nothing is ready, even when its value is undefined", async () => {
     const a = chan<number>(1);
-    expect(await select([a], { default: "none" })).toEqual({ channel: DEFAULT, value: "none" });
-    expect(await select([a], { default: undefined })).toEqual({
+    expect(await select([a], { default: "none" })).toMatchObject({
+      channel: DEFAULT,
+      value: "none",
+    });
+    expect(await select([a], { default: undefined })).toMatchObject({
       channel: DEFAULT,
       value: undefined,
     });
     a.offer(3);
-    expect(await select([a], { default: "none" })).toEqual({ channel: a, value: 3 });
+    expect(await select([a], { default: "none" })).toMatchObject({ channel: a, value: 3 });
   });
 
   it("with priority, the first ready op in order wins", async () => {
@@ -61,7 +64,7 @@ describe("select", () => {
     for (let round = 0; round < 50; round++) {
       chs.forEach((c, i) => c.offer(i));
       const r = await select(chs, { priority: true });
-      expect(r).toEqual({ channel: chs[0], value: 0 });
+      expect(r).toMatchObject({ channel: chs[0], value: 0 });
       chs.forEach((c) => c.poll());
     }
     chs[0]?.poll();
@@ -76,7 +79,10 @@ describe("select", () => {
     expect(r.outcome.state).toBe("pending"); // its own put must not feed its own take
     expect(await ch.take()).toBe(1);
     await flush();
-    expect(r.outcome).toEqual({ state: "fulfilled", value: { channel: ch, value: true } });
+    expect(r.outcome).toEqual({
+      state: "fulfilled",
+      value: { channel: ch, value: true, index: 1 },
+    });
   });
 
   it("refuses a signal that is not an AbortSignal at the call, naming it", () => {
@@ -144,7 +150,7 @@ describe("select", () => {
           putTo.close();
           expect(await waitingTaker).toBeUndefined();
         } else {
-          expect(r).toEqual({ channel: putTo, value: true });
+          expect(r).toMatchObject({ channel: putTo, value: true });
           expect(await waitingTaker).toBe(2);
           expect(takeFrom.poll()).toBe(1); // still there: the take did not commit
         }

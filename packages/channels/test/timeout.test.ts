@@ -27,7 +27,10 @@ describe("timeout", () => {
     jest.advanceTimersByTime(50);
     await Promise.resolve();
     await Promise.resolve();
-    expect(r.outcome).toEqual({ state: "fulfilled", value: { channel: t, value: undefined } });
+    expect(r.outcome).toEqual({
+      state: "fulfilled",
+      value: { channel: t, value: undefined, index: 1 },
+    });
     // The losing take on `replies` consumed nothing.
     expect(replies.offer("late")).toBe(false);
   });

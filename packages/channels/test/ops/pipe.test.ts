@@ -51,7 +51,9 @@ describe("pipe", () => {
   });
 
   it("refuses bad arguments at the call, naming them", () => {
-    expect(() => pipe(5 as never, chan())).toThrow(/pipe: from must be a Channel, got the number 5/);
+    expect(() => pipe(5 as never, chan())).toThrow(
+      /pipe: from must be a Channel, got the number 5/,
+    );
     expect(() => pipe(chan(), {} as never)).toThrow(/pipe: to must be a Channel, got an object/);
     expect(() => pipe(chan(), chan(), { close: "no" as never })).toThrow(
       /pipe: opts.close must be a boolean/,

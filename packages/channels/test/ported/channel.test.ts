@@ -249,27 +249,36 @@ describe("core.async promise-chan docstring", () => {
   it('core.async promise-chan docstring inside alts!: "Consumers will block until … a value is placed in the channel … then return the value … forever"', async () => {
     const p = promiseChan<string>();
     const never = chan<string>();
-    expect(await select([p], { default: "none" })).toEqual({ channel: DEFAULT, value: "none" });
+    expect(await select([p], { default: "none" })).toMatchObject({
+      channel: DEFAULT,
+      value: "none",
+    });
     // Every select waiting on it gets the value, each once.
     const waiting = [select([p, never]), select([never, p]), select([p]), p.take()];
     await flush();
-    expect(await select([[p, "val"]])).toEqual({ channel: p, value: true });
+    expect(await select([[p, "val"]])).toMatchObject({ channel: p, value: true });
     expect(await within(Promise.all(waiting), 1000, "the waiting selects")).toEqual([
-      { channel: p, value: "val" },
-      { channel: p, value: "val" },
-      { channel: p, value: "val" },
+      { channel: p, value: "val", index: 0 },
+      { channel: p, value: "val", index: 1 },
+      { channel: p, value: "val", index: 0 },
       "val",
     ]);
     expect(never.offer("x")).toBe(false); // their takes on `never` went dead
     // Then it is always ready, with the same value.
     for (let i = 0; i < 10; i++) {
-      expect(await select([never, p], { default: "none" })).toEqual({ channel: p, value: "val" });
+      expect(await select([never, p], { default: "none" })).toMatchObject({
+        channel: p,
+        value: "val",
+      });
     }
     // "Once full, puts complete but val is dropped (no transfer)": a select put is ready.
-    expect(await select([[p, "LOST"]], { default: "d" })).toEqual({ channel: p, value: true });
+    expect(await select([[p, "LOST"]], { default: "d" })).toMatchObject({
+      channel: p,
+      value: true,
+    });
     expect(await p.take()).toBe("val");
     p.close();
-    expect(await select([p])).toEqual({ channel: p, value: "val" });
+    expect(await select([p])).toMatchObject({ channel: p, value: "val" });
   });
 
   it('core.async promise-chan docstring: closed before a value, consumers "return … nil … forever", selects too', async () => {
@@ -278,11 +287,11 @@ describe("core.async promise-chan docstring", () => {
     await flush();
     p.close();
     expect(await within(Promise.all(waiting), 1000, "the waiting takes")).toEqual([
-      { channel: p, value: undefined },
+      { channel: p, value: undefined, index: 0 },
       undefined,
     ]);
     expect(await p.put("late")).toBe(false);
-    expect(await select([[p, "late"]])).toEqual({ channel: p, value: false });
+    expect(await select([[p, "late"]])).toMatchObject({ channel: p, value: false });
     expect([await p.take(), await p.take()]).toEqual([undefined, undefined]);
   });
 });
@@ -301,7 +310,7 @@ describe("core.async close! docstring", () => {
     expect([await takeWithin(c), await takeWithin(c), await takeWithin(c)]).toEqual([1, 2, 3]);
     expect(await within(Promise.all([plainPut, selectPut]), 1000, "the parked puts")).toEqual([
       true,
-      { channel: c, value: true },
+      { channel: c, value: true, index: 0 },
     ]);
     expect(await c.take()).toBeUndefined(); // "after which takes will return nil"
     // "If there are any pending takes, they will be dispatched with nil."
@@ -311,8 +320,8 @@ describe("core.async close! docstring", () => {
     d.close();
     expect(await within(Promise.all(takes), 1000, "the pending takes")).toEqual([
       undefined,
-      { channel: d, value: undefined },
-      { channel: d, value: undefined },
+      { channel: d, value: undefined, index: 0 },
+      { channel: d, value: undefined, index: 1 },
     ]);
   });
 });
@@ -324,7 +333,7 @@ describe("core.async offer! and poll! docstrings", () => {
     const s = select([other, c]);
     await flush();
     expect(c.offer(5)).toBe(true);
-    expect(await within(s)).toEqual({ channel: c, value: 5 });
+    expect(await within(s)).toMatchObject({ channel: c, value: 5 });
     expect(c.offer(6)).toBe(false); // the select committed once; nothing waits now
     expect(other.offer(7)).toBe(false);
   });
@@ -338,7 +347,7 @@ describe("core.async offer! and poll! docstrings", () => {
     ]);
     await flush();
     expect(c.poll()).toBe(2);
-    expect(await within(s)).toEqual({ channel: c, value: true });
+    expect(await within(s)).toMatchObject({ channel: c, value: true });
     expect(c.poll()).toBeUndefined();
     expect(other.poll()).toBeUndefined(); // its put on `other` went dead
   });
@@ -352,7 +361,7 @@ describe("core.async buffer docstrings", () => {
     ] as const) {
       const c = make();
       for (const v of [1, 2, 3, 4, 5]) {
-        expect(await select([[c, v]], { default: "d" })).toEqual({ channel: c, value: true });
+        expect(await select([[c, v]], { default: "d" })).toMatchObject({ channel: c, value: true });
       }
       expect(drain(c)).toEqual(keeps);
     }
@@ -363,7 +372,7 @@ describe("core.async buffer docstrings", () => {
     const takers = [c.take(), c.take(), select([c])];
     await flush();
     for (const v of [1, 2, 3]) expect(await c.put(v)).toBe(true);
-    expect(await within(Promise.all(takers))).toEqual([1, 2, { channel: c, value: 3 }]);
+    expect(await within(Promise.all(takers))).toEqual([1, 2, { channel: c, value: 3, index: 0 }]);
     for (const v of [4, 5, 6]) expect(await c.put(v)).toBe(true);
     expect(drain(c)).toEqual([4]);
   });
@@ -487,7 +496,10 @@ describe("Go runtime/chan_test.go", () => {
     const m = {};
     const c = chan<object>(1);
     await c.put(m);
-    expect(await select([[c, m]], { default: null })).toEqual({ channel: DEFAULT, value: null });
+    expect(await select([[c, m]], { default: null })).toMatchObject({
+      channel: DEFAULT,
+      value: null,
+    });
     expect(
       (
         await select(
@@ -791,8 +803,8 @@ describe("Go test/closedchan.go", () => {
     expect(woken).toEqual([
       undefined,
       undefined,
-      { channel: r, value: undefined },
-      { channel: r, value: undefined },
+      { channel: r, value: undefined, index: 0 },
+      { channel: r, value: undefined, index: 1 },
     ]);
     expect(other.offer(1)).toBe(false); // the selects' cases on `other` went dead
     // Senders: Go panics them; in sluice they stay pending and are delivered to later takes
@@ -804,8 +816,8 @@ describe("Go test/closedchan.go", () => {
     expect([await takeWithin(s), await takeWithin(s), await takeWithin(s)]).toEqual([1, 2, 3]);
     expect(await within(Promise.all(puts), 1000, "the senders")).toEqual([
       true,
-      { channel: s, value: true },
-      { channel: s, value: true },
+      { channel: s, value: true, index: 0 },
+      { channel: s, value: true, index: 1 },
     ]);
     expect(await s.take()).toBeUndefined(); // drained: now it reads as closed
     expect(await s.put(4)).toBe(false);
@@ -815,7 +827,10 @@ describe("Go test/closedchan.go", () => {
     const self = select([[both, 5], both]);
     await flush();
     both.close();
-    expect(await within(self, 1000, "the select")).toEqual({ channel: both, value: undefined });
+    expect(await within(self, 1000, "the select")).toMatchObject({
+      channel: both,
+      value: undefined,
+    });
     expect(await both.take()).toBeUndefined();
   });
 });
@@ -872,7 +887,7 @@ describe("Go test/chan/sendstmt.go", () => {
     // `case <-cc <- 2`: the channel operand <-cc is evaluated on entry to the select.
     const target = (await cc.take()) as Channel<number>;
     const r = await select([[target, 2]], { default: "nonblock" });
-    expect(r).toEqual({ channel: c, value: true });
+    expect(r).toMatchObject({ channel: c, value: true });
     expect(await c.take()).toBe(2);
   });
 

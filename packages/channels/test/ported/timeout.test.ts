@@ -31,11 +31,11 @@ describe("core.async timeout docstring", () => {
   it('core.async timeout docstring: "Returns a channel that will close after msecs", in alts!', async () => {
     const never = chan<number>();
     const t = timeout(20);
-    expect(await select([never, t], { default: "not yet" })).toEqual({
+    expect(await select([never, t], { default: "not yet" })).toMatchObject({
       channel: DEFAULT,
       value: "not yet",
     });
-    expect(await within(select([never, t]), 2000, "the timeout")).toEqual({
+    expect(await within(select([never, t]), 2000, "the timeout")).toMatchObject({
       channel: t,
       value: undefined,
     });
