@@ -16,67 +16,20 @@
 //   request and is dropped (decision R3).
 import type { Channel } from "@sluice/channels";
 import type { Sockets } from "./sockets";
-import { messageProblem, type Frame, type Message, type Part } from "./frames";
+import { messageProblem, type Frame, type Message } from "./frames";
 import { checkCount, checkTimeout, claim, release, TimeoutError } from "./reqrep";
+import { newCall, putTry, settle, type Call } from "./request-call";
+import {
+  DEFAULT_REQUEST_TIMEOUT,
+  type Requester,
+  type RequesterOptions,
+  type RequestOptions,
+} from "./requester-types";
 
-/** Milliseconds a try waits for its reply unless told otherwise (the guide's Lazy Pirate). */
-export const DEFAULT_REQUEST_TIMEOUT = 2500;
+export type { Requester, RequesterOptions, RequestOptions };
 
 const EMPTY = Buffer.alloc(0);
 const NO_ID = -1;
-
-/**
- * A requester's defaults, each overridable per request.
- * @example requester(dealer, { timeout: 1000, retries: 2 })
- */
-export interface RequesterOptions {
-  /** Milliseconds each try waits for its reply (default 2500; Infinity: no limit). */
-  timeout?: number;
-  /** Extra tries after the first times out (default 0). */
-  retries?: number;
-}
-
-/**
- * One request's options: a signal that withdraws it, and the requester's defaults overridden.
- * @example client.request("ping", { signal: AbortSignal.timeout(100), retries: 0 })
- */
-export interface RequestOptions extends RequesterOptions {
-  /** Aborting withdraws the request at once; it rejects with `signal.reason`. */
-  signal?: AbortSignal;
-}
-
-/**
- * Requests with their own replies over one socket, from any number of tasks (see requester()).
- * Both methods are closures: `const { request } = requester(dealer)` works.
- */
-export interface Requester {
-  /**
-   * Sends `message` and resolves with its reply's frames (the body: no id, no delimiter).
-   * Rejects with a TimeoutError after the last try, with `signal.reason` when aborted, and with
-   * an Error when the requester or its socket closes first. A bad message or option throws a
-   * TypeError at the call.
-   */
-  request(message: Message, opts?: RequestOptions): Promise<Frame[]>;
-  /** Rejects every pending request with an Error and stops reading recv. The socket stays open. */
-  close(): void;
-}
-
-// One request, from the call to its settlement.
-interface Call {
-  readonly body: Part[];
-  readonly timeout: number;
-  triesLeft: number;
-  tries: number;
-  ids: number[];
-  timer: NodeJS.Timeout | undefined;
-  // The try's put while it waits for room in `send` (withdrawn on abort or by the next try).
-  put: AbortController | undefined;
-  readonly signal: AbortSignal | undefined;
-  readonly onAbort: () => void;
-  readonly resolve: (frames: Frame[]) => void;
-  readonly reject: (reason: unknown) => void;
-  settled: boolean;
-}
 
 /**
  * [no core.async counterpart; the guide's Lazy Pirate client as a function; Go: an RPC client's
@@ -152,36 +105,13 @@ class RequesterEngine {
   }
 
   request(message: Message, opts: RequestOptions = {}): Promise<Frame[]> {
-    const who = "request()";
-    const problem = messageProblem(message);
-    if (problem !== undefined) throw new TypeError(`${who}: ${problem}`);
-    if (opts === null || typeof opts !== "object") {
-      throw new TypeError(`${who}: opts must be an object`);
-    }
-    const timeout = checkTimeout(who, opts.timeout) ?? this.#timeout;
-    const retries = checkCount(who, "retries", opts.retries, 0) ?? this.#retries;
-    const signal = opts.signal;
-    if (signal !== undefined && !(signal instanceof AbortSignal)) {
-      throw new TypeError(`${who}: signal must be an AbortSignal`);
-    }
+    const { timeout, retries, signal } = checkRequest(message, opts, this.#timeout, this.#retries);
     if (this.#closed !== undefined) return Promise.reject(this.#closed);
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<Frame[]>((resolve, reject) => {
-      const call: Call = {
-        body: Array.isArray(message) ? [...message] : [message], // resent as it was at the call
-        timeout,
-        triesLeft: retries,
-        tries: 0,
-        ids: [],
-        timer: undefined,
-        put: undefined,
-        signal,
-        onAbort: () => this.#finish(call, false, signal!.reason),
-        resolve,
-        reject,
-        settled: false,
-      };
-      signal?.addEventListener("abort", call.onAbort, { once: true });
+      const call = newCall(message, timeout, retries, signal, resolve, reject, (c) =>
+        this.#finish(c, false, signal!.reason),
+      );
       if (!this.#overReq) return this.#try(call);
       this.#queue.push(call);
       if (this.#active === undefined && !this.#gap) this.#next();
@@ -209,21 +139,9 @@ class RequesterEngine {
       envelope.writeUInt32BE(id, 0);
       frames = [envelope, EMPTY, ...call.body];
     }
-    // A previous try still waiting for room in send is pointless now: withdraw it.
-    call.put?.abort();
-    call.put = undefined;
-    if (!this.#send.offer(frames)) {
-      const put = new AbortController();
-      call.put = put;
-      this.#send.put(frames, { signal: put.signal }).then(
-        (accepted) => {
-          if (call.put === put) call.put = undefined;
-          if (!accepted)
-            this.#finish(call, false, new Error("request(): the socket's send is closed"));
-        },
-        () => {}, // withdrawn
-      );
-    }
+    putTry(this.#send, call, frames, () =>
+      this.#finish(call, false, new Error("request(): the socket's send is closed")),
+    );
     if (call.timeout !== Infinity) call.timer = setTimeout(this.#expire, call.timeout, call);
   }
 
@@ -264,14 +182,8 @@ class RequesterEngine {
 
   // The one place a request settles: state first, so what the promise wakes sees it settled.
   #finish(call: Call, answered: boolean, outcome: Frame[] | unknown): void {
-    if (call.settled) return;
-    call.settled = true;
+    if (!settle(call)) return;
     for (const id of call.ids) this.#byId.delete(id);
-    if (call.timer !== undefined) clearTimeout(call.timer);
-    call.timer = undefined;
-    call.put?.abort();
-    call.put = undefined;
-    call.signal?.removeEventListener("abort", call.onAbort);
     if (this.#overReq && this.#active === call) {
       this.#active = undefined;
       if (answered) this.#next();
@@ -337,4 +249,26 @@ function idOf(message: Frame[]): number {
   const [id, delimiter] = message as [Frame, Frame];
   if (id.length !== 4 || delimiter.length !== 0) return NO_ID;
   return id.readUInt32BE(0);
+}
+
+// A request's arguments, checked at the call; the requester's defaults fill what is not given.
+function checkRequest(
+  message: Message,
+  opts: RequestOptions,
+  defaultTimeout: number,
+  defaultRetries: number,
+): { timeout: number; retries: number; signal: AbortSignal | undefined } {
+  const who = "request()";
+  const problem = messageProblem(message);
+  if (problem !== undefined) throw new TypeError(`${who}: ${problem}`);
+  if (opts === null || typeof opts !== "object") {
+    throw new TypeError(`${who}: opts must be an object`);
+  }
+  const timeout = checkTimeout(who, opts.timeout) ?? defaultTimeout;
+  const retries = checkCount(who, "retries", opts.retries, 0) ?? defaultRetries;
+  const signal = opts.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError(`${who}: signal must be an AbortSignal`);
+  }
+  return { timeout, retries, signal };
 }
