@@ -5,7 +5,7 @@ import { Channel } from "@sluice/channels";
 import type * as zmq from "zeromq";
 import type { Engine, EngineSocket } from "./engine";
 import type { Frame, Message } from "./frames";
-import type { Kind, KindInfo, SocketClasses } from "./kinds";
+import { KINDS, type Kind, type KindInfo, type SocketClasses } from "./kinds";
 
 /**
  * Options of `pump.socket()` [no core.async counterpart]. Socket option names are zeromq.js v6's;
@@ -66,8 +66,22 @@ export interface Plan {
   freesSending: boolean;
 }
 
-/** Checks `socket()`'s opts; throws a TypeError naming the first thing wrong, before any socket exists. */
-export function plan(engine: Engine, info: KindInfo, opts: unknown): Plan {
+/**
+ * Checks `socket()`'s kind and opts; throws a TypeError naming the first thing wrong, before
+ * any socket exists. `info` is the kind looked up from `type` (undefined: unknown).
+ */
+export function plan(
+  engine: Engine,
+  info: KindInfo | undefined,
+  type: unknown,
+  opts: unknown,
+): Plan {
+  if (info === undefined) {
+    throw new TypeError(
+      `socket(${JSON.stringify(type)}): unknown socket kind ` +
+        `(expected one of ${Object.keys(KINDS).join(", ")})`,
+    );
+  }
   const call = `socket("${info.kind}", opts)`;
   if (opts === null || typeof opts !== "object") {
     throw new TypeError(`${call}: opts must be an object`);
@@ -117,8 +131,26 @@ export function plan(engine: Engine, info: KindInfo, opts: unknown): Plan {
   return { options: given, freesSending: frees !== undefined && given[frees] === true };
 }
 
-/** Binds each `bind` (awaited), connects each `connect`, subscribes; returns the endpoints. */
-export async function bindAndConnect(
+/**
+ * Creates the socket and sets it up in order: options (at creation), each `bind` (awaited),
+ * each `connect`, the subscriptions. On a failure the socket is closed and the error thrown.
+ */
+export async function open(
+  engine: Engine,
+  info: KindInfo,
+  options: Readonly<Record<string, unknown>>,
+  opts: Pick<SocketOptions, "bind" | "connect" | "subscribe">,
+): Promise<{ socket: EngineSocket; endpoints: string[] }> {
+  const socket = engine.create(info, options);
+  try {
+    return { socket, endpoints: await bindAndConnect(socket, opts) };
+  } catch (e) {
+    socket.close();
+    throw e;
+  }
+}
+
+async function bindAndConnect(
   socket: EngineSocket,
   opts: Pick<SocketOptions, "bind" | "connect" | "subscribe">,
 ): Promise<string[]> {

@@ -14,15 +14,9 @@ import { ZeromqEngine } from "./engines/zeromq";
 import type { PumpError } from "./errors";
 import { attach as attachHooks } from "./hooks";
 import type { Frame, Message } from "./frames";
-import { KINDS, kindNamed, type Kind, type KindInfo } from "./kinds";
+import { kindNamed, type Kind, type KindInfo } from "./kinds";
 import { Monitors } from "./monitor";
-import {
-  bindAndConnect,
-  checkChannels,
-  plan,
-  type RegisterChannels,
-  type SocketOptions,
-} from "./options";
+import { open, checkChannels, plan, type RegisterChannels, type SocketOptions } from "./options";
 import { Scheduler } from "./scheduler";
 import { SendChannel } from "./send-channel";
 import { useRecv } from "./shared-recv";
@@ -94,22 +88,13 @@ export class Pump {
   async socket<K extends Kind>(type: K, opts: SocketOptions<K> = {}): Promise<Sockets> {
     this.#assertOpen("socket()");
     const info = kindNamed(type);
-    if (info === undefined) {
-      throw new TypeError(
-        `socket(${JSON.stringify(type)}): unknown socket kind ` +
-          `(expected one of ${Object.keys(KINDS).join(", ")})`,
-      );
-    }
-    const { options, freesSending } = plan(this.#engine, info, opts);
-    const socket = this.#engine.create(info, options);
-    const creating = bindAndConnect(socket, opts);
+    const { options, freesSending } = plan(this.#engine, info, type, opts);
+    const creating = open(this.#engine, info!, options, opts);
     this.#creating.add(creating);
+    let socket: EngineSocket;
     let endpoints: string[];
     try {
-      endpoints = await creating;
-    } catch (e) {
-      socket.close();
-      throw e;
+      ({ socket, endpoints } = await creating);
     } finally {
       this.#creating.delete(creating);
     }
@@ -120,7 +105,7 @@ export class Pump {
       );
     }
     const flags = { relaxed: options.relaxed === true, correlate: options.correlate === true };
-    return this.#adopt(socket, info, opts, endpoints, freesSending, flags);
+    return this.#adopt(socket, info!, opts, endpoints, freesSending, flags);
   }
 
   /**
