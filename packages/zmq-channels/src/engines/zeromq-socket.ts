@@ -4,18 +4,16 @@
 // - Every socket runs with sendTimeout 0 and receiveTimeout 0, the synchronous fast path:
 //   zeromq.js tries at once, without its ZMQ_EVENTS check, and returns a settled promise (P1).
 // - Nothing here reads `socket.readable`/`socket.writable`, and on a socket that also receives
-//   no send is ever left waiting inside zeromq.js: either would run ZMQ_EVENTS, which can
-//   swallow the wake-up of the other direction's pending operation (P2). So such a socket
-//   waits for writability by backing off and retrying synchronously (a synchronous attempt
-//   makes zeromq.js re-check the pending receive), and only a receive ever waits inside it.
-// - A socket that cannot receive waits for writability inside zeromq.js (a "parked" send,
-//   finite so the lane notices a close); nothing can be stranded on it.
+//   only a receive ever waits inside zeromq.js: either would run ZMQ_EVENTS, which can swallow
+//   the wake-up of the other direction's pending operation (P2). How a send waits for room
+//   instead is write-waits.ts.
 import type * as zmq from "zeromq";
 import type { EngineSocket, Sink, Source } from "../engine";
 import { codeOf } from "../errors";
 import type { Frame, Message } from "../frames";
 import type { KindInfo } from "../kinds";
-import { FLOOD_AFTER, LET_GO_FIRST, PARK_RECHECK, QUICK_MS, RETRY_DELAYS } from "../tuning";
+import { FLOOD_AFTER, LET_GO_FIRST, QUICK_MS } from "../tuning";
+import { WriteWaits } from "./write-waits";
 
 type Writable = zmq.Socket & zmq.Writable;
 type Readable = zmq.Socket & zmq.Readable;
@@ -26,21 +24,18 @@ export class ZeromqSocket implements EngineSocket {
   readonly sendTimeout: number;
   readonly sendsWhileWaiting: boolean;
   readonly #socket: zmq.Socket;
-  readonly #canRecv: boolean;
 
   // receiving: flooding (receiveTimeout 0) or trickling (-1), P16
   #flooding = true;
   #quick = 0; // messages in a row that were already queued when a trickling receive asked
 
   // sending
-  #attempt = 0; // failed tries of the message the send lane holds: the back-off's step
-  #wake: (() => void) | undefined; // ends a back-off early
-  #parked = false; // a send waits inside zeromq.js (sockets that cannot receive)
+  readonly #waits: WriteWaits;
 
   constructor(socket: zmq.Socket, info: KindInfo, sendTimeout: number) {
     this.#socket = socket;
-    this.#canRecv = info.canRecv;
-    this.sendsWhileWaiting = !info.canRecv; // a parked send (see #park)
+    this.sendsWhileWaiting = !info.canRecv; // a parked send (write-waits.ts)
+    this.#waits = new WriteWaits(socket as Writable, info.canRecv);
     this.sendTimeout = sendTimeout;
     if (info.canSend) (socket as Writable).sendTimeout = 0;
     if (info.canRecv) (socket as Readable).receiveTimeout = 0;
@@ -92,7 +87,7 @@ export class ZeromqSocket implements EngineSocket {
           socket.receiveTimeout = 0;
         }
       }
-      this.#wake?.(); // traffic often means room: a blocked send tries again now
+      this.#waits.wake(); // traffic often means room: a blocked send tries again now
       if (!sink.deliver(message)) return true;
       // Trickling: let whoever took the message go first — their continuation and what it
       // puts, such as a reply — and ask zeromq to wait (ZMQ_EVENTS, then a poll registration:
@@ -114,76 +109,26 @@ export class ZeromqSocket implements EngineSocket {
         await socket.send(message);
       } catch (e) {
         if (codeOf(e) === "EAGAIN") return [message];
-        this.#attempt = 0;
+        this.#waits.reset();
         source.failed(message, e);
         continue;
       }
-      this.#attempt = 0;
+      this.#waits.reset();
       source.sent(message);
     }
     return NONE;
   }
 
   writable(pending: Message, ms: number): Promise<boolean> {
-    return this.#canRecv ? this.#backOff(ms) : this.#park(pending, ms);
-  }
-
-  // A socket that also receives: wait, then let the lane try again synchronously. Woken early
-  // by a receive (traffic often means room) and by wake().
-  #backOff(left: number): Promise<boolean> {
-    const step = RETRY_DELAYS[Math.min(this.#attempt++, RETRY_DELAYS.length - 1)] ?? 0;
-    const delay = left < 0 ? step : Math.min(step, Math.ceil(left));
-    return new Promise<boolean>((resolve) => {
-      let cancel: () => void;
-      const wake = (): void => {
-        cancel();
-        this.#wake = undefined;
-        resolve(false);
-      };
-      if (delay === 0) {
-        const immediate = setImmediate(wake);
-        cancel = () => clearImmediate(immediate);
-      } else {
-        const timer = setTimeout(wake, delay);
-        cancel = () => clearTimeout(timer);
-      }
-      this.#wake = wake;
-    });
-  }
-
-  // A socket that cannot receive: nothing can be stranded, so zeromq.js waits for writability
-  // with the message. Finite, so the lane notices a close or the user's sendTimeout.
-  async #park(message: Message, left: number): Promise<boolean> {
-    const socket = this.#socket as Writable;
-    const wait = left < 0 ? PARK_RECHECK : Math.max(1, Math.min(PARK_RECHECK, Math.ceil(left)));
-    let pending: Promise<void>;
-    socket.sendTimeout = wait;
-    try {
-      pending = socket.send(message);
-    } finally {
-      socket.sendTimeout = 0; // ~110 ns; only on this slow path
-    }
-    this.#parked = true;
-    try {
-      await pending;
-      this.#attempt = 0;
-      return true;
-    } catch (e) {
-      if (codeOf(e) === "EAGAIN") return false; // the wait ran out, or close() ended it
-      throw e;
-    } finally {
-      this.#parked = false;
-    }
+    return this.#waits.writable(pending, ms);
   }
 
   wake(): void {
-    this.#wake?.();
+    this.#waits.wake();
   }
 
   interrupt(): void {
-    this.#wake?.();
-    // A parked send would wait out its recheck; closing rejects it with EAGAIN.
-    if (this.#parked) this.#socket.close();
+    this.#waits.interrupt();
   }
 
   close(): void {
