@@ -8,6 +8,7 @@
 //   lane has handed over what it holds, or when that lane waits on a put that close() keeps.
 // - A lane never rejects: what escapes one is a sluice bug, reported as such.
 import type { Channel } from "@sluice/channels";
+import { Control, type ControlHost } from "./control";
 import type { EngineSocket } from "./engine";
 import { PumpError } from "./errors";
 import type { Frame, Message } from "./frames";
@@ -33,20 +34,21 @@ export interface BridgeInit {
   freesSending: boolean;
 }
 
-export class Bridge implements LaneHost {
+export class Bridge implements LaneHost, ControlHost {
   readonly sockets: Sockets;
   readonly engine: EngineSocket;
   readonly info: KindInfo;
   readonly turns: Turns;
   readonly lockstep: Lockstep | undefined;
   readonly #send: Channel<Message>;
-  readonly #endpoints: readonly string[];
   readonly #report: (error: PumpError) => void;
   readonly #releaseRecv: () => void;
   readonly #sendLane: SendLane;
   readonly #receiveLane: ReceiveLane;
   readonly #stopListening: () => void;
   #state: State = Open;
+  /** What bind/connect/unbind/disconnect left (control.ts); replaced, never mutated. */
+  endpoints: readonly string[];
   #deadline: NodeJS.Timeout | undefined;
   #resolveClosed!: () => void;
 
@@ -58,17 +60,21 @@ export class Bridge implements LaneHost {
     this.lockstep =
       alternation === "none" ? undefined : new Lockstep(alternation, !init.freesSending);
     this.#send = init.send;
-    this.#endpoints = Object.freeze([...init.endpoints]);
+    this.endpoints = Object.freeze([...init.endpoints]);
     this.#report = init.report;
     this.#releaseRecv = init.releaseRecv;
     this.#sendLane = new SendLane(this, init.send);
     this.#receiveLane = new ReceiveLane(this, init.recv);
     const closed = new Promise<void>((resolve) => (this.#resolveClosed = resolve));
+    const endpoints = (): readonly string[] => this.endpoints;
     this.sockets = Object.freeze({
       send: init.send,
       recv: init.recv,
       closed,
-      endpoints: this.#endpoints,
+      get endpoints() {
+        return endpoints();
+      },
+      ...new Control(this).methods(),
     });
     // Any channel says when it closes, so the linger starts then, even while the send lane
     // waits (for a REQ's reply, say) and does not look at `send`. Last: it may run at once.
@@ -133,11 +139,12 @@ export class Bridge implements LaneHost {
 
   /** A PumpError about this socket: `what` failed with `code`, naming the kind and endpoints. */
   error(code: string, what: string, unsent: Message | undefined, cause?: unknown): PumpError {
-    const where = `${this.info.kind} socket${this.#endpoints.length > 0 ? " " + this.#endpoints.join(", ") : ""}`;
+    const endpoints = this.endpoints;
+    const where = `${this.info.kind} socket${endpoints.length > 0 ? " " + endpoints.join(", ") : ""}`;
     return new PumpError(`${what} (${code}) on ${where}`, {
       code,
       kind: this.info.kind,
-      endpoints: this.#endpoints,
+      endpoints,
       unsent,
       cause,
     });

@@ -7,6 +7,7 @@ export type { Frame, Message, Part } from "./frames";
 export { Pump } from "./pump";
 export type { SocketOptions, KindOptions, RegisterChannels } from "./options";
 export type { Sockets } from "./sockets";
+export type { Filter, SocketControl } from "./control";
 export type { Kind, SocketClasses } from "./kinds";
 
 // failures

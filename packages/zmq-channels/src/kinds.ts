@@ -59,10 +59,14 @@ export interface KindInfo {
   readonly freesSending?: string;
   /** Options of zeromq's that cannot work under the pump on this kind, and why. */
   readonly refuses?: Readonly<Record<string, string>>;
+  /** DISH: takes `join` groups (socket(…, { join }), join()/leave()). */
+  readonly joins?: boolean;
+  /** ROUTER, STREAM: connect() may name the peer's routing id (ZMQ_CONNECT_ROUTING_ID). */
+  readonly connectRoutingId?: boolean;
 }
 
 type Ctor = new (options?: object) => zmq.Socket;
-type Extra = Pick<KindInfo, "freesSending" | "refuses">;
+type Extra = Pick<KindInfo, "freesSending" | "refuses" | "joins" | "connectRoutingId">;
 
 function row(
   kind: Kind,
@@ -94,7 +98,7 @@ export const KINDS: Readonly<Record<Kind, KindInfo>> = Object.freeze({
   req: row("req", zmq.Request, true, true, "sendFirst", false, { freesSending: "relaxed" }),
   rep: row("rep", zmq.Reply, true, true, "receiveFirst"),
   dealer: row("dealer", zmq.Dealer, true, true),
-  router: row("router", zmq.Router, true, true),
+  router: row("router", zmq.Router, true, true, "none", false, { connectRoutingId: true }),
   push: row("push", zmq.Push, true, false),
   pull: row("pull", zmq.Pull, false, true),
 });

@@ -10,6 +10,11 @@
 //   makes zeromq.js re-check the pending receive), and only a receive ever waits inside it.
 // - A socket that cannot receive waits for writability inside zeromq.js (a "parked" send,
 //   finite so the lane notices a close); nothing can be stranded on it.
+// - After every control call (bind, connect, subscribe, set, …) the socket is re-checked
+//   (#recheck): libzmq's bind/connect/unbind/disconnect process the socket's pending commands,
+//   which drains ZMQ_FD, so a receive waiting inside zeromq.js could sleep on a queued message
+//   for ever (P20). A synchronous send of no frames makes zeromq.js re-check the pending
+//   receive (TriggerReadable) and sends nothing.
 import type * as zmq from "zeromq";
 import type { EngineSocket, Sink, Source } from "../engine";
 import { codeOf } from "../errors";
@@ -20,16 +25,33 @@ import { FLOOD_AFTER, LET_GO_FIRST, PARK_RECHECK, QUICK_MS, RETRY_DELAYS } from 
 type Writable = zmq.Socket & zmq.Writable;
 type Readable = zmq.Socket & zmq.Readable;
 
+// zeromq.js's native calls that its typed classes do not show on every kind.
+interface Native {
+  bindSync(address: string): void;
+  disconnect(address: string): void;
+  connect(address: string, opts?: { routingId?: string }): void;
+  subscribe(...topics: Array<string | Buffer>): void;
+  unsubscribe(...topics: Array<string | Buffer>): void;
+  join(...groups: Array<string | Buffer>): void;
+  leave(...groups: Array<string | Buffer>): void;
+  // Present natively on every kind (zeromq.js's allowMethods removes none).
+  send(message: never[]): Promise<void>;
+  setInt32Option(id: number, value: number): void;
+}
+
+const ZMQ_SNDTIMEO = 28;
+
 const NONE: readonly Message[] = Object.freeze([]);
 
 export class ZeromqSocket implements EngineSocket {
-  readonly sendTimeout: number;
+  sendTimeout: number;
   readonly #socket: zmq.Socket;
   readonly #canRecv: boolean;
 
   // receiving: flooding (receiveTimeout 0) or trickling (-1), P16
   #flooding = true;
   #quick = 0; // messages in a row that were already queued when a trickling receive asked
+  #waiting = false; // a receive waits inside zeromq.js's poller (trickling)
 
   // sending
   #attempt = 0; // failed tries of the message the send lane holds: the back-off's step
@@ -40,7 +62,9 @@ export class ZeromqSocket implements EngineSocket {
     this.#socket = socket;
     this.#canRecv = info.canRecv;
     this.sendTimeout = sendTimeout;
-    if (info.canSend) (socket as Writable).sendTimeout = 0;
+    // Every kind sends with timeout 0, those that cannot send too: #recheck's empty send must
+    // take zeromq.js's synchronous path.
+    (socket as unknown as Native).setInt32Option(ZMQ_SNDTIMEO, 0);
     if (info.canRecv) (socket as Readable).receiveTimeout = 0;
   }
 
@@ -71,8 +95,10 @@ export class ZeromqSocket implements EngineSocket {
       const asked = this.#flooding ? 0 : performance.now();
       let message: Frame[];
       try {
+        this.#waiting = !this.#flooding;
         message = await socket.receive();
       } catch (e) {
+        this.#waiting = false;
         // While trickling, EAGAIN means the socket was closed under the pending receive.
         if (socket.closed) return false;
         if (codeOf(e) !== "EAGAIN") throw e;
@@ -83,6 +109,7 @@ export class ZeromqSocket implements EngineSocket {
         }
         continue;
       }
+      this.#waiting = false;
       if (!this.#flooding) {
         if (performance.now() - asked >= QUICK_MS) this.#quick = 0;
         else if (++this.#quick >= FLOOD_AFTER) {
@@ -188,19 +215,112 @@ export class ZeromqSocket implements EngineSocket {
     this.#socket.close();
   }
 
-  // -- setting up -----------------------------------------------------------------------------
+  // -- control --------------------------------------------------------------------------------
 
-  async bind(address: string): Promise<string> {
-    await this.#socket.bind(address);
-    return this.#socket.lastEndpoint ?? address;
+  // bindSync, not bind: zeromq.js's bind and unbind run on a worker thread and meanwhile
+  // refuse every send and receive with EBUSY ("blocked by a bind or unbind operation"), which
+  // would break the lanes of a socket that is already bridged.
+  bind(address: string): Promise<string> {
+    try {
+      this.#native.bindSync(address);
+      return Promise.resolve(this.#socket.lastEndpoint ?? address);
+    } catch (e) {
+      return Promise.reject(e as Error);
+    } finally {
+      this.#recheck();
+    }
   }
 
-  connect(address: string): void {
-    this.#socket.connect(address);
+  // libzmq's zmq_unbind and zmq_disconnect are the same call (term_endpoint); zeromq.js's
+  // disconnect is synchronous, its unbind is not (see bind), and its unbindSync binds (6.8.0).
+  unbind(address: string): Promise<void> {
+    try {
+      this.#native.disconnect(address);
+      return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e as Error);
+    } finally {
+      this.#recheck();
+    }
   }
 
-  subscribe(topics: readonly string[]): void {
-    (this.#socket as zmq.Subscriber).subscribe(...topics);
+  connect(address: string, routingId?: string): void {
+    this.#control(() =>
+      routingId === undefined
+        ? this.#native.connect(address)
+        : this.#native.connect(address, { routingId }),
+    );
+  }
+
+  disconnect(address: string): void {
+    this.#control(() => this.#native.disconnect(address));
+  }
+
+  subscribe(topics: ReadonlyArray<string | Buffer>): void {
+    this.#control(() => this.#native.subscribe(...topics));
+  }
+
+  unsubscribe(topics: ReadonlyArray<string | Buffer>): void {
+    this.#control(() => this.#native.unsubscribe(...topics));
+  }
+
+  join(groups: ReadonlyArray<string | Buffer>): void {
+    this.#control(() => this.#native.join(...groups));
+  }
+
+  leave(groups: ReadonlyArray<string | Buffer>): void {
+    this.#control(() => this.#native.leave(...groups));
+  }
+
+  // zeromq.js defines each option as an accessor on the class prototype (its defineOpt): a
+  // getter when it can be read, a setter when it can be written.
+  access(name: string): { read: boolean; write: boolean } | undefined {
+    for (let p: object | null = this.#socket; p !== null && p !== Object.prototype;) {
+      const d = Object.getOwnPropertyDescriptor(p, name);
+      if (d !== undefined) {
+        if (d.get === undefined && d.set === undefined) return undefined;
+        return { read: d.get !== undefined, write: d.set !== undefined };
+      }
+      p = Object.getPrototypeOf(p) as object | null;
+    }
+    return undefined;
+  }
+
+  get(name: string): unknown {
+    return this.#control(() => (this.#socket as unknown as Record<string, unknown>)[name]);
+  }
+
+  set(name: string, value: unknown): void {
+    this.#control(() => {
+      (this.#socket as unknown as Record<string, unknown>)[name] = value;
+    });
+  }
+
+  get #native(): Native {
+    return this.#socket as unknown as Native;
+  }
+
+  #control<T>(call: () => T): T {
+    try {
+      return call();
+    } finally {
+      this.#recheck();
+    }
+  }
+
+  // Readiness after a control call: a blocked send tries again, and a receive waiting inside
+  // zeromq.js is woken if a message is queued. The empty send goes through zeromq.js's
+  // synchronous path (timeout 0; no send is ever pending on a socket that receives), hands
+  // nothing to libzmq, and ends with zeromq.js's TriggerReadable: ZMQ_EVENTS, and the pending
+  // receive completes when a message is there.
+  #recheck(): void {
+    this.#wake?.();
+    if (!this.#waiting || this.#socket.closed) return;
+    try {
+      this.#native.send([]).catch(() => {});
+    } catch {
+      // EBUSY/EBADF: a send is in flight (it re-checks when it ends) or the socket closed.
+    }
   }
 
   events(): AsyncIterable<zmq.Event> {
