@@ -19,6 +19,8 @@ export interface SocketOptions<K extends Kind = Kind> {
   connect?: string | string[];
   /** SUB only: topics to subscribe to; `""` is everything. None means no subscription. */
   subscribe?: string | string[];
+  /** DISH only: groups to join. */
+  join?: string | string[];
   /**
    * zeromq.js v6 socket options by name (`sendHighWaterMark`, `linger`, `mandatory`, …), typed
    * by the kind's zeromq.js class, so a misspelt name is a compile error; `receiveTimeout` is
@@ -49,7 +51,7 @@ export interface RegisterChannels {
   recv?: Channel<Frame[]>;
 }
 
-const KEYS = ["bind", "connect", "subscribe", "options", "send", "recv"];
+const KEYS = ["bind", "connect", "subscribe", "join", "options", "send", "recv"];
 
 // Options that cannot work under the pump on any kind, and why (socket() and set(), control.ts) (a kind's own refusals are in
 // its row of kinds.ts). The pump drives every socket with timeouts 0 (the fast path);
@@ -78,7 +80,7 @@ export function plan(engine: Engine, info: KindInfo, opts: unknown): Plan {
     }
   }
   const o = opts as Record<string, unknown>;
-  for (const key of ["bind", "connect", "subscribe"]) {
+  for (const key of ["bind", "connect", "subscribe", "join"]) {
     const v = o[key];
     if (v === undefined) continue;
     const list = Array.isArray(v) ? (v as unknown[]) : [v];
@@ -91,6 +93,9 @@ export function plan(engine: Engine, info: KindInfo, opts: unknown): Plan {
       `${call}: a ${info.kind} socket cannot subscribe ` +
         `(only sub; an xsub subscribes by sending "\\x01topic")`,
     );
+  }
+  if (o.join !== undefined && info.joins !== true) {
+    throw new TypeError(`${call}: a ${info.kind} socket cannot join groups (only dish)`);
   }
   checkChannels(`socket("${info.kind}")`, o);
   const options = o.options ?? {};
@@ -117,10 +122,10 @@ export function plan(engine: Engine, info: KindInfo, opts: unknown): Plan {
   return { options: given, freesSending: frees !== undefined && given[frees] === true };
 }
 
-/** Binds each `bind` (awaited), connects each `connect`, subscribes; returns the endpoints. */
+/** Binds each `bind` (awaited), connects each `connect`, subscribes, joins; returns the endpoints. */
 export async function bindAndConnect(
   socket: EngineSocket,
-  opts: Pick<SocketOptions, "bind" | "connect" | "subscribe">,
+  opts: Pick<SocketOptions, "bind" | "connect" | "subscribe" | "join">,
 ): Promise<string[]> {
   const endpoints: string[] = [];
   for (const address of list(opts.bind)) endpoints.push(await socket.bind(address));
@@ -130,6 +135,8 @@ export async function bindAndConnect(
   }
   const topics = list(opts.subscribe);
   if (topics.length > 0) socket.subscribe(topics);
+  const groups = list(opts.join);
+  if (groups.length > 0) socket.join(groups);
   return endpoints;
 }
 

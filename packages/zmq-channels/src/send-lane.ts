@@ -12,7 +12,7 @@
 import type { Channel } from "@sluice/channels";
 import type { Source } from "./engine";
 import { codeOf } from "./errors";
-import { messageProblem, type Message } from "./frames";
+import { framingProblem, messageProblem, type Message } from "./frames";
 import { Forced, type LaneHost } from "./lifecycle";
 import { SendChannel } from "./send-channel";
 import { SOCKET_BUDGET } from "./tuning";
@@ -110,7 +110,9 @@ export class SendLane implements Source {
       this.#host.fail("ENOTSUP", `a ${info.kind} socket cannot send`, message);
       return false;
     }
-    const problem = this.#checked ? undefined : messageProblem(message);
+    const problem = this.#checked
+      ? undefined
+      : (messageProblem(message) ?? framingProblem(info.framing, message));
     if (problem !== undefined) {
       this.#host.fail("EINVAL", `not sent: ${problem}`, message);
       return false;

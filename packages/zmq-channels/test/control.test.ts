@@ -219,4 +219,27 @@ describe("a control call while a receive waits on an idle socket", () => {
       xpub.close();
     }
   });
+
+  const draftIt = zmq.capability.draft === true ? it : it.skip;
+  draftIt(`a server (draft) connects while its receive waits (${ROUNDS / 10} times)`, async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const draft = require("zeromq/draft") as typeof import("zeromq/draft");
+    const endpoint = address("inproc");
+    const server = await pump.socket("server", { bind: endpoint });
+    const client = new draft.Client({ sendTimeout: 0, linger: 0 });
+    client.connect(endpoint);
+    const elsewhere = address("inproc");
+    try {
+      for (let i = 0; i < ROUNDS / 10; i++) {
+        await sleep(0);
+        void client.send(`c${i}`);
+        await (i % 2 === 0 ? server.connect(elsewhere) : server.disconnect(elsewhere));
+        const [id, body] = await takeWithin(server.recv, 2000, `c${i}`);
+        expect(id).toHaveLength(4);
+        expect(body!.toString()).toBe(`c${i}`);
+      }
+    } finally {
+      client.close();
+    }
+  });
 });

@@ -35,11 +35,13 @@ interface Native {
   join(...groups: Array<string | Buffer>): void;
   leave(...groups: Array<string | Buffer>): void;
   // Present natively on every kind (zeromq.js's allowMethods removes none).
-  send(message: never[]): Promise<void>;
+  send(message: unknown, opts?: { routingId?: number; group?: string | Buffer }): Promise<void>;
+  receive(): Promise<unknown[]>;
   setInt32Option(id: number, value: number): void;
 }
 
 const ZMQ_SNDTIMEO = 28;
+const POKE = Object.freeze({ routingId: 0 });
 
 const NONE: readonly Message[] = Object.freeze([]);
 
@@ -47,6 +49,9 @@ export class ZeromqSocket implements EngineSocket {
   sendTimeout: number;
   readonly #socket: zmq.Socket;
   readonly #canRecv: boolean;
+  // The draft kinds with an envelope (kinds.ts framing): a routing id or group travels beside
+  // the body in zeromq.js ([body, { routingId }]), as the first frame in sluice.
+  readonly #envelope: "routingId" | "group" | undefined;
 
   // receiving: flooding (receiveTimeout 0) or trickling (-1), P16
   #flooding = true;
@@ -61,6 +66,7 @@ export class ZeromqSocket implements EngineSocket {
   constructor(socket: zmq.Socket, info: KindInfo, sendTimeout: number) {
     this.#socket = socket;
     this.#canRecv = info.canRecv;
+    this.#envelope = info.framing?.envelope;
     this.sendTimeout = sendTimeout;
     // Every kind sends with timeout 0, those that cannot send too: #recheck's empty send must
     // take zeromq.js's synchronous path.
@@ -96,7 +102,8 @@ export class ZeromqSocket implements EngineSocket {
       let message: Frame[];
       try {
         this.#waiting = !this.#flooding;
-        message = await socket.receive();
+        message =
+          this.#envelope === undefined ? await socket.receive() : await this.#receiveEnveloped();
       } catch (e) {
         this.#waiting = false;
         // While trickling, EAGAIN means the socket was closed under the pending receive.
@@ -126,7 +133,27 @@ export class ZeromqSocket implements EngineSocket {
     }
   }
 
+  // [body, { routingId }] or [body, { group }] from zeromq.js → [envelope, body].
+  async #receiveEnveloped(): Promise<Frame[]> {
+    const [body, meta] = (await this.#native.receive()) as [Buffer, Record<string, unknown>];
+    const value = meta[this.#envelope!];
+    let head: Buffer;
+    if (typeof value === "number") {
+      head = Buffer.alloc(4);
+      head.writeUInt32BE(value >>> 0);
+    } else head = Buffer.from(value as string | Buffer);
+    return [head, body];
+  }
+
   // -- sending --------------------------------------------------------------------------------
+
+  // [envelope, body] (checked at the put: frames.ts framingProblem) → zeromq.js's send(body, …).
+  #sendEnveloped(message: Message): Promise<void> {
+    const [head, body] = message as [Buffer | Uint8Array | string, Buffer | Uint8Array | string];
+    return this.#envelope === "routingId"
+      ? this.#native.send(body, { routingId: Buffer.from(head as Uint8Array).readUInt32BE(0) })
+      : this.#native.send(body, { group: typeof head === "string" ? head : Buffer.from(head) });
+  }
 
   // One message at a time, each awaited before the next: sends that were not awaited one by
   // one were seen to reorder over tcp (a failed one retried after later ones had gone).
@@ -136,7 +163,7 @@ export class ZeromqSocket implements EngineSocket {
       try {
         // The fast path: sendTimeout is 0, so zeromq.js tries at once and the promise is
         // already settled (awaiting it costs one microtask).
-        await socket.send(message);
+        await (this.#envelope === undefined ? socket.send(message) : this.#sendEnveloped(message));
       } catch (e) {
         if (codeOf(e) === "EAGAIN") return [message];
         this.#attempt = 0;
@@ -184,7 +211,7 @@ export class ZeromqSocket implements EngineSocket {
     let pending: Promise<void>;
     socket.sendTimeout = wait;
     try {
-      pending = socket.send(message);
+      pending = this.#envelope === undefined ? socket.send(message) : this.#sendEnveloped(message);
     } finally {
       socket.sendTimeout = 0; // ~110 ns; only on this slow path
     }
@@ -317,7 +344,11 @@ export class ZeromqSocket implements EngineSocket {
     this.#wake?.();
     if (!this.#waiting || this.#socket.closed) return;
     try {
-      this.#native.send([]).catch(() => {});
+      // A server requires a routing id even for no frames; every other kind refuses a second
+      // argument, even `undefined`.
+      const native = this.#native;
+      const none = this.#envelope === undefined ? native.send([]) : native.send([], POKE);
+      none.catch(() => {});
     } catch {
       // EBUSY/EBADF: a send is in flight (it re-checks when it ends) or the socket closed.
     }

@@ -23,7 +23,7 @@ import zmq
 TYPES = {
     "pair": zmq.PAIR, "pub": zmq.PUB, "sub": zmq.SUB, "xpub": zmq.XPUB, "xsub": zmq.XSUB,
     "req": zmq.REQ, "rep": zmq.REP, "dealer": zmq.DEALER, "router": zmq.ROUTER,
-    "push": zmq.PUSH, "pull": zmq.PULL,
+    "push": zmq.PUSH, "pull": zmq.PULL, "stream": zmq.STREAM,
 }
 
 # A blocked send must come back as an error, never wedge the peer (the tests bound every wait).
