@@ -10,6 +10,9 @@ export type { Sockets } from "./sockets";
 export type { Filter, SocketControl } from "./control";
 export type { Kind, SocketClasses } from "./kinds";
 
+// security
+export { curveKeyPair, type CurveKeyPair, type ZapOptions, type ZapRequest } from "./zap";
+
 // failures
 export { PumpError } from "./errors";
 export type { PumpErrorInit } from "./errors";

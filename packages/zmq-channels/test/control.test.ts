@@ -222,7 +222,6 @@ describe("a control call while a receive waits on an idle socket", () => {
 
   const draftIt = zmq.capability.draft === true ? it : it.skip;
   draftIt(`a server (draft) connects while its receive waits (${ROUNDS / 10} times)`, async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const draft = require("zeromq/draft") as typeof import("zeromq/draft");
     const endpoint = address("inproc");
     const server = await pump.socket("server", { bind: endpoint });

@@ -26,7 +26,7 @@ const NODE_PEER: PeerSpec = {
   args: [path.join(PEERS_DIR, "peer.js")],
 };
 
-const PYTHON_PEER: PeerSpec = {
+export const PYTHON_PEER: PeerSpec = {
   name: "python",
   command: PYTHON,
   args: ["-u", path.join(PEERS_DIR, "peer.py")],
@@ -49,6 +49,15 @@ export interface OpenOptions {
   connect?: string;
   routingId?: string;
   subscribe?: Array<string | Uint8Array>;
+  /** Python peer only: a CURVE client (Z85 keys). */
+  curveServerKey?: string;
+  curvePublicKey?: string;
+  curveSecretKey?: string;
+  /** Python peer only: a CURVE server (with curveSecretKey). */
+  curveServer?: boolean;
+  /** Python peer only: a PLAIN client. */
+  plainUsername?: string;
+  plainPassword?: string;
 }
 
 type Reply = { ok: boolean; error?: string; endpoint?: string; frames?: string[]; timeout?: true };
