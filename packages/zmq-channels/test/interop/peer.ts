@@ -198,6 +198,16 @@ export class Peer {
     await this.#call({ op: "closeAll" });
   }
 
+  /** Freezes the peer (SIGSTOP): its sockets stay open but nothing answers, as a hung peer. */
+  pause(): void {
+    this.#child.kill("SIGSTOP");
+  }
+
+  /** Thaws a paused peer (SIGCONT). */
+  resume(): void {
+    this.#child.kill("SIGCONT");
+  }
+
   /** Asks the peer to exit; kills it if it does not, and waits until it has exited. */
   async stop(): Promise<void> {
     if (this.#gone === undefined) {
