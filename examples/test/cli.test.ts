@@ -8,6 +8,7 @@ import { program as basics } from "../src/basics";
 import { program as demo } from "../src/demo";
 import { program as devices } from "../src/devices";
 import { program as hello } from "../src/hello";
+import { program as ironhouse } from "../src/ironhouse";
 import { program as lbbroker } from "../src/lbbroker";
 import { program as pipeline } from "../src/pipeline";
 import { USAGE as majordomo } from "../src/majordomo";
@@ -31,6 +32,7 @@ const PROGRAMS: Record<string, Program<any>> = {
   demo,
   devices,
   hello,
+  ironhouse,
   lbbroker,
   pipeline,
   pirate,

@@ -9,6 +9,7 @@
 // - A lane never rejects: what escapes one is a sluice bug, reported as such.
 import type { Channel } from "@sluice/channels";
 import { debug } from "./debug";
+import { Control, type ControlHost } from "./control";
 import type { EngineSocket } from "./engine";
 import { PumpError } from "./errors";
 import type { Frame, Message } from "./frames";
@@ -61,14 +62,13 @@ function lengthOf(ch: Channel<unknown>): number {
   return Number.isNaN(n) ? 0 : n;
 }
 
-export class Bridge implements LaneHost {
+export class Bridge implements LaneHost, ControlHost {
   readonly sockets: Sockets;
   readonly engine: EngineSocket;
   readonly info: KindInfo;
   readonly turns: Turns;
   readonly lockstep: Lockstep | undefined;
   readonly #send: Channel<Message>;
-  readonly #endpoints: readonly string[];
   readonly #report: (error: PumpError) => void;
   readonly #releaseRecv: () => void;
   readonly #sendLane: SendLane;
@@ -76,6 +76,8 @@ export class Bridge implements LaneHost {
   readonly #stopListening: () => void;
   #state: State = Open;
   #errors = 0; // PumpErrors made about this socket
+  /** What bind/connect/unbind/disconnect left (control.ts); replaced, never mutated. */
+  endpoints: readonly string[];
   #deadline: NodeJS.Timeout | undefined;
   #resolveClosed!: () => void;
 
@@ -87,19 +89,23 @@ export class Bridge implements LaneHost {
     this.lockstep =
       alternation === "none" ? undefined : new Lockstep(alternation, !init.freesSending);
     this.#send = init.send;
-    this.#endpoints = Object.freeze([...init.endpoints]);
+    this.endpoints = Object.freeze([...init.endpoints]);
     this.#report = init.report;
     this.#releaseRecv = init.releaseRecv;
     this.#sendLane = new SendLane(this, init.send);
     this.#receiveLane = new ReceiveLane(this, init.recv);
     const closed = new Promise<void>((resolve) => (this.#resolveClosed = resolve));
+    const endpoints = (): readonly string[] => this.endpoints;
     this.sockets = Object.freeze({
       send: init.send,
       recv: init.recv,
       closed,
-      endpoints: this.#endpoints,
+      get endpoints() {
+        return endpoints();
+      },
       transmit: (message: Message, opts?: { signal?: AbortSignal }) =>
         this.#transmit(message, opts),
+      ...new Control(this).methods(),
     });
     // Any channel says when it closes, so the linger starts then, even while the send lane
     // waits (for a REQ's reply, say) and does not look at `send`. Last: it may run at once.
@@ -112,7 +118,7 @@ export class Bridge implements LaneHost {
 
   /** "dealer socket tcp://127.0.0.1:5555": how errors and the debug log name this socket. */
   get name(): string {
-    const endpoints = this.#endpoints;
+    const endpoints = this.endpoints;
     return `${this.info.kind} socket${endpoints.length > 0 ? " " + endpoints.join(", ") : ""}`;
   }
 
@@ -134,7 +140,7 @@ export class Bridge implements LaneHost {
     const lane = this.#sendLane;
     return {
       kind: this.info.kind,
-      endpoints: [...this.#endpoints],
+      endpoints: [...this.endpoints],
       sent: lane.sentCount,
       received: this.#receiveLane.received,
       sendQueued: lengthOf(this.#send) + lane.held,
@@ -218,7 +224,7 @@ export class Bridge implements LaneHost {
     return new PumpError(`${what} (${code}) on ${this.name}`, {
       code,
       kind: this.info.kind,
-      endpoints: this.#endpoints,
+      endpoints: this.endpoints,
       unsent,
       cause,
     });

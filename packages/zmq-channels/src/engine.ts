@@ -9,6 +9,8 @@
 // - ZeroMQ's readiness signal (ZMQ_FD) is edge-triggered: an engine re-checks readiness after
 //   every wake-up and after every operation, so a message that is queued is never left unread
 //   while a receive() waits, and a socket that has room never leaves a writable() waiting.
+//   The control calls (bind … set) are operations too: each re-checks readiness after it ran,
+//   since a call into libzmq can consume the wake-up that a waiting receive() needed.
 // - Operations are batches, driven by the lane's callbacks: a receive hands messages to a Sink
 //   until it says stop, a send pulls messages from a Source until one would block. An engine
 //   that crosses into native code once per batch can; zeromq.js's engine awaits each message's
@@ -65,7 +67,7 @@ export interface EngineSocket {
   /** Whether writable() may hand its `pending` message over while it waits. */
   readonly sendsWhileWaiting: boolean;
   /** The user's sendTimeout: how long a blocked send may wait before it is reported (-1: forever). */
-  readonly sendTimeout: number;
+  sendTimeout: number;
 
   /**
    * Receives messages and hands each to `sink.deliver` until it returns false; waits for the
@@ -94,12 +96,32 @@ export interface EngineSocket {
   /** Closes the socket (idempotent); a pending receive() then resolves false. */
   close(): void;
 
+  // -- control: each call re-checks readiness after it ran (see the invariants) ---------------
+
   /** Binds and resolves the address zeromq bound (a `tcp://…:*` gets its port). */
   bind(address: string): Promise<string>;
-  /** Connects (zeromq connects in the background and reconnects). */
-  connect(address: string): void;
-  /** SUB: subscribes to each topic (`""` is everything). */
-  subscribe(topics: readonly string[]): void;
+  /** Stops listening on `address` (a bound address as zeromq resolved it). */
+  unbind(address: string): Promise<void>;
+  /**
+   * Connects (zeromq connects in the background and reconnects). `routingId`: the peer's
+   * routing id on a kind that routes (ZMQ_CONNECT_ROUTING_ID).
+   */
+  connect(address: string, routingId?: string): void;
+  /** Ends the connection to `address` (as given to connect). */
+  disconnect(address: string): void;
+  /** SUB: subscribes to each topic (`""` is everything); unsubscribe drops one subscription each. */
+  subscribe(topics: ReadonlyArray<string | Buffer>): void;
+  unsubscribe(topics: ReadonlyArray<string | Buffer>): void;
+  /** DISH: joins or leaves each group. */
+  join(groups: ReadonlyArray<string | Buffer>): void;
+  leave(groups: ReadonlyArray<string | Buffer>): void;
+  /** Whether the socket has an option called `name` that can be read, and written. */
+  access(name: string): { read: boolean; write: boolean } | undefined;
+  /** The option's value (an option `access` says can be read). */
+  get(name: string): unknown;
+  /** Sets the option; throws zeromq's error for a value it refuses. */
+  set(name: string, value: unknown): void;
+
   /**
    * The socket's monitor events, ending when the socket closes. Throws when the monitor
    * cannot start. Iterate it once.

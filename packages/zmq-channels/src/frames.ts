@@ -62,3 +62,37 @@ export function messageProblem(value: unknown): string | undefined {
   }
   return `${expected}, got ${describeValue(value)}`;
 }
+
+/**
+ * The message shape of a draft kind (kinds.ts): one body frame, after an envelope frame when
+ * there is one — a routing id (SERVER: a 4-byte big-endian Buffer) or a group (RADIO, DISH).
+ */
+export interface Framing {
+  readonly envelope?: "routingId" | "group";
+}
+
+/** ZeroMQ's longest group name (ZMQ_GROUP_MAX_LENGTH). */
+export const GROUP_MAX_LENGTH = 255;
+
+/** Says what is wrong with a Message for a kind with `framing`, or `undefined`. */
+export function framingProblem(framing: Framing | undefined, value: Message): string | undefined {
+  if (framing === undefined) return undefined;
+  const frames = Array.isArray(value) ? value : [value];
+  const envelope = framing.envelope;
+  if (envelope === undefined) {
+    return frames.length === 1
+      ? undefined
+      : `expected one frame (this kind has no multipart), got ${frames.length}`;
+  }
+  if (frames.length !== 2) {
+    return `expected [${envelope === "group" ? "group" : "routing id"}, body], got ${frames.length} frame${frames.length === 1 ? "" : "s"}`;
+  }
+  const head = frames[0]!;
+  if (envelope === "routingId" && (typeof head === "string" || head.length !== 4)) {
+    return `expected the routing id as a 4-byte Buffer (32 bits, big-endian), got ${describeValue(head)}${typeof head === "string" ? "" : ` of ${head.length} bytes`}`;
+  }
+  if (envelope === "group" && Buffer.byteLength(head) > GROUP_MAX_LENGTH) {
+    return `the group is longer than ${GROUP_MAX_LENGTH} bytes`;
+  }
+  return undefined;
+}

@@ -9,7 +9,11 @@ export type { PumpStats } from "./pump";
 export type { SocketStats } from "./bridge";
 export type { SocketOptions, KindOptions, RegisterChannels } from "./options";
 export type { Sockets } from "./sockets";
+export type { Filter, SocketControl } from "./control";
 export type { Kind, SocketClasses } from "./kinds";
+
+// security
+export { curveKeyPair, type CurveKeyPair, type ZapOptions, type ZapRequest } from "./zap";
 
 // failures
 export { PumpError } from "./errors";

@@ -2,13 +2,32 @@
 // else in the package switches on a kind's name: it reads a row.
 // Change together: this table ↔ docs/zmq.md "Socket kinds".
 import * as zmq from "zeromq";
+import type * as draft from "zeromq/draft";
+import type { Framing } from "./frames";
 
 /**
  * The socket kinds of the contract (API.md `Pump.socket`), named as in ZeroMQ [zmq_socket types].
  * @example const kind: Kind = "router";
  */
 export type Kind =
-  "pair" | "pub" | "sub" | "xpub" | "xsub" | "req" | "rep" | "dealer" | "router" | "push" | "pull";
+  | "pair"
+  | "pub"
+  | "sub"
+  | "xpub"
+  | "xsub"
+  | "req"
+  | "rep"
+  | "dealer"
+  | "router"
+  | "push"
+  | "pull"
+  | "stream"
+  | "server"
+  | "client"
+  | "radio"
+  | "dish"
+  | "scatter"
+  | "gather";
 
 /** zeromq.js's socket class for each kind, as a type: what `socket()`'s `options` are typed by. */
 export interface SocketClasses {
@@ -34,6 +53,20 @@ export interface SocketClasses {
   push: zmq.Push;
   /** zeromq.js `Pull` */
   pull: zmq.Pull;
+  /** zeromq.js `Stream` */
+  stream: zmq.Stream;
+  /** zeromq.js draft `Server` */
+  server: draft.Server;
+  /** zeromq.js draft `Client` */
+  client: draft.Client;
+  /** zeromq.js draft `Radio` */
+  radio: draft.Radio;
+  /** zeromq.js draft `Dish` */
+  dish: draft.Dish;
+  /** zeromq.js draft `Scatter` */
+  scatter: draft.Scatter;
+  /** zeromq.js draft `Gather` */
+  gather: draft.Gather;
 }
 
 /**
@@ -59,10 +92,18 @@ export interface KindInfo {
   readonly freesSending?: string;
   /** Options of zeromq's that cannot work under the pump on this kind, and why. */
   readonly refuses?: Readonly<Record<string, string>>;
+  /** DISH: takes `join` groups (socket(…, { join }), join()/leave()). */
+  readonly joins?: boolean;
+  /** ROUTER, STREAM: connect() may name the peer's routing id (ZMQ_CONNECT_ROUTING_ID). */
+  readonly connectRoutingId?: boolean;
+  /** The draft kinds' message shape: one body frame, after a routing id or group frame. */
+  readonly framing?: Framing;
+  /** A draft kind: its class is in zeromq.js's draft module, loaded on first use. */
+  readonly draft?: boolean;
 }
 
 type Ctor = new (options?: object) => zmq.Socket;
-type Extra = Pick<KindInfo, "freesSending" | "refuses">;
+type Extra = Pick<KindInfo, "freesSending" | "refuses" | "joins" | "connectRoutingId" | "framing">;
 
 function row(
   kind: Kind,
@@ -74,6 +115,41 @@ function row(
   extra: Extra = {},
 ): KindInfo {
   return Object.freeze({ kind, Class, canSend, canRecv, alternation, subscribes, ...extra });
+}
+
+// zeromq.js's draft module prints a warning when it is required, so it is loaded only when a
+// draft kind is first used (socket(), or register() of a socket made from it).
+let draftModule: typeof draft | undefined;
+function loadDraft(): typeof draft {
+  if (!zmq.capability.draft) {
+    throw new TypeError(
+      "this zeromq.js build has no draft API (zmq.capability.draft is false): " +
+        "the draft kinds (server, client, radio, dish, scatter, gather) are unavailable",
+    );
+  }
+  draftModule ??= require("zeromq/draft") as typeof draft;
+  return draftModule;
+}
+
+/** A row whose class is a draft one, loaded when `Class` is first read. */
+function draftRow(
+  kind: Kind,
+  name: "Server" | "Client" | "Radio" | "Dish" | "Scatter" | "Gather",
+  canSend: boolean,
+  canRecv: boolean,
+  extra: Extra = {},
+): KindInfo {
+  const info = {
+    kind,
+    canSend,
+    canRecv,
+    alternation: "none",
+    subscribes: false,
+    draft: true,
+    ...extra,
+  };
+  Object.defineProperty(info, "Class", { enumerable: true, get: () => loadDraft()[name] });
+  return Object.freeze(info) as KindInfo;
 }
 
 /** kind → what the pump needs to know about it. */
@@ -94,9 +170,17 @@ export const KINDS: Readonly<Record<Kind, KindInfo>> = Object.freeze({
   req: row("req", zmq.Request, true, true, "sendFirst", false, { freesSending: "relaxed" }),
   rep: row("rep", zmq.Reply, true, true, "receiveFirst"),
   dealer: row("dealer", zmq.Dealer, true, true),
-  router: row("router", zmq.Router, true, true),
+  router: row("router", zmq.Router, true, true, "none", false, { connectRoutingId: true }),
   push: row("push", zmq.Push, true, false),
   pull: row("pull", zmq.Pull, false, true),
+  // raw TCP: [id, data] both ways; a connection's arrival and end are [id, empty]
+  stream: row("stream", zmq.Stream, true, true, "none", false, { connectRoutingId: true }),
+  server: draftRow("server", "Server", true, true, { framing: { envelope: "routingId" } }),
+  client: draftRow("client", "Client", true, true, { framing: {} }),
+  radio: draftRow("radio", "Radio", true, false, { framing: { envelope: "group" } }),
+  dish: draftRow("dish", "Dish", false, true, { framing: { envelope: "group" }, joins: true }),
+  scatter: draftRow("scatter", "Scatter", true, false, { framing: {} }),
+  gather: draftRow("gather", "Gather", false, true, { framing: {} }),
 });
 
 /** Looks a kind up by name; `undefined` for anything that is not a kind of the contract. */
@@ -109,7 +193,17 @@ export function kindNamed(name: unknown): KindInfo | undefined {
 /** The kind of an existing zeromq.js socket (for `register`), or `undefined` if unsupported. */
 export function kindOf(socket: zmq.Socket): KindInfo | undefined {
   for (const info of Object.values(KINDS)) {
+    // A draft socket exists only if its module was loaded: never load it just to look.
+    if (info.draft === true && draftModule === undefined && !draftLoadedElsewhere()) continue;
     if (socket instanceof info.Class) return info;
   }
   return undefined;
+}
+
+function draftLoadedElsewhere(): boolean {
+  try {
+    return require.cache[require.resolve("zeromq/draft")] !== undefined;
+  } catch {
+    return false;
+  }
 }

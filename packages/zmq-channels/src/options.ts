@@ -19,6 +19,8 @@ export interface SocketOptions<K extends Kind = Kind> {
   connect?: string | string[];
   /** SUB only: topics to subscribe to; `""` is everything. None means no subscription. */
   subscribe?: string | string[];
+  /** DISH only: groups to join. */
+  join?: string | string[];
   /**
    * zeromq.js v6 socket options by name (`sendHighWaterMark`, `linger`, `mandatory`, …), typed
    * by the kind's zeromq.js class, so a misspelt name is a compile error; `receiveTimeout` is
@@ -49,12 +51,12 @@ export interface RegisterChannels {
   recv?: Channel<Frame[]>;
 }
 
-const KEYS = ["bind", "connect", "subscribe", "options", "send", "recv"];
+const KEYS = ["bind", "connect", "subscribe", "join", "options", "send", "recv"];
 
-// Options that cannot work under the pump on any kind, and why (a kind's own refusals are in
+// Options that cannot work under the pump on any kind, and why (socket() and set(), control.ts) (a kind's own refusals are in
 // its row of kinds.ts). The pump drives every socket with timeouts 0 (the fast path);
 // `sendTimeout` is accepted and means "give up on a blocked send after this long" (P6).
-const REFUSED: Readonly<Record<string, string>> = {
+export const REFUSED: Readonly<Record<string, string>> = {
   receiveTimeout: "is managed by the pump; to wait with a limit, select on recv and timeout(ms)",
 };
 
@@ -92,7 +94,7 @@ export function plan(
     }
   }
   const o = opts as Record<string, unknown>;
-  for (const key of ["bind", "connect", "subscribe"]) {
+  for (const key of ["bind", "connect", "subscribe", "join"]) {
     const v = o[key];
     if (v === undefined) continue;
     const list = Array.isArray(v) ? (v as unknown[]) : [v];
@@ -105,6 +107,9 @@ export function plan(
       `${call}: a ${info.kind} socket cannot subscribe ` +
         `(only sub; an xsub subscribes by sending "\\x01topic")`,
     );
+  }
+  if (o.join !== undefined && info.joins !== true) {
+    throw new TypeError(`${call}: a ${info.kind} socket cannot join groups (only dish)`);
   }
   checkChannels(`socket("${info.kind}")`, o);
   const options = o.options ?? {};
@@ -133,13 +138,13 @@ export function plan(
 
 /**
  * Creates the socket and sets it up in order: options (at creation), each `bind` (awaited),
- * each `connect`, the subscriptions. On a failure the socket is closed and the error thrown.
+ * each `connect`, the subscriptions and groups joined. On a failure the socket is closed and the error thrown.
  */
 export async function open(
   engine: Engine,
   info: KindInfo,
   options: Readonly<Record<string, unknown>>,
-  opts: Pick<SocketOptions, "bind" | "connect" | "subscribe">,
+  opts: Pick<SocketOptions, "bind" | "connect" | "subscribe" | "join">,
 ): Promise<{ socket: EngineSocket; endpoints: string[] }> {
   const socket = engine.create(info, options);
   try {
@@ -152,7 +157,7 @@ export async function open(
 
 async function bindAndConnect(
   socket: EngineSocket,
-  opts: Pick<SocketOptions, "bind" | "connect" | "subscribe">,
+  opts: Pick<SocketOptions, "bind" | "connect" | "subscribe" | "join">,
 ): Promise<string[]> {
   const endpoints: string[] = [];
   for (const address of list(opts.bind)) endpoints.push(await socket.bind(address));
@@ -162,6 +167,8 @@ async function bindAndConnect(
   }
   const topics = list(opts.subscribe);
   if (topics.length > 0) socket.subscribe(topics);
+  const groups = list(opts.join);
+  if (groups.length > 0) socket.join(groups);
   return endpoints;
 }
 

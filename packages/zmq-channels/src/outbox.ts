@@ -8,7 +8,7 @@
 // - The pump's own `send` carries transmissions among its puts; a user's channel cannot (others
 //   may take from it), so they wait here, ahead of what that channel still holds (P22).
 import type { Channel } from "@sluice/channels";
-import { messageProblem, type Message } from "./frames";
+import { framingProblem, messageProblem, type Message } from "./frames";
 import type { LaneHost } from "./lifecycle";
 import { SendChannel } from "./send-channel";
 import { Transmission, type Item } from "./transmission";
@@ -112,7 +112,9 @@ export class Outbox {
       this.#host.fail("ENOTSUP", `a ${info.kind} socket cannot send`, message);
       return false;
     }
-    const problem = this.#ours ? undefined : messageProblem(message);
+    const problem = this.#ours
+      ? undefined
+      : (messageProblem(message) ?? framingProblem(info.framing, message));
     if (problem !== undefined) {
       this.#host.fail("EINVAL", `not sent: ${problem}`, message);
       return false;

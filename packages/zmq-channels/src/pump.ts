@@ -6,7 +6,7 @@
 // - The pump never waits on `errors`: reports are offered; what does not fit is counted.
 // - `errors` closes only after close() has finished with every socket.
 import { chan, type Buffer as ChannelBuffer, type Channel } from "@sluice/channels";
-import type * as zmq from "zeromq";
+import * as zmq from "zeromq";
 import { Bridge, type SocketStats } from "./bridge";
 import { debug } from "./debug";
 import type { Engine, EngineSocket } from "./engine";
@@ -22,6 +22,14 @@ import { SendChannel } from "./send-channel";
 import { useRecv } from "./shared-recv";
 import type { Sockets } from "./sockets";
 import { DEFAULT_CHANNEL_BUFFER, ERRORS_BUFFER } from "./tuning";
+import {
+  checkZapOptions,
+  serveZap,
+  ZAP_ENDPOINT,
+  zapContexts,
+  type ZapOptions,
+  type ZapRequest,
+} from "./zap";
 
 /** What `pump.stats()` returns. */
 export interface PumpStats {
@@ -54,12 +62,14 @@ export class Pump {
   readonly #errors = chan<PumpError>(ERRORS_BUFFER);
   readonly #monitors = new Monitors((e) => this.#reportError(e));
   readonly #creating = new Set<Promise<unknown>>();
+  readonly #context: zmq.Context | undefined;
   #dropped = 0;
   #closing: Promise<void> | undefined;
 
   /** @param opts.context the zeromq context for sockets that `socket()` creates. */
   constructor(opts: { context?: zmq.Context } = {}) {
     this.#engine = new ZeromqEngine(opts.context);
+    this.#context = opts.context;
     if (debug.enabled) debug("pump: engine %s", this.#engine.describe());
   }
 
@@ -155,6 +165,45 @@ export class Pump {
       droppedErrors: this.#dropped,
       turns: this.#turns.turns,
     };
+  }
+
+  /**
+   * ZeroMQ authentication (ZAP, RFC 27) as a channel [no core.async counterpart]: each
+   * CURVE/PLAIN/NULL handshake of a socket in this pump's context (its `context`, else
+   * zeromq.js's default) becomes a ZapRequest, answered with `allow()`/`deny()` whenever the
+   * application likes. Unanswered within `timeout` (5000 ms): denied 500; the channel full
+   * (`buffer`, 64): denied 300 at once; another `domain`: denied 400. Closes with the pump.
+   * Sockets ask for it with ZeroMQ's options (`curveServer` + `curveSecretKey`, `plainServer`,
+   * `zapDomain`); set `zapEnforceDomain: true`, since libzmq 4.3 lets CURVE/PLAIN clients in
+   * when no handler is bound.
+   * @throws Error when this context has a ZAP handler already; TypeError for bad options.
+   * @example
+   * for await (const req of pump.zap()) allowed.has(req.publicKey!) ? req.allow() : req.deny();
+   */
+  zap(opts: ZapOptions = {}): Channel<ZapRequest> {
+    this.#assertOpen("zap()");
+    const checked = checkZapOptions(opts);
+    const context = this.#context ?? zmq.context;
+    if (zapContexts.has(context)) {
+      throw new Error(
+        `zap(): this pump's context already has a ZAP handler (${ZAP_ENDPOINT}); one per context`,
+      );
+    }
+    const router = new zmq.Router({ context, linger: 0 });
+    try {
+      (router as unknown as { bindSync(a: string): void }).bindSync(ZAP_ENDPOINT);
+    } catch (e) {
+      router.close();
+      throw new Error(
+        `zap(): could not bind ${ZAP_ENDPOINT} (another ZAP handler?): ${String(e)}`,
+        {
+          cause: e,
+        },
+      );
+    }
+    zapContexts.add(context);
+    const handler = this.register(router);
+    return serveZap(handler, checked, () => zapContexts.delete(context));
   }
 
   /**

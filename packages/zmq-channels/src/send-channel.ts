@@ -1,7 +1,7 @@
 // The `send` channel the pump creates: it refuses, at the put, what the socket could never send,
 // and carries transmissions (`sockets.transmit`) in their place among the puts.
 import { Channel } from "@sluice/channels";
-import { messageProblem, type Message } from "./frames";
+import { framingProblem, messageProblem, type Message } from "./frames";
 import type { KindInfo } from "./kinds";
 import { Transmission } from "./transmission";
 
@@ -22,7 +22,7 @@ export class SendChannel extends Channel<Message> {
         `a ${kind} socket cannot send: its send channel only closes the socket (close() it)`,
       );
     }
-    const problem = messageProblem(value);
+    const problem = messageProblem(value) ?? framingProblem(this.#info.framing, value as Message);
     if (problem !== undefined) throw new TypeError(`send on a ${kind} socket: ${problem}`);
   }
 }

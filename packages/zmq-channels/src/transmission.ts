@@ -7,7 +7,7 @@
 //   with `signal.reason` when aborted before the lane gave it to the engine.
 // - A withdrawn transmission is skipped by the lane: it never goes out.
 import type { PumpError } from "./errors";
-import { describeValue, messageProblem, type Message } from "./frames";
+import { describeValue, framingProblem, messageProblem, type Message } from "./frames";
 import type { KindInfo } from "./kinds";
 
 const Waiting = 0; // in `send`, or held by the lane
@@ -135,7 +135,7 @@ export function checkTransmit(
     );
   }
   if (!info.canSend) throw new TypeError(`transmit(): a ${info.kind} socket cannot send`);
-  const problem = messageProblem(message);
+  const problem = messageProblem(message) ?? framingProblem(info.framing, message as Message);
   if (problem !== undefined) throw new TypeError(`transmit() on a ${info.kind} socket: ${problem}`);
   if (closed) throw new Error(`transmit(): the ${info.kind} socket's send channel is closed`);
   return signal;

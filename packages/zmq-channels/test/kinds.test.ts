@@ -1,5 +1,7 @@
 // Every socket kind of the contract, over every transport: what it sends, what arrives.
-import { Pump } from "@sluice/zmq-channels";
+import * as net from "node:net";
+import * as zmq from "zeromq";
+import { Pump, type Sockets } from "@sluice/zmq-channels";
 import { address, sleep, takeWithin, text, TRANSPORTS, within } from "./helpers";
 
 describe.each(TRANSPORTS)("socket kinds over %s", (transport) => {
@@ -106,5 +108,130 @@ describe("bad input", () => {
     expect(() => sub.send.offer("x")).toThrow(/a sub socket cannot send/);
     pull.send.close();
     await within(pull.closed, 5000, "pull closed");
+  });
+});
+
+describe("stream: raw TCP", () => {
+  let pump: Pump;
+  beforeEach(() => {
+    pump = new Pump();
+  });
+  afterEach(() => pump.close());
+
+  it("serves a raw TCP client: arrival, data both ways, and [id, empty] closes the connection", async () => {
+    const stream = await pump.socket("stream", { bind: "tcp://127.0.0.1:*" });
+    const port = Number(/:(\d+)$/.exec(stream.endpoints[0]!)![1]);
+    const client = net.connect(port, "127.0.0.1");
+    const received: Buffer[] = [];
+    client.on("data", (d: Buffer) => received.push(d));
+    const ended = new Promise<void>((resolve) => client.once("close", () => resolve()));
+    try {
+      const [id, empty] = await takeWithin(stream.recv, 5000, "the arrival");
+      expect(empty).toHaveLength(0);
+      client.write("hello");
+      const [from, data] = await takeWithin(stream.recv, 5000, "the data");
+      expect(from).toEqual(id);
+      expect(data!.toString()).toBe("hello");
+      await stream.send.put([id!, "world"]);
+      await stream.send.put([id!, ""]); // closes the connection
+      await within(ended, 5000, "the connection's close");
+      expect(Buffer.concat(received).toString()).toBe("world");
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it("reports a connection's end as [id, empty]", async () => {
+    const stream = await pump.socket("stream", { bind: "tcp://127.0.0.1:*" });
+    const port = Number(/:(\d+)$/.exec(stream.endpoints[0]!)![1]);
+    const client = net.connect(port, "127.0.0.1");
+    const [id] = await takeWithin(stream.recv);
+    client.end();
+    const [gone, empty] = await takeWithin(stream.recv, 5000, "the end");
+    expect(gone).toEqual(id);
+    expect(empty).toHaveLength(0);
+    client.destroy();
+  });
+});
+
+// The draft kinds: zeromq.js's draft module, loaded on first use.
+const DRAFT = zmq.capability.draft === true;
+if (!DRAFT) console.log("draft kinds: SKIPPED, this zeromq.js build has no draft API");
+const describeDraft = DRAFT ? describe.each(TRANSPORTS) : describe.skip.each(TRANSPORTS);
+
+describeDraft("draft kinds over %s", (transport) => {
+  let pump: Pump;
+  beforeEach(() => {
+    pump = new Pump();
+  });
+  afterEach(() => pump.close());
+
+  it("server and many clients: [routing id, body] on the server, [body] on each client", async () => {
+    const server = await pump.socket("server", { bind: address(transport) });
+    const clients: Sockets[] = [];
+    for (let i = 0; i < 4; i++) {
+      clients.push(await pump.socket("client", { connect: server.endpoints[0] }));
+    }
+    for (const [i, c] of clients.entries()) await c.send.put(`hello ${i}`);
+    const ids = new Map<string, Buffer>();
+    for (let n = 0; n < clients.length; n++) {
+      const [id, body] = await takeWithin(server.recv);
+      expect(id).toHaveLength(4);
+      ids.set(body!.toString(), id!);
+    }
+    for (const [body, id] of ids) await server.send.put([id, `re ${body}`]);
+    for (const [i, c] of clients.entries()) {
+      expect(text(await takeWithin(c.recv))).toEqual([`re hello ${i}`]);
+    }
+    expect(() => server.send.offer([Buffer.alloc(3), "x"])).toThrow(/4-byte Buffer/);
+    expect(() => server.send.offer([Buffer.alloc(4), "x", "y"])).toThrow(/got 3 frames/);
+    expect(() => clients[0]!.send.offer(["a", "b"])).toThrow(/one frame/);
+  });
+
+  it("radio and dish: [group, body], groups joined and left at run time", async () => {
+    const dish = await pump.socket("dish", { bind: address(transport), join: "g1" });
+    const radio = await pump.socket("radio", { connect: dish.endpoints[0] });
+    /** Sends to `group` until one arrives (joins travel to the radio, as subscriptions do). */
+    const until = async (group: string): Promise<void> => {
+      for (let i = 0; i < 200; i++) {
+        await radio.send.put([group, "probe"]);
+        const got = dish.recv.poll();
+        if (got !== undefined && got[0]!.toString() === group) return;
+        await sleep(10);
+      }
+      throw new Error(`nothing of ${group} arrived`);
+    };
+    await until("g1");
+    await dish.join("g2");
+    await until("g2");
+    await dish.leave("g1");
+    await sleep(100);
+    while (dish.recv.poll() !== undefined);
+    await radio.send.put(["g1", "left"]);
+    await radio.send.put(["g2", "joined"]);
+    expect(text(await takeWithin(dish.recv))).toEqual(["g2", "joined"]);
+    await sleep(50);
+    expect(dish.recv.poll()).toBeUndefined();
+    await expect(radio.join("g")).rejects.toThrow(/a radio socket cannot join/);
+  });
+
+  it("scatter to gathers: each message to one of them, none lost", async () => {
+    const scatter = await pump.socket("scatter", { bind: address(transport) });
+    const gathers = [
+      await pump.socket("gather", { connect: scatter.endpoints[0] }),
+      await pump.socket("gather", { connect: scatter.endpoints[0] }),
+    ];
+    await sleep(50); // both connected, so both get some
+    for (let i = 0; i < 20; i++) await scatter.send.put(String(i));
+    const got: string[] = [];
+    while (got.length < 20) {
+      for (const g of gathers) {
+        const m = g.recv.poll();
+        if (m !== undefined) got.push(m[0]!.toString());
+      }
+      if (got.length < 20) await sleep(5);
+    }
+    expect(got.map(Number).sort((a, b) => a - b)).toEqual([...Array(20).keys()]);
+    expect(() => gathers[0]!.send.offer("x")).toThrow(/gather socket cannot send/);
   });
 });

@@ -15,13 +15,19 @@ import { PARK_RECHECK, RETRY_DELAYS } from "../tuning";
 export class WriteWaits {
   readonly #socket: zmq.Socket & zmq.Writable;
   readonly #canRecv: boolean;
+  readonly #send: (message: Message) => Promise<void>; // the socket's own send (its framing)
   #attempt = 0; // failed tries of the message the send lane holds: the back-off's step
   #wake: (() => void) | undefined; // ends a back-off early
   #parked = false; // a send waits inside zeromq.js
 
-  constructor(socket: zmq.Socket & zmq.Writable, canRecv: boolean) {
+  constructor(
+    socket: zmq.Socket & zmq.Writable,
+    canRecv: boolean,
+    send: (message: Message) => Promise<void>,
+  ) {
     this.#socket = socket;
     this.#canRecv = canRecv;
+    this.#send = send;
   }
 
   /** A message went out, or failed for good: the next one backs off from the first step. */
@@ -65,7 +71,7 @@ export class WriteWaits {
     let pending: Promise<void>;
     socket.sendTimeout = wait;
     try {
-      pending = socket.send(message);
+      pending = this.#send(message);
     } finally {
       socket.sendTimeout = 0; // ~110 ns; only on this slow path
     }

@@ -26,7 +26,7 @@ const NODE_PEER: PeerSpec = {
   args: [path.join(PEERS_DIR, "peer.js")],
 };
 
-const PYTHON_PEER: PeerSpec = {
+export const PYTHON_PEER: PeerSpec = {
   name: "python",
   command: PYTHON,
   args: ["-u", path.join(PEERS_DIR, "peer.py")],
@@ -49,6 +49,15 @@ export interface OpenOptions {
   connect?: string;
   routingId?: string;
   subscribe?: Array<string | Uint8Array>;
+  /** Python peer only: a CURVE client (Z85 keys). */
+  curveServerKey?: string;
+  curvePublicKey?: string;
+  curveSecretKey?: string;
+  /** Python peer only: a CURVE server (with curveSecretKey). */
+  curveServer?: boolean;
+  /** Python peer only: a PLAIN client. */
+  plainUsername?: string;
+  plainPassword?: string;
 }
 
 type Reply = { ok: boolean; error?: string; endpoint?: string; frames?: string[]; timeout?: true };
@@ -187,6 +196,16 @@ export class Peer {
   /** Closes every socket the peer has open (linger 0). */
   async closeAll(): Promise<void> {
     await this.#call({ op: "closeAll" });
+  }
+
+  /** Freezes the peer (SIGSTOP): its sockets stay open but nothing answers, as a hung peer. */
+  pause(): void {
+    this.#child.kill("SIGSTOP");
+  }
+
+  /** Thaws a paused peer (SIGCONT). */
+  resume(): void {
+    this.#child.kill("SIGCONT");
   }
 
   /** Asks the peer to exit; kills it if it does not, and waits until it has exited. */

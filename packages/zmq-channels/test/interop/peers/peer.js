@@ -18,6 +18,7 @@ const TYPES = {
   router: zmq.Router,
   push: zmq.Push,
   pull: zmq.Pull,
+  stream: zmq.Stream,
 };
 
 // A blocked send must come back as an error, never wedge the peer (the tests bound every wait).

@@ -6,7 +6,8 @@ as base64. The same protocol is spoken by peer.js (plain zeromq.js), so every in
 against either. Commands:
 
   {"op": "open", "id": ..., "type": "req", "bind"|"connect": endpoint,
-   "routingId": str?, "subscribe": [b64]?}        -> {"ok": true, "endpoint": resolved}
+   "routingId": str?, "subscribe": [b64]?, "curveServerKey"/"curvePublicKey"/"curveSecretKey",
+   "curveServer", "plainUsername"/"plainPassword" (python only)}        -> {"ok": true, "endpoint": resolved}
   {"op": "send", "id": ..., "frames": [b64]}       -> {"ok": true}
   {"op": "recv", "id": ..., "timeout": ms}         -> {"ok": true, "frames": [b64]} | {"ok": true, "timeout": true}
   {"op": "subscribe"|"unsubscribe", "id": ..., "topic": b64} -> {"ok": true}
@@ -23,7 +24,7 @@ import zmq
 TYPES = {
     "pair": zmq.PAIR, "pub": zmq.PUB, "sub": zmq.SUB, "xpub": zmq.XPUB, "xsub": zmq.XSUB,
     "req": zmq.REQ, "rep": zmq.REP, "dealer": zmq.DEALER, "router": zmq.ROUTER,
-    "push": zmq.PUSH, "pull": zmq.PULL,
+    "push": zmq.PUSH, "pull": zmq.PULL, "stream": zmq.STREAM,
 }
 
 # A blocked send must come back as an error, never wedge the peer (the tests bound every wait).
@@ -53,6 +54,17 @@ def open_socket(cmd):
     sock.setsockopt(zmq.SNDTIMEO, SEND_TIMEOUT_MS)
     if "routingId" in cmd:
         sock.setsockopt(zmq.ROUTING_ID, cmd["routingId"].encode())
+    # Security (Z85 keys as strings): a CURVE client, a CURVE server, a PLAIN client.
+    if "curveServerKey" in cmd:
+        sock.setsockopt(zmq.CURVE_SERVERKEY, cmd["curveServerKey"].encode())
+        sock.setsockopt(zmq.CURVE_PUBLICKEY, cmd["curvePublicKey"].encode())
+        sock.setsockopt(zmq.CURVE_SECRETKEY, cmd["curveSecretKey"].encode())
+    if cmd.get("curveServer"):
+        sock.setsockopt(zmq.CURVE_SERVER, 1)
+        sock.setsockopt(zmq.CURVE_SECRETKEY, cmd["curveSecretKey"].encode())
+    if "plainUsername" in cmd:
+        sock.setsockopt(zmq.PLAIN_USERNAME, cmd["plainUsername"].encode())
+        sock.setsockopt(zmq.PLAIN_PASSWORD, cmd["plainPassword"].encode())
     for topic in cmd.get("subscribe", []):
         sock.setsockopt(zmq.SUBSCRIBE, base64.b64decode(topic))
     if "bind" in cmd:

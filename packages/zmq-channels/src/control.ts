@@ -1,0 +1,264 @@
+// Runtime control of a bridged socket: the methods of `Sockets` that reach the socket itself
+// (subscribe, join, bind, connect, get, set, …). User code never touches the socket, so each
+// call is queued here and run by the pump.
+//
+// Invariants:
+// - Calls on one socket run one at a time, in call order, each in its own microtask: between
+//   two operations of the lanes (the zeromq.js engine's operations are single synchronous
+//   calls; its bind and unbind are made synchronous for this, engines/zeromq-socket.ts).
+// - After each call the engine re-checks the socket's readiness (engine.ts), so a control call
+//   never strands a waiting receive (the swallowed ZMQ_FD edge, P28).
+// - Misuse is refused at the call, before anything is queued: a bad argument rejects with a
+//   TypeError naming it, a closed socket with an Error naming the socket. A call that fails
+//   (at the call or in the queue) never loses the calls queued after it.
+// - `endpoints` follows what bind/connect/unbind/disconnect did, once each resolves.
+import type { EngineSocket } from "./engine";
+import { describeValue } from "./frames";
+import type { KindInfo } from "./kinds";
+import { Closing, type State } from "./lifecycle";
+import { REFUSED } from "./options";
+
+/** What control needs of its bridge. */
+export interface ControlHost {
+  readonly state: State;
+  readonly info: KindInfo;
+  readonly engine: EngineSocket;
+  /** The socket's endpoints, as `Sockets.endpoints` shows them. */
+  endpoints: readonly string[];
+}
+
+/** A topic or group, as the control calls take them. */
+export type Filter = string | Buffer;
+
+/** The control methods of `Sockets` (each a closure: destructurable). */
+export interface SocketControl {
+  /** The socket's kind, e.g. `"sub"`. */
+  readonly kind: string;
+  /** SUB: subscribes to each topic (`""` is everything); at least one topic. */
+  subscribe(...topics: Filter[]): Promise<void>;
+  /** SUB: drops one subscription per topic; at least one topic. */
+  unsubscribe(...topics: Filter[]): Promise<void>;
+  /** DISH: joins each group; at least one group. */
+  join(...groups: Filter[]): Promise<void>;
+  /** DISH: leaves each group; at least one group. */
+  leave(...groups: Filter[]): Promise<void>;
+  /** Binds; resolves the address zeromq bound (a `tcp://…:*` gets its port). */
+  bind(endpoint: string): Promise<string>;
+  /** Stops listening on a bound address (the resolved one, as `bind` gave it). */
+  unbind(endpoint: string): Promise<void>;
+  /** Connects; `routingId` names the peer on a router (and a stream). */
+  connect(endpoint: string, opts?: { routingId?: string }): Promise<void>;
+  /** Ends the connection made by `connect(endpoint)`. */
+  disconnect(endpoint: string): Promise<void>;
+  /** An option's value (zeromq.js names); a write-only option rejects naming it. */
+  get(option: string): Promise<unknown>;
+  /** Sets an option (zeromq.js names); `receiveTimeout` and `sendTimeout` follow socket()'s rules. */
+  set(option: string, value: unknown): Promise<void>;
+}
+
+export class Control {
+  readonly #host: ControlHost;
+  #tail: Promise<unknown> = Promise.resolve();
+
+  constructor(host: ControlHost) {
+    this.#host = host;
+  }
+
+  /** The control methods, as closures. */
+  methods(): SocketControl {
+    const host = this.#host;
+    const info = host.info;
+    const kind = info.kind;
+    const filters = (call: string, allowed: boolean, only: string, list: unknown[]): Filter[] => {
+      if (!allowed)
+        throw new TypeError(`${call}(): a ${kind} socket cannot ${call} (only ${only})`);
+      if (list.length === 0) {
+        throw new TypeError(`${call}(): no topic given (give at least one; "" is everything)`);
+      }
+      list.forEach((t, i) => {
+        if (typeof t !== "string" && !Buffer.isBuffer(t)) {
+          throw new TypeError(
+            `${call}(): argument ${i + 1} must be a string or Buffer, got ${describeValue(t)}`,
+          );
+        }
+      });
+      return list as Filter[];
+    };
+    const endpoint = (call: string, value: unknown): string => {
+      if (typeof value !== "string" || value === "") {
+        throw new TypeError(
+          `${call}(endpoint): endpoint must be a non-empty string, got ${describeValue(value)}`,
+        );
+      }
+      return value;
+    };
+    const forget = (address: string): void => {
+      const i = host.endpoints.indexOf(address);
+      if (i >= 0) host.endpoints = Object.freeze(host.endpoints.filter((_, j) => j !== i));
+    };
+    const remember = (address: string): void => {
+      host.endpoints = Object.freeze([...host.endpoints, address]);
+    };
+    return Object.freeze({
+      kind,
+      subscribe: (...topics: Filter[]) =>
+        this.#run("subscribe", () => {
+          const list = filters("subscribe", info.subscribes, "sub", topics);
+          return () => host.engine.subscribe(list);
+        }),
+      unsubscribe: (...topics: Filter[]) =>
+        this.#run("unsubscribe", () => {
+          const list = filters("unsubscribe", info.subscribes, "sub", topics);
+          return () => host.engine.unsubscribe(list);
+        }),
+      join: (...groups: Filter[]) =>
+        this.#run("join", () => {
+          const list = filters("join", info.joins === true, "dish", groups);
+          return () => host.engine.join(list);
+        }),
+      leave: (...groups: Filter[]) =>
+        this.#run("leave", () => {
+          const list = filters("leave", info.joins === true, "dish", groups);
+          return () => host.engine.leave(list);
+        }),
+      bind: (address: string) =>
+        this.#run("bind", () => {
+          const a = endpoint("bind", address);
+          return async () => {
+            const bound = await host.engine.bind(a);
+            remember(bound);
+            return bound;
+          };
+        }),
+      unbind: (address: string) =>
+        this.#run("unbind", () => {
+          const a = endpoint("unbind", address);
+          return async () => {
+            await host.engine.unbind(a);
+            forget(a);
+          };
+        }),
+      connect: (address: string, opts?: { routingId?: string }) =>
+        this.#run("connect", () => {
+          const a = endpoint("connect", address);
+          if (opts !== undefined && (opts === null || typeof opts !== "object")) {
+            throw new TypeError(`connect(endpoint, opts): opts must be an object`);
+          }
+          const routingId = opts?.routingId;
+          if (routingId !== undefined) {
+            if (info.connectRoutingId !== true) {
+              throw new TypeError(
+                `connect(endpoint, opts): opts.routingId is for a router or stream, not a ${kind}`,
+              );
+            }
+            if (typeof routingId !== "string" || routingId === "") {
+              throw new TypeError(
+                `connect(endpoint, opts): opts.routingId must be a non-empty string, got ${describeValue(routingId)}`,
+              );
+            }
+          }
+          return () => {
+            host.engine.connect(a, routingId);
+            remember(a);
+          };
+        }),
+      disconnect: (address: string) =>
+        this.#run("disconnect", () => {
+          const a = endpoint("disconnect", address);
+          return () => {
+            host.engine.disconnect(a);
+            forget(a);
+          };
+        }),
+      get: (option: string) =>
+        this.#run("get", () => {
+          const name = this.#option("get", option, "read");
+          return () => (name === "sendTimeout" ? host.engine.sendTimeout : host.engine.get(name));
+        }),
+      set: (option: string, value: unknown) =>
+        this.#run("set", () => {
+          const name = this.#option("set", option, "write");
+          if (name === "sendTimeout") {
+            if (typeof value !== "number" || !Number.isInteger(value) || value < -1) {
+              throw new TypeError(
+                `set("sendTimeout", value): value must be an integer ≥ -1 (ms; -1: wait for ever), got ${describeValue(value)}`,
+              );
+            }
+            return () => {
+              host.engine.sendTimeout = value;
+            };
+          }
+          return () => {
+            try {
+              host.engine.set(name, value);
+            } catch (e) {
+              const why = e instanceof Error ? e.message : String(e);
+              throw new TypeError(
+                `set("${name}", value): the ${kind} socket refused ${describeValue(value)}: ${why}`,
+                { cause: e },
+              );
+            }
+          };
+        }),
+    });
+  }
+
+  // Checks an option name for get/set; throws a TypeError naming what is wrong.
+  #option(call: "get" | "set", option: unknown, need: "read" | "write"): string {
+    const kind = this.#host.info.kind;
+    if (typeof option !== "string") {
+      throw new TypeError(`${call}(option): option must be a string, got ${describeValue(option)}`);
+    }
+    if (option === "sendTimeout") return option; // the pump's own: how long a send may block (P6)
+    const access = this.#host.engine.access(option);
+    if (access === undefined) {
+      throw new TypeError(
+        `${call}("${option}"): unknown option for a ${kind} socket ` +
+          `(option names are zeromq.js v6's, e.g. sendHighWaterMark, linger, routingId)`,
+      );
+    }
+    const refused: Readonly<Record<string, string>> = { ...REFUSED, ...this.#host.info.refuses };
+    if (Object.prototype.hasOwnProperty.call(refused, option)) {
+      throw new TypeError(`${call}("${option}"): option "${option}" ${refused[option]}`);
+    }
+    if (!access[need]) {
+      throw new TypeError(
+        `${call}("${option}"): option "${option}" is ${need === "read" ? "write-only" : "read-only"} on a ${kind} socket`,
+      );
+    }
+    if (call === "set" && option === this.#host.info.freesSending) {
+      throw new TypeError(
+        `set("${option}"): option "${option}" can only be given to socket() ` +
+          `(the pump's lockstep follows it from the start)`,
+      );
+    }
+    return option;
+  }
+
+  // Checks the call now (a TypeError, or an Error on a closed socket, rejects at once and
+  // queues nothing), then queues what `check` returned to run after the calls before it.
+  #run<T>(call: string, check: () => () => T | Promise<T>): Promise<T> {
+    let op: () => T | Promise<T>;
+    try {
+      this.#assertOpen(call);
+      op = check();
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+    const run = (): T | Promise<T> => {
+      this.#assertOpen(call);
+      return op();
+    };
+    const result = this.#tail.then(run, run);
+    this.#tail = result.catch(() => {});
+    return result;
+  }
+
+  #assertOpen(call: string): void {
+    const host = this.#host;
+    if (host.state >= Closing || host.engine.closed) {
+      const where = host.endpoints.length > 0 ? ` ${host.endpoints.join(", ")}` : "";
+      throw new Error(`${call}(): the ${host.info.kind} socket${where} is closed`);
+    }
+  }
+}

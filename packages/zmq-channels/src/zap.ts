@@ -1,0 +1,198 @@
+// ZeroMQ authentication (ZAP, RFC 27) as a channel of requests (pump.zap). The handler is a
+// ROUTER bound to inproc://zeromq.zap.01 in the engine's context, pumped like any socket; this
+// module turns its requests into ZapRequests and their answers back into replies.
+//
+// Invariants:
+// - Every request gets exactly one reply: the first answer (allow/deny) counts, later ones are
+//   ignored; unanswered within `timeout` it is denied 500; when the channel is full, 300 at
+//   once; of another domain (when `domain` is given), 400 at once.
+// - One handler per context (the inproc endpoint is the context's), released when it closes.
+// - The channel closes once the handler's socket has closed (with the pump); pending timers are
+//   cleared then.
+import { chan, type Channel } from "@sluice/channels";
+import * as zmq from "zeromq";
+import { describeValue, type Frame } from "./frames";
+import type { Sockets } from "./sockets";
+
+/**
+ * A new CURVE key pair, each key Z85 (40 characters) [zmq_curve_keypair; zeromq.js's
+ * curveKeyPair]. A server gives its secret key to `curveSecretKey` and hands its public key
+ * out; a client sets `curveServerKey` to it, and its own pair.
+ * @example const { publicKey, secretKey } = curveKeyPair();
+ */
+export function curveKeyPair(): CurveKeyPair {
+  return zmq.curveKeyPair();
+}
+
+/** A CURVE key pair, as `curveKeyPair()` makes it. */
+export interface CurveKeyPair {
+  /** Z85, 40 characters: hand it out. */
+  publicKey: string;
+  /** Z85, 40 characters: keep it. */
+  secretKey: string;
+}
+
+/** The endpoint libzmq asks for authentication (RFC 27). */
+export const ZAP_ENDPOINT = "inproc://zeromq.zap.01";
+
+/**
+ * Options of `pump.zap()`.
+ * @example pump.zap({ domain: "global", timeout: 2000 })
+ */
+export interface ZapOptions {
+  /** Only requests of this ZAP domain (the sockets' `zapDomain`); others are denied 400. */
+  domain?: string;
+  /** How many requests may wait on the channel (default 64); beyond, denied 300 at once. */
+  buffer?: number;
+  /** How long a request may stay unanswered (ms, default 5000); then denied 500. */
+  timeout?: number;
+}
+
+/**
+ * One handshake to authenticate (ZAP, RFC 27) [no core.async counterpart]: answer it with
+ * `allow()` or `deny()` when you like; the first answer counts.
+ * @example
+ * for await (const req of pump.zap()) {
+ *   if (req.mechanism === "CURVE" && known.has(req.publicKey!)) req.allow();
+ *   else req.deny();
+ * }
+ */
+export interface ZapRequest {
+  /** The socket's `zapDomain` ("" when none). */
+  readonly domain: string;
+  /** The peer's IP address, as libzmq gives it. */
+  readonly address: string;
+  /** The connection's routing id (libzmq's identity frame). */
+  readonly routingId: Buffer;
+  /** The security mechanism of the handshake. */
+  readonly mechanism: "NULL" | "PLAIN" | "CURVE";
+  /** PLAIN: the client's user name. */
+  readonly username?: string;
+  /** PLAIN: the client's password. */
+  readonly password?: string;
+  /** CURVE: the client's public key, Z85 (40 characters). */
+  readonly publicKey?: string;
+  /** Lets the peer in (status 200); `userId` becomes the connection's User-Id. */
+  allow(userId?: string): void;
+  /** Turns the peer away: 300 (try later), 400 (no; the default) or 500 (failure). */
+  deny(status?: 300 | 400 | 500, text?: string): void;
+}
+
+const Z85 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#";
+
+/** Z85 (ZeroMQ RFC 32) of a buffer whose length is a multiple of 4. */
+export function z85(data: Buffer): string {
+  let out = "";
+  for (let i = 0; i + 4 <= data.length; i += 4) {
+    let v = data.readUInt32BE(i);
+    let chunk = "";
+    for (let j = 0; j < 5; j++) {
+      chunk = Z85[v % 85]! + chunk;
+      v = Math.floor(v / 85);
+    }
+    out += chunk;
+  }
+  return out;
+}
+
+/** Checks zap()'s options; throws a TypeError naming the first thing wrong. */
+export function checkZapOptions(opts: unknown): Required<Omit<ZapOptions, "domain">> & {
+  domain: string | undefined;
+} {
+  if (opts === null || typeof opts !== "object") {
+    throw new TypeError(`zap(opts): opts must be an object, got ${describeValue(opts)}`);
+  }
+  const { domain, buffer = 64, timeout = 5000 } = opts as ZapOptions;
+  if (domain !== undefined && typeof domain !== "string") {
+    throw new TypeError(`zap(opts): domain must be a string, got ${describeValue(domain)}`);
+  }
+  if (!Number.isInteger(buffer) || buffer < 1) {
+    throw new TypeError(`zap(opts): buffer must be an integer ≥ 1, got ${describeValue(buffer)}`);
+  }
+  if (typeof timeout !== "number" || !(timeout > 0) || !Number.isFinite(timeout)) {
+    throw new TypeError(
+      `zap(opts): timeout must be a number of ms > 0, got ${describeValue(timeout)}`,
+    );
+  }
+  return { domain, buffer, timeout };
+}
+
+/** Contexts that have a ZAP handler now (one each: the endpoint is the context's). */
+export const zapContexts = new WeakSet<object>();
+
+const MECHANISMS = new Set(["NULL", "PLAIN", "CURVE"]);
+
+/**
+ * Serves ZAP requests arriving on `handler` (a ROUTER bound to ZAP_ENDPOINT): returns the
+ * channel of ZapRequests. `done` runs once the handler's socket has closed.
+ */
+export function serveZap(
+  handler: Sockets,
+  opts: ReturnType<typeof checkZapOptions>,
+  done: () => void,
+): Channel<ZapRequest> {
+  const out = chan<ZapRequest>(opts.buffer);
+  const pending = new Set<NodeJS.Timeout>();
+  void (async () => {
+    try {
+      for await (const frames of handler.recv) {
+        const request = parse(frames, handler, pending, opts.timeout);
+        if (request === undefined) continue;
+        if (opts.domain !== undefined && request.domain !== opts.domain) {
+          request.deny(400, `domain "${request.domain}" is not served`);
+        } else if (!out.offer(request)) {
+          request.deny(300, "too many pending requests");
+        }
+      }
+    } finally {
+      for (const timer of pending) clearTimeout(timer);
+      pending.clear();
+      out.close();
+      done();
+    }
+  })();
+  return out;
+}
+
+// [routing id, "", version, request id, domain, address, identity, mechanism, credentials…]
+function parse(
+  frames: Frame[],
+  handler: Sockets,
+  pending: Set<NodeJS.Timeout>,
+  timeout: number,
+): ZapRequest | undefined {
+  const [peer, empty, version, requestId, domain, address, identity, mechanism, ...creds] = frames;
+  if (peer === undefined || empty?.length !== 0 || version?.toString() !== "1.0") return undefined;
+  if (requestId === undefined || mechanism === undefined) return undefined;
+  let answered = false;
+  const answer = (status: string, text: string, userId: string): void => {
+    if (answered) return;
+    answered = true;
+    clearTimeout(timer);
+    pending.delete(timer);
+    void handler.send.put([peer, "", "1.0", requestId, status, text, userId, ""]);
+  };
+  const timer = setTimeout(() => answer("500", `no answer within ${timeout} ms`, ""), timeout);
+  pending.add(timer);
+  const name = mechanism.toString();
+  const request: ZapRequest = {
+    domain: domain?.toString() ?? "",
+    address: address?.toString() ?? "",
+    routingId: identity ?? Buffer.alloc(0),
+    mechanism: (MECHANISMS.has(name) ? name : "NULL") as ZapRequest["mechanism"],
+    ...(name === "PLAIN"
+      ? { username: creds[0]?.toString() ?? "", password: creds[1]?.toString() ?? "" }
+      : {}),
+    ...(name === "CURVE" && creds[0]?.length === 32 ? { publicKey: z85(creds[0]) } : {}),
+    allow: (userId = "") => answer("200", "OK", String(userId)),
+    deny: (status = 400, text = "denied") => {
+      if (status !== 300 && status !== 400 && status !== 500) {
+        throw new TypeError(
+          `deny(status): status must be 300, 400 or 500, got ${describeValue(status)}`,
+        );
+      }
+      answer(String(status), String(text), "");
+    },
+  };
+  return Object.freeze(request);
+}

@@ -1,0 +1,110 @@
+// pump.zap(): ZAP (RFC 27) as a channel — timeouts, domains, a full channel, first answer
+// counts, one handler per context, closing with the pump. CURVE sockets of the same pump.
+import * as zmq from "zeromq";
+import { curveKeyPair, Pump, type Sockets } from "@sluice/zmq-channels";
+import { takeWithin, text } from "./helpers";
+
+let pump: Pump;
+beforeEach(() => {
+  pump = new Pump();
+});
+afterEach(() => pump.close());
+
+const SERVER = curveKeyPair();
+
+async function curveRouter(domain: string): Promise<Sockets> {
+  return pump.socket("router", {
+    bind: "tcp://127.0.0.1:*",
+    options: {
+      curveServer: true,
+      curveSecretKey: SERVER.secretKey,
+      zapDomain: domain,
+      zapEnforceDomain: true,
+    },
+  });
+}
+
+async function curveClient(router: Sockets, id: string): Promise<Sockets> {
+  const keys = curveKeyPair();
+  return pump.socket("dealer", {
+    connect: router.endpoints[0],
+    options: {
+      routingId: id,
+      curveServerKey: SERVER.publicKey,
+      curvePublicKey: keys.publicKey,
+      curveSecretKey: keys.secretKey,
+    },
+  });
+}
+
+/** The status of the first failed authentication the router reports. */
+async function authFailure(router: Sockets): Promise<number> {
+  const events = pump.events(router);
+  for (;;) {
+    const e = await takeWithin(events, 5000, "a handshake:error:auth event");
+    if (e.type === "handshake:error:auth") return e.error.status;
+  }
+}
+
+describe("pump.zap()", () => {
+  it("hands CURVE handshakes over with the client's key; allowed, the client gets through", async () => {
+    const zap = pump.zap();
+    const router = await curveRouter("d");
+    const dealer = await curveClient(router, "c1");
+    const request = await takeWithin(zap);
+    expect(request.mechanism).toBe("CURVE");
+    expect(request.domain).toBe("d");
+    expect(request.publicKey).toHaveLength(40);
+    expect(request.address).toBe("127.0.0.1");
+    request.allow("user-1");
+    request.deny(); // the first answer counts
+    await dealer.send.put("in");
+    expect(text(await takeWithin(router.recv))).toEqual(["c1", "in"]);
+  });
+
+  it("denies an unanswered request 500 after the timeout", async () => {
+    const zap = pump.zap({ timeout: 100 });
+    const router = await curveRouter("d");
+    const failure = authFailure(router);
+    await curveClient(router, "c1");
+    await takeWithin(zap); // and never answered
+    expect(await failure).toBe(500);
+  });
+
+  it("denies 400 a request of another domain, without showing it", async () => {
+    const zap = pump.zap({ domain: "mine" });
+    const router = await curveRouter("theirs");
+    const failure = authFailure(router);
+    await curveClient(router, "c1");
+    expect(await failure).toBe(400);
+    expect(zap.poll()).toBeUndefined();
+  });
+
+  it("denies 300 at once when the channel is full", async () => {
+    const zap = pump.zap({ buffer: 1 });
+    const router = await curveRouter("d");
+    const failure = authFailure(router);
+    await curveClient(router, "c1");
+    await curveClient(router, "c2");
+    expect(await failure).toBe(300);
+    expect(zap.poll()).toBeDefined(); // the one that fitted
+  });
+
+  it("is one per context, closes with the pump, and refuses bad options", async () => {
+    expect(() => pump.zap({ timeout: -1 })).toThrow(TypeError);
+    expect(() => pump.zap({ buffer: 0 })).toThrow(/buffer must be an integer/);
+    const zap = pump.zap();
+    expect(() => pump.zap()).toThrow(/already has a ZAP handler/);
+    expect(() => new Pump().zap()).toThrow(/already has a ZAP handler/); // same default context
+    const context = new zmq.Context();
+    const other = new Pump({ context });
+    const own = other.zap(); // a context of its own
+    await other.close();
+    expect(await own.take()).toBeUndefined();
+    await pump.close();
+    expect(await zap.take()).toBeUndefined();
+    const again = new Pump();
+    again.zap(); // released with the pump
+    await again.close();
+  });
+});
