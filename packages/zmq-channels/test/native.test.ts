@@ -1,0 +1,308 @@
+// The native engine (engines/native.ts + native/sluice.cc), issue 18 step 1: the pump's
+// behaviours for PAIR, PUSH/PULL and DEALER/ROUTER on `engine: "native"`, over each transport,
+// and how a process that used it exits. Engine selection is tested whether or not the addon
+// was built; the rest is skipped, saying so, when it was not.
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { chan } from "@sluice/channels";
+import * as zmq from "zeromq";
+import { Pump, type PumpError } from "@sluice/zmq-channels";
+import { loadNative } from "../src/engines/native";
+import { address, takeN, takeWithin, text, TRANSPORTS, within } from "./helpers";
+
+const native = loadNative();
+const built = !("error" in native);
+if (!built) {
+  console.log(`native engine tests skipped: ${native.error}`);
+}
+const describeNative = built ? describe : describe.skip;
+
+let pumps: Pump[] = [];
+function pump(): Pump {
+  const p = new Pump({ engine: "native" });
+  pumps.push(p);
+  return p;
+}
+afterEach(async () => {
+  await Promise.all(pumps.map((p) => p.close()));
+  pumps = [];
+});
+
+describe("choosing the engine", () => {
+  const saved = process.env.SLUICE_ENGINE;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.SLUICE_ENGINE;
+    else process.env.SLUICE_ENGINE = saved;
+  });
+
+  it('"auto" keeps the zeromq.js engine while the native one is incomplete (step 1)', async () => {
+    delete process.env.SLUICE_ENGINE;
+    const p = new Pump();
+    expect(p.engine).toBe("zeromq");
+    expect(new Pump({ engine: "auto" }).engine).toBe("zeromq");
+    await p.close();
+  });
+
+  it("SLUICE_ENGINE chooses when the pump is not told, and a bad value is named", () => {
+    process.env.SLUICE_ENGINE = "zeromq";
+    expect(new Pump().engine).toBe("zeromq");
+    process.env.SLUICE_ENGINE = "fast";
+    expect(() => new Pump()).toThrow(/SLUICE_ENGINE="fast" is not an engine/);
+    expect(new Pump({ engine: "zeromq" }).engine).toBe("zeromq");
+  });
+
+  it("refuses an unknown engine and a zeromq.js context with the native engine", () => {
+    expect(() => new Pump({ engine: "fast" as "native" })).toThrow(TypeError);
+    const context = new zmq.Context();
+    expect(() => new Pump({ context, engine: "native" })).toThrow(
+      /a zeromq\.js context works only with engine "zeromq"/,
+    );
+    process.env.SLUICE_ENGINE = "native";
+    expect(new Pump({ context }).engine).toBe("zeromq"); // a context implies zeromq.js
+  });
+
+  (built ? it : it.skip)('"native" gives the native engine', async () => {
+    const p = pump();
+    expect(p.engine).toBe("native");
+    await p.close();
+  });
+
+  (built ? it.skip : it)('"native" throws a clear Error when it was not built', () => {
+    expect(() => new Pump({ engine: "native" })).toThrow(/engine "native" is not available/);
+  });
+});
+
+describeNative("the native engine", () => {
+  describe.each(TRANSPORTS)("over %s", (transport) => {
+    it("PUSH→PULL delivers in order, multipart kept whole, empty frames kept", async () => {
+      const p = pump();
+      const pull = await p.socket("pull", { bind: address(transport) });
+      const push = await p.socket("push", { connect: pull.endpoints[0]! });
+      const sent: string[][] = [];
+      for (let i = 0; i < 300; i++) {
+        const message = i % 3 === 0 ? [`m${i}`, "", `tail${i}`] : [`m${i}`];
+        sent.push(message);
+        await push.send.put(message.length === 1 ? message[0]! : message);
+      }
+      await push.send.put(Buffer.alloc(0));
+      const got = (await takeN(pull.recv, 301)).map(text);
+      expect(got).toEqual([...sent, [""]]);
+    });
+
+    it("moves many messages, none lost or duplicated, across many batches", async () => {
+      const p = pump();
+      const pull = await p.socket("pull", { bind: address(transport) });
+      const push = await p.socket("push", { connect: pull.endpoints[0]! });
+      const n = 10_000;
+      const producing = (async () => {
+        for (let i = 0; i < n; i++) {
+          const body = Buffer.alloc(i % 7 === 0 ? 3000 : 16);
+          body.writeUInt32LE(i);
+          await push.send.put(body);
+        }
+      })();
+      for (let i = 0; i < n; i++) {
+        const [frame] = await takeWithin(pull.recv, 10_000, `message ${i}`);
+        expect(frame!.readUInt32LE()).toBe(i);
+        expect(frame!.length).toBe(i % 7 === 0 ? 3000 : 16);
+      }
+      await within(producing, 10_000, "the producer");
+    });
+
+    it("DEALER⇄ROUTER runs full duplex: both send while both receive", async () => {
+      const p = pump();
+      const router = await p.socket("router", { bind: address(transport) });
+      const dealer = await p.socket("dealer", {
+        connect: router.endpoints[0]!,
+        options: { routingId: "d1" },
+      });
+      const n = 2000;
+      const fromDealer = (async () => {
+        for (let i = 0; i < n; i++) await dealer.send.put(`up${i}`);
+      })();
+      const [first] = await takeN(router.recv, 1);
+      expect(text(first!)).toEqual(["d1", "up0"]);
+      const fromRouter = (async () => {
+        for (let i = 0; i < n; i++) await router.send.put(["d1", `down${i}`]);
+      })();
+      const up = await takeN(router.recv, n - 1, 10_000);
+      const down = await takeN(dealer.recv, n, 10_000);
+      expect(up.map((m) => text(m)[1])).toEqual(
+        Array.from({ length: n - 1 }, (_, i) => `up${i + 1}`),
+      );
+      expect(down.map((m) => text(m)[0])).toEqual(Array.from({ length: n }, (_, i) => `down${i}`));
+      await within(Promise.all([fromDealer, fromRouter]), 10_000, "the senders");
+    });
+
+    it("PAIR talks both ways", async () => {
+      const p = pump();
+      const a = await p.socket("pair", { bind: address(transport) });
+      const b = await p.socket("pair", { connect: a.endpoints[0]! });
+      await a.send.put("ping");
+      expect(text(await takeWithin(b.recv))).toEqual(["ping"]);
+      await b.send.put(["pong", "2"]);
+      expect(text(await takeWithin(a.recv))).toEqual(["pong", "2"]);
+    });
+  });
+
+  it("holds back at the high-water mark, then delivers everything in order", async () => {
+    const p = pump();
+    const recv = chan<Buffer[]>(1);
+    // inproc: no kernel buffers, so the two high-water marks are all the room there is.
+    const pull = await p.socket("pull", {
+      bind: address("inproc"),
+      recv,
+      options: { receiveHighWaterMark: 5 },
+    });
+    const push = await p.socket("push", {
+      connect: pull.endpoints[0]!,
+      options: { sendHighWaterMark: 5 },
+    });
+    const n = 2000;
+    for (let i = 0; i < 100; i++) await push.send.put(String(i)); // the send buffer takes these
+    await new Promise((r) => setTimeout(r, 100));
+    const stats = p.stats().sockets.find((s) => s.kind === "push")!;
+    expect(stats.blocked).toBe(true); // nothing is taken: the socket is full
+    const rest = (async () => {
+      for (let i = 100; i < n; i++) await push.send.put(String(i));
+    })();
+    const got = (await takeN(pull.recv, n, 10_000)).map((m) => text(m)[0]);
+    expect(got).toEqual(Array.from({ length: n }, (_, i) => String(i)));
+    await within(rest, 10_000, "the producer");
+  });
+
+  it("reports EHOSTUNREACH from a mandatory ROUTER with the unsent message", async () => {
+    const p = pump();
+    const router = await p.socket("router", {
+      bind: address("tcp"),
+      options: { mandatory: true },
+    });
+    await router.send.put(["nobody", "hello"]);
+    const error: PumpError = await takeWithin(p.errors);
+    expect(error.code).toBe("EHOSTUNREACH");
+    expect(error.kind).toBe("router");
+    expect(error.unsent).toEqual(["nobody", "hello"]);
+  });
+
+  it("names a refused option value and a bad endpoint", async () => {
+    const p = pump();
+    await expect(p.socket("push", { options: { sendHighWaterMark: -5 } })).rejects.toThrow(
+      /option "sendHighWaterMark" refused the number -5/,
+    );
+    await expect(
+      p.socket("push", { options: { linger: "long" as unknown as number } }),
+    ).rejects.toThrow(TypeError);
+    await expect(p.socket("pull", { bind: "nope://x" })).rejects.toMatchObject({
+      code: "EPROTONOSUPPORT",
+    });
+    await expect(p.socket("pull", { bind: "tcp://127.0.0.1:*" })).resolves.toBeDefined();
+  });
+
+  it("refuses monitor events for now, saying so", async () => {
+    const p = pump();
+    const pull = await p.socket("pull", { bind: address("inproc") });
+    let error: unknown;
+    try {
+      p.events(pull);
+    } catch (e) {
+      error = e;
+    }
+    expect((error as Error).cause).toEqual(
+      expect.objectContaining({
+        message: expect.stringMatching(/not supported on the native engine yet/),
+      }),
+    );
+  });
+
+  it("closes within the linger when a message waits for a peer that never comes", async () => {
+    const p = pump();
+    const push = await p.socket("push", {
+      connect: "tcp://127.0.0.1:1", // nobody there
+      options: { linger: 100 },
+    });
+    await push.send.put("stuck");
+    const started = Date.now();
+    await within(p.close(), 5000, "close");
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it("does not connect over inproc to a zeromq.js engine socket (separate contexts)", async () => {
+    const p = pump();
+    const other = new Pump({ engine: "zeromq" });
+    pumps.push(other);
+    const name = address("inproc");
+    const pull = await other.socket("pull", { bind: name });
+    const push = await p.socket("push", { connect: name });
+    await push.send.put("lost?");
+    await new Promise((r) => setTimeout(r, 100));
+    expect(pull.recv.poll()).toBeUndefined();
+  });
+
+  describe("a process that used it", () => {
+    const dist = path.join(__dirname, "..", "dist", "index.js");
+    function run(body: string): { status: number | null; signal: string | null; out: string } {
+      const r = spawnSync(
+        process.execPath,
+        [
+          "-e",
+          `const { Pump } = require(${JSON.stringify(dist)});
+           (async () => { ${body} })().catch((e) => { console.error(e); process.exit(3); });`,
+        ],
+        { encoding: "utf8", timeout: 20_000, killSignal: "SIGKILL" },
+      );
+      return { status: r.status, signal: r.signal, out: r.stdout + r.stderr };
+    }
+
+    it("exits on its own after pump.close(), with messages still queued", () => {
+      const r = run(`
+        const pump = new Pump({ engine: "native" });
+        const pull = await pump.socket("pull", { bind: "tcp://127.0.0.1:*" });
+        const push = await pump.socket("push", { connect: pull.endpoints[0], options: { linger: 0 } });
+        for (let i = 0; i < 1000; i++) await push.send.put("x".repeat(100));
+        await pull.recv.take();
+        const stray = await pump.socket("push", { connect: "tcp://127.0.0.1:1", options: { linger: 300 } });
+        await stray.send.put("never");
+        await pump.close();
+        console.log("closed");`);
+      expect(r.out).toContain("closed");
+      expect({ status: r.status, signal: r.signal }).toEqual({ status: 0, signal: null });
+    });
+
+    it("exits cleanly with process.exit() while sockets are open and waiting", () => {
+      const r = run(`
+        const pump = new Pump({ engine: "native" });
+        const pull = await pump.socket("pull", { bind: "ipc:///tmp/sluice-native-exit-" + process.pid });
+        const push = await pump.socket("push", { connect: "tcp://127.0.0.1:1" });
+        await push.send.put("stuck");
+        setTimeout(() => process.exit(0), 50);`);
+      expect({ status: r.status, signal: r.signal, out: r.out }).toEqual({
+        status: 0,
+        signal: null,
+        out: "",
+      });
+    });
+
+    it("runs in worker threads, each with its own context", () => {
+      const r = run(`
+        const { Worker } = require("node:worker_threads");
+        const code = \`
+          const { Pump } = require(\${JSON.stringify(${JSON.stringify(dist)})});
+          (async () => {
+            const pump = new Pump({ engine: "native" });
+            const pull = await pump.socket("pull", { bind: "inproc://w" });
+            const push = await pump.socket("push", { connect: "inproc://w" });
+            await push.send.put("hi");
+            const m = await pull.recv.take();
+            await pump.close();
+            require("node:worker_threads").parentPort.postMessage(m[0].toString());
+          })();\`;
+        const results = await Promise.all([1, 2, 3].map(() => new Promise((resolve, reject) => {
+          const w = new Worker(code, { eval: true });
+          w.on("message", resolve); w.on("error", reject);
+        })));
+        console.log(results.join(","));`);
+      expect(r.out.trim()).toBe("hi,hi,hi");
+      expect({ status: r.status, signal: r.signal }).toEqual({ status: 0, signal: null });
+    });
+  });
+});
