@@ -9,7 +9,8 @@
 //                                               one op is ready (pass 1) and when none is (pass 2)
 import { type Channel, chan, select, timeout } from "@sluice/channels";
 import { FloorChan, floorSelect } from "./channels/floor";
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as zmq from "zeromq";
@@ -219,6 +220,18 @@ async function receivers(rounds: number, n: number): Promise<void> {
 // process over inproc), for 16 B and 1 KiB: the rate per variant, median over the rounds, the
 // variants interleaved round by round (the order reversed every other round), and each one's
 // ratio to the pump on the zeromq.js engine measured in the same rounds.
+// libzmq in C (bench/c/thr.c) is the reference row, compiled here when a C compiler and
+// libzmq's headers are there (the issue's targets are ratios to it).
+function buildC(dir: string): string | { skipped: string } {
+  if (!existsSync("/usr/include/zmq.h")) return { skipped: "no /usr/include/zmq.h (libzmq3-dev)" };
+  const out = join(dir, "thr");
+  const source = join(__dirname, "..", "c", "thr.c");
+  const r = spawnSync("cc", ["-O2", "-o", out, source, "-lzmq", "-lpthread"], { encoding: "utf8" });
+  if (r.status !== 0)
+    return { skipped: `cc failed: ${r.error?.message ?? r.stderr.split("\n")[0]}` };
+  return out;
+}
+
 async function pushPull(rounds: number, n: number): Promise<void> {
   const names = ["sluice native", "sluice pump", "plain zeromq.js", "zeromq.js fast path"] as const;
   const missing = nativeProblem();
@@ -226,30 +239,42 @@ async function pushPull(rounds: number, n: number): Promise<void> {
   if (missing !== undefined) console.log(`no "sluice native": ${missing}`);
   const peer = Peer.start();
   const dir = mkdtempSync(join(tmpdir(), "sluice-probe-"));
+  const c = buildC(dir);
+  if (typeof c !== "string") console.log(`no "libzmq C" row: ${c.skipped}`);
+  const all = typeof c === "string" ? [...variants, "libzmq C"] : variants;
   let k = 0;
   try {
     for (const size of [16, 1024]) {
       for (const transport of ["tcp", "ipc", "inproc"] as const) {
-        const rates = new Map<string, number[]>(variants.map((name) => [name, []]));
+        const rates = new Map<string, number[]>(all.map((name) => [name, []]));
         for (let r = 0; r <= rounds; r++) {
-          const order = r % 2 === 0 ? variants : [...variants].reverse();
+          const order = r % 2 === 0 ? all : [...all].reverse();
           for (const name of order) {
-            const v: PushPull = PUSH_PULL[name];
             const bind =
               transport === "tcp"
                 ? "tcp://127.0.0.1:*"
                 : transport === "ipc"
                   ? `ipc://${join(dir, `${k++}.sock`)}`
                   : `inproc://probe-${k++}`;
+            if (name === "libzmq C") {
+              // 10× the messages: at millions per second, n alone is over in milliseconds
+              const args = [bind, String(n * 10), String(size)];
+              const run = spawnSync(c as string, args, { encoding: "utf8", timeout: 60_000 });
+              if (run.status !== 0) throw new Error(`libzmq C: ${run.stderr || run.error}`);
+              if (r > 0) rates.get(name)!.push(Number(run.stdout));
+              continue;
+            }
+            const v: PushPull = PUSH_PULL[name as (typeof variants)[number]];
             const receiver = await v.pull(bind);
-            const local =
-              transport === "inproc" ? await v.push(receiver.endpoint, n, size) : undefined;
+            const variant = name as (typeof variants)[number];
+            // inproc: the PUSH in this process, sending while the PULL receives
+            const local = transport === "inproc" ? v.push(receiver.endpoint, n, size) : undefined;
             const sent =
               local === undefined
-                ? peer.request({ op: "push", variant: name, endpoint: receiver.endpoint, n, size })
+                ? peer.request({ op: "push", variant, endpoint: receiver.endpoint, n, size })
                 : undefined;
             const tally = await receiver.receive(n);
-            if (local !== undefined) await local.close();
+            if (local !== undefined) await (await local).close();
             if (sent !== undefined)
               await peer.request({ op: "close", handle: (await sent).handle! });
             await receiver.close();
@@ -258,12 +283,15 @@ async function pushPull(rounds: number, n: number): Promise<void> {
           }
         }
         const base = median(rates.get("sluice pump")!);
+        const cRate = rates.get("libzmq C");
+        const cBase = cRate === undefined ? undefined : median(cRate);
         console.log(`PUSH→PULL ${size} B ${transport}, ${rounds} rounds of ${n}:`);
-        for (const name of variants) {
+        for (const name of all) {
           const m = median(rates.get(name)!);
           console.log(
             `  ${name.padEnd(22)} ${(m / 1000).toFixed(0).padStart(5)}k msg/s  ` +
-              `${(m / base).toFixed(2)}× the pump on zeromq.js`,
+              `${(m / base).toFixed(2)}× the pump on zeromq.js` +
+              (cBase === undefined ? "" : `  ${(m / cBase).toFixed(2)}× libzmq C`),
           );
         }
       }

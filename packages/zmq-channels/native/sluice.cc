@@ -473,8 +473,9 @@ static napi_value socketRecv(napi_env env, napi_callback_info info) {
   int messages = 0, err = 0;
   s->meta[META_ERRNO] = 0;
   bool inMessage = false;  // limits apply between messages only
+  // Sized once, before any message in it is live: a zmq_msg_t must not be moved while open.
+  if (s->msgs.size() < slots) s->msgs.resize(slots);
   while (inMessage || (messages < maxMessages && total <= static_cast<size_t>(maxBytes))) {
-    if (s->msgs.size() <= frames) s->msgs.resize(frames + 16);
     zmq_msg_t* m = &s->msgs[frames];
     zmq.msg_init(m);
     if (zmq.msg_recv(m, s->zsock, ZMQ_DONTWAIT) < 0) {

@@ -145,6 +145,27 @@ describeNative("the native engine", () => {
     });
   });
 
+  // A batch has 1024 frame slots and stops growing its slab after 64 KiB: a message with more
+  // frames is completed by the next batch, and a frame bigger than that gets a slab of its own.
+  it("keeps a message of 1500 frames whole, and a 1 MiB frame intact, among small ones", async () => {
+    const p = pump();
+    const pull = await p.socket("pull", { bind: address("tcp") });
+    const push = await p.socket("push", { connect: pull.endpoints[0]! });
+    const many = Array.from({ length: 1500 }, (_, i) => String(i));
+    const big = Buffer.alloc(1 << 20, 7);
+    big.writeUInt32LE(123456);
+    await push.send.put("before");
+    await push.send.put(many);
+    await push.send.put(big);
+    await push.send.put("after");
+    const [before, parts, bigOne, after] = await takeN(pull.recv, 4, 10_000);
+    expect(text(before!)).toEqual(["before"]);
+    expect(text(parts!)).toEqual(many);
+    expect(bigOne!.length).toBe(1);
+    expect(bigOne![0]!.equals(big)).toBe(true);
+    expect(text(after!)).toEqual(["after"]);
+  });
+
   it("holds back at the high-water mark, then delivers everything in order", async () => {
     const p = pump();
     const recv = chan<Buffer[]>(1);
