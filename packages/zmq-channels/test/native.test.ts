@@ -192,6 +192,46 @@ describeNative("the native engine", () => {
     await within(rest, 10_000, "the producer");
   });
 
+  it("gives up on a blocked send after the user's sendTimeout, reporting it", async () => {
+    const p = pump();
+    const push = await p.socket("push", {
+      connect: "tcp://127.0.0.1:1", // nobody there; immediate: no queue until connected
+      options: { immediate: true, sendTimeout: 100 },
+    });
+    const started = Date.now();
+    await push.send.put("x");
+    const error = await takeWithin(p.errors, 5000);
+    expect(error.code).toBe("EAGAIN");
+    expect(error.unsent).toBe("x");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+  });
+
+  it("runs REQ/REP in lockstep and PUB/SUB with a subscription (beyond step 1's kinds)", async () => {
+    const p = pump();
+    const rep = await p.socket("rep", { bind: address("tcp") });
+    const req = await p.socket("req", { connect: rep.endpoints[0]! });
+    void (async () => {
+      for (let m = await rep.recv.take(); m !== undefined; m = await rep.recv.take()) {
+        if (!(await rep.send.put(`re:${m[0]!.toString()}`))) break;
+      }
+    })();
+    for (let i = 0; i < 50; i++) {
+      await req.send.put(`q${i}`);
+      expect(text(await takeWithin(req.recv))).toEqual([`re:q${i}`]);
+    }
+    const pub = await p.socket("pub", { bind: address("tcp") });
+    const sub = await p.socket("sub", { connect: pub.endpoints[0]!, subscribe: "a" });
+    const ticking = setInterval(() => {
+      pub.send.offer(["b", "not this"]);
+      pub.send.offer(["a", "this"]);
+    }, 10);
+    try {
+      expect(text(await takeWithin(sub.recv))).toEqual(["a", "this"]);
+    } finally {
+      clearInterval(ticking);
+    }
+  });
+
   it("reports EHOSTUNREACH from a mandatory ROUTER with the unsent message", async () => {
     const p = pump();
     const router = await p.socket("router", {
