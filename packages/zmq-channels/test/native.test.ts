@@ -111,7 +111,11 @@ describeNative("the native engine", () => {
 
     it("DEALER⇄ROUTER runs full duplex: both send while both receive", async () => {
       const p = pump();
-      const router = await p.socket("router", { bind: address(transport) });
+      // mandatory: a ROUTER drops what does not fit its peer's pipe; this one waits instead
+      const router = await p.socket("router", {
+        bind: address(transport),
+        options: { mandatory: true },
+      });
       const dealer = await p.socket("dealer", {
         connect: router.endpoints[0]!,
         options: { routingId: "d1" },
@@ -125,8 +129,10 @@ describeNative("the native engine", () => {
       const fromRouter = (async () => {
         for (let i = 0; i < n; i++) await router.send.put(["d1", `down${i}`]);
       })();
-      const up = await takeN(router.recv, n - 1, 10_000);
-      const down = await takeN(dealer.recv, n, 10_000);
+      const [up, down] = await Promise.all([
+        takeN(router.recv, n - 1, 10_000),
+        takeN(dealer.recv, n, 10_000),
+      ]);
       expect(up.map((m) => text(m)[1])).toEqual(
         Array.from({ length: n - 1 }, (_, i) => `up${i + 1}`),
       );
