@@ -17,6 +17,9 @@
 //   shows nothing more that anyone waits for.
 // - No call blocks: every send and receive uses ZMQ_DONTWAIT; a receive takes at most the
 //   messages and bytes it was asked for (the JS side budgets the turn).
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE  // dladdr
+#endif
 #include <dlfcn.h>
 #include <errno.h>
 #ifdef __linux__
@@ -735,7 +738,20 @@ static napi_value load(napi_env env, napi_callback_info info) {
   return out;
 }
 
+// Node unloads an addon when the last environment that loaded it ends (a worker thread that
+// was the only one to use it), while libuv may still owe this code a close callback
+// (freeSocket): that crashed. So the addon pins itself once: an extra dlopen with
+// RTLD_NODELETE keeps it mapped for the life of the process.
+static uv_once_t pinOnce = UV_ONCE_INIT;
+static void pinSelf() {
+  Dl_info self;
+  if (dladdr(reinterpret_cast<void*>(&pinSelf), &self) != 0 && self.dli_fname != nullptr) {
+    dlopen(self.dli_fname, RTLD_LAZY | RTLD_NODELETE);
+  }
+}
+
 static napi_value Init(napi_env env, napi_value exports) {
+  uv_once(&pinOnce, pinSelf);
   Instance* inst = new Instance();
   inst->env = env;
   napi_get_uv_event_loop(env, &inst->loop);
