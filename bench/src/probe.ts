@@ -4,20 +4,27 @@
 //   node bench/dist/probe.js idle-select [k]   select over k empty channels, then one arrival
 //   node bench/dist/probe.js receivers [rounds] [n]  who pays what on the receiving side, over tcp
 //   node bench/dist/probe.js timeouts [rounds]  live timers after a loop of select([ch, timeout(1000)])
+//   node bench/dist/probe.js pushpull [rounds] [n]  PUSH→PULL per engine, paired rounds (issue 18)
 //   node bench/dist/probe.js select-passes [k]  ns per select, sluice and the promise floor, when
 //                                               one op is ready (pass 1) and when none is (pass 2)
 import { type Channel, chan, select, timeout } from "@sluice/channels";
 import { FloorChan, floorSelect } from "./channels/floor";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import * as zmq from "zeromq";
 import { median } from "./measure";
 import { PUSH_PULL, Peer } from "./zmq/peer";
 import { receiveN } from "./zmq/pump";
+import { nativeProblem } from "./zmq/native";
 import type { PushPull } from "./zmq/variant";
 
 const usage =
   "usage: node bench/dist/probe.js idle-select [k]\n" +
   "       node bench/dist/probe.js receivers [rounds] [messages]\n" +
   "       node bench/dist/probe.js timeouts [rounds]\n" +
+  "       node bench/dist/probe.js pushpull [rounds] [messages]\n" +
   "       node bench/dist/probe.js select-passes [k]";
 
 // Where a select's time goes, per pass: k buffered channels, one value offered per select on
@@ -209,8 +216,102 @@ async function receivers(rounds: number, n: number): Promise<void> {
   }
 }
 
+// PUSH→PULL, both ends the same variant (the PUSH in the peer process over ipc and tcp, in this
+// process over inproc), for 16 B and 1 KiB: the rate per variant, median over the rounds, the
+// variants interleaved round by round (the order reversed every other round), and each one's
+// ratio to the pump on the zeromq.js engine measured in the same rounds.
+// libzmq in C (bench/c/thr.c) is the reference row, compiled here when a C compiler and
+// libzmq's headers are there (the issue's targets are ratios to it).
+function buildC(dir: string): string | { skipped: string } {
+  if (!existsSync("/usr/include/zmq.h")) return { skipped: "no /usr/include/zmq.h (libzmq3-dev)" };
+  const out = join(dir, "thr");
+  const source = join(__dirname, "..", "c", "thr.c");
+  const r = spawnSync("cc", ["-O2", "-o", out, source, "-lzmq", "-lpthread"], { encoding: "utf8" });
+  if (r.status !== 0)
+    return { skipped: `cc failed: ${r.error?.message ?? r.stderr.split("\n")[0]}` };
+  return out;
+}
+
+async function pushPull(rounds: number, n: number): Promise<void> {
+  const names = ["sluice native", "sluice pump", "plain zeromq.js", "zeromq.js fast path"] as const;
+  const missing = nativeProblem();
+  const variants = names.filter((name) => name !== "sluice native" || missing === undefined);
+  if (missing !== undefined) console.log(`no "sluice native": ${missing}`);
+  const peer = Peer.start();
+  const dir = mkdtempSync(join(tmpdir(), "sluice-probe-"));
+  const c = buildC(dir);
+  if (typeof c !== "string") console.log(`no "libzmq C" row: ${c.skipped}`);
+  const all = typeof c === "string" ? [...variants, "libzmq C"] : variants;
+  let k = 0;
+  try {
+    for (const size of [16, 1024]) {
+      for (const transport of ["tcp", "ipc", "inproc"] as const) {
+        const rates = new Map<string, number[]>(all.map((name) => [name, []]));
+        for (let r = 0; r <= rounds; r++) {
+          const order = r % 2 === 0 ? all : [...all].reverse();
+          for (const name of order) {
+            const bind =
+              transport === "tcp"
+                ? "tcp://127.0.0.1:*"
+                : transport === "ipc"
+                  ? `ipc://${join(dir, `${k++}.sock`)}`
+                  : `inproc://probe-${k++}`;
+            if (name === "libzmq C") {
+              // 10× the messages: at millions per second, n alone is over in milliseconds
+              const args = [bind, String(n * 10), String(size)];
+              const run = spawnSync(c as string, args, { encoding: "utf8", timeout: 60_000 });
+              if (run.status !== 0) throw new Error(`libzmq C: ${run.stderr || run.error}`);
+              if (r > 0) rates.get(name)!.push(Number(run.stdout));
+              continue;
+            }
+            const v: PushPull = PUSH_PULL[name as (typeof variants)[number]];
+            const receiver = await v.pull(bind);
+            const variant = name as (typeof variants)[number];
+            // inproc: the PUSH in this process, sending while the PULL receives
+            const local = transport === "inproc" ? v.push(receiver.endpoint, n, size) : undefined;
+            const sent =
+              local === undefined
+                ? peer.request({ op: "push", variant, endpoint: receiver.endpoint, n, size })
+                : undefined;
+            const tally = await receiver.receive(n);
+            if (local !== undefined) await (await local).close();
+            if (sent !== undefined)
+              await peer.request({ op: "close", handle: (await sent).handle! });
+            await receiver.close();
+            if (tally.sum !== (n * (n + 1)) / 2) throw new Error(`pushpull: ${name} lost messages`);
+            if (r > 0) rates.get(name)!.push(n / tally.seconds); // round 0 warms up
+          }
+        }
+        const base = median(rates.get("sluice pump")!);
+        const cRate = rates.get("libzmq C");
+        const cBase = cRate === undefined ? undefined : median(cRate);
+        console.log(`PUSH→PULL ${size} B ${transport}, ${rounds} rounds of ${n}:`);
+        for (const name of all) {
+          const m = median(rates.get(name)!);
+          console.log(
+            `  ${name.padEnd(22)} ${(m / 1000).toFixed(0).padStart(5)}k msg/s  ` +
+              `${(m / base).toFixed(2)}× the pump on zeromq.js` +
+              (cBase === undefined ? "" : `  ${(m / cBase).toFixed(2)}× libzmq C`),
+          );
+        }
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await peer.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const [probe, arg, arg2] = process.argv.slice(2);
+  if (probe === "pushpull") {
+    const rounds = arg === undefined ? 5 : Number(arg);
+    const n = arg2 === undefined ? 200_000 : Number(arg2);
+    if (!(Number.isInteger(rounds) && rounds > 0 && Number.isInteger(n) && n > 0)) {
+      throw new Error(usage);
+    }
+    return pushPull(rounds, n);
+  }
   if (probe === "receivers") {
     const rounds = arg === undefined ? 7 : Number(arg);
     const n = arg2 === undefined ? 200_000 : Number(arg2);

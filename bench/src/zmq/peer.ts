@@ -5,9 +5,11 @@ import { fork, type ChildProcess } from "node:child_process";
 import { plain } from "./plain";
 import { pump } from "./pump";
 import { fastPath } from "./fastpath";
+import { native } from "./native";
 import type {
   CeilingName,
   Closer,
+  NativeName,
   PushPull,
   RouterEnd,
   Server,
@@ -16,7 +18,13 @@ import type {
 } from "./variant";
 
 export type Command =
-  | { op: "push"; variant: VariantName | CeilingName; endpoint: string; n: number; size: number }
+  | {
+      op: "push";
+      variant: VariantName | CeilingName | NativeName;
+      endpoint: string;
+      n: number;
+      size: number;
+    }
   | { op: "pushes"; variant: VariantName; endpoints: string[]; n: number; size: number }
   | { op: "echo"; variant: VariantName; kind: "rep" | "router"; bind: string }
   | { op: "router"; variant: VariantName; bind: string }
@@ -36,9 +44,10 @@ export const VARIANTS: Record<VariantName, Variant> = {
 };
 
 /** Every variant that can run the PUSH→PULL rows, the fast-path ceiling included. */
-export const PUSH_PULL: Record<VariantName | CeilingName, PushPull> = {
+export const PUSH_PULL: Record<VariantName | CeilingName | NativeName, PushPull> = {
   ...VARIANTS,
   "zeromq.js fast path": fastPath,
+  "sluice native": native,
 };
 
 // ---- the child's side

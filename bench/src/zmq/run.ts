@@ -9,13 +9,21 @@ import { dealtCount } from "../channels/lib";
 import { measure, median, quantile, triangle, type Case, type Mode } from "../measure";
 import type { Group, Row } from "../report";
 import { IN_FLIGHT } from "./inflight";
+import { nativeProblem } from "./native";
 import { Peer, PUSH_PULL, VARIANTS, type Reply } from "./peer";
 import { soloInChild, type SoloResult } from "./solo";
 import { message, indexOf, type Closer, type PushPull, type Variant } from "./variant";
 
 const ORDER: Variant[] = [VARIANTS["sluice pump"], VARIANTS["plain zeromq.js"]];
 // PUSH→PULL also runs the fast-path loop with no channels: the ceiling for any pump here.
-const PUSH_PULL_ORDER: PushPull[] = [...ORDER, PUSH_PULL["zeromq.js fast path"]];
+// The pump's native engine joins them when it was built (issue 18; nativeProblem() says why not).
+function pushPullOrder(nativeMissing: string | undefined): PushPull[] {
+  return [
+    ...(nativeMissing === undefined ? [PUSH_PULL["sluice native"]] : []),
+    ...ORDER,
+    PUSH_PULL["zeromq.js fast path"],
+  ];
+}
 const SLUICE = "sluice pump";
 type Transport = "inproc" | "ipc" | "tcp";
 
@@ -104,6 +112,9 @@ export async function runZmq(mode: Mode, log: (s: string) => void): Promise<Grou
     const eldAll = new Map<string, number[]>();
 
     // ---- PUSH→PULL throughput
+    const nativeMissing = nativeProblem();
+    if (nativeMissing !== undefined) log(`zmq: no "sluice native" rows: ${nativeMissing}`);
+    const PUSH_PULL_ORDER = pushPullOrder(nativeMissing);
     for (const size of [16, 1024]) {
       for (const t of ["inproc", "ipc", "tcp"] as Transport[]) {
         const name = `PUSH→PULL ${size} B ${t}`;

@@ -59,9 +59,12 @@ export type VariantName = "sluice pump" | "plain zeromq.js";
 /** The variant that runs only PUSH→PULL: the fast-path loop with no channels (fastpath.ts). */
 export type CeilingName = "zeromq.js fast path";
 
+/** The pump on its native engine (native.ts): PUSH→PULL rows only, for now (issue 18). */
+export type NativeName = "sluice native";
+
 /** What every PUSH→PULL row needs: a PULL that counts, and a PUSH that sends 1..n. */
 export interface PushPull {
-  name: VariantName | CeilingName;
+  name: VariantName | CeilingName | NativeName;
   pull(bind: string): Promise<Receiver>;
   /**
    * connects a PUSH and sends 1..n; the socket stays open until the receiver has counted

@@ -54,6 +54,8 @@ export interface Engine {
    * zeromq refuses is named; the socket is then closed and a TypeError thrown.
    */
   create(info: KindInfo, options: Readonly<Record<string, unknown>>): EngineSocket;
+  /** The pump has closed every socket it made (the native engine ends its context). */
+  close?(): void;
 }
 
 /** One socket as an engine drives it. */

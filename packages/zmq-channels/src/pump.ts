@@ -9,7 +9,8 @@ import { chan, type Buffer as ChannelBuffer, type Channel } from "@sluice/channe
 import * as zmq from "zeromq";
 import { Bridge, type SocketStats } from "./bridge";
 import { debug } from "./debug";
-import type { Engine, EngineSocket } from "./engine";
+import type { Engine, EngineName, EngineSocket } from "./engine";
+import { loadNative, NATIVE_COMPLETE, NativeEngine } from "./engines/native";
 import { ZeromqEngine } from "./engines/zeromq";
 import type { PumpError } from "./errors";
 import { attach as attachHooks } from "./hooks";
@@ -41,6 +42,49 @@ export interface PumpStats {
   turns: number;
 }
 
+/** What `new Pump({ engine })` may ask for. */
+export type PumpEngine = "auto" | EngineName;
+
+const ENGINES: readonly string[] = ["auto", "native", "zeromq"];
+
+// opts.engine, else SLUICE_ENGINE, else "auto" (API.md "engines"); a context means zeromq.js.
+function chooseEngine(opts: { context?: zmq.Context; engine?: PumpEngine }): Engine {
+  if (opts === null || typeof opts !== "object") {
+    throw new TypeError("new Pump(opts): opts must be an object");
+  }
+  const env = process.env.SLUICE_ENGINE;
+  if (opts.engine !== undefined && !ENGINES.includes(opts.engine)) {
+    throw new TypeError(
+      `new Pump(opts): unknown engine ${JSON.stringify(opts.engine)} (expected ${ENGINES.join(", ")})`,
+    );
+  }
+  if (opts.engine === undefined && env !== undefined && env !== "" && !ENGINES.includes(env)) {
+    throw new TypeError(
+      `new Pump(): SLUICE_ENGINE=${JSON.stringify(env)} is not an engine (expected ${ENGINES.join(", ")})`,
+    );
+  }
+  const wanted = opts.engine ?? (env || "auto");
+  if (opts.context !== undefined) {
+    if (opts.engine === "native") {
+      throw new TypeError(
+        'new Pump(opts): a zeromq.js context works only with engine "zeromq" (the native ' +
+          "engine has its own libzmq context)",
+      );
+    }
+    return new ZeromqEngine(opts.context);
+  }
+  if (wanted === "native") return new NativeEngine();
+  if (wanted === "auto" && NATIVE_COMPLETE && !("error" in loadNative())) return new NativeEngine();
+  if (wanted === "auto" && debug.enabled) {
+    const native = loadNative();
+    debug(
+      "pump: auto chose zeromq: %s",
+      "error" in native ? native.error : "the native engine is not complete yet (issue 18)",
+    );
+  }
+  return new ZeromqEngine();
+}
+
 /**
  * Owns ZeroMQ sockets and bridges each to a `send` and a `recv` channel, all served by one
  * loop [no core.async counterpart; the design follows Go's netpoller: one poller, many
@@ -66,11 +110,23 @@ export class Pump {
   #dropped = 0;
   #closing: Promise<void> | undefined;
 
-  /** @param opts.context the zeromq context for sockets that `socket()` creates. */
-  constructor(opts: { context?: zmq.Context } = {}) {
-    this.#engine = new ZeromqEngine(opts.context);
+  /**
+   * @param opts.context the zeromq.js context for sockets that `socket()` creates (implies
+   *   the zeromq.js engine).
+   * @param opts.engine who moves the bytes of the sockets `socket()` creates: "zeromq"
+   *   (zeromq.js), "native" (sluice's batched addon; an Error when it is not built), or
+   *   "auto" (the default; SLUICE_ENGINE overrides it): native once it is complete, else zeromq.
+   */
+  constructor(opts: { context?: zmq.Context; engine?: PumpEngine } = {}) {
+    this.#engine = chooseEngine(opts);
     this.#context = opts.context;
     if (debug.enabled) debug("pump: engine %s", this.#engine.describe());
+  }
+
+  /** The engine of the sockets `socket()` creates ("native" or "zeromq"); `register()`ed
+   * sockets are always on the zeromq.js engine. */
+  get engine(): EngineName {
+    return this.#engine.name;
   }
 
   /**
@@ -223,6 +279,7 @@ export class Pump {
     await Promise.allSettled([...this.#creating]);
     for (const bridge of this.#bridges) bridge.close();
     await Promise.all([...this.#bridges].map((b) => b.sockets.closed));
+    this.#engine.close?.();
     this.#errors.close();
     if (debug.enabled) debug("pump: closed (%d error(s) dropped)", this.#dropped);
   }

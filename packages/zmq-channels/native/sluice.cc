@@ -1,0 +1,790 @@
+// sluice's native engine: libzmq sockets driven in batches from Node-API (engines/native.ts is
+// the JS half; docs/decisions.md P25–P27 say why it is built and loaded this way).
+//
+// Invariants:
+// - libzmq is not linked: resolveApi() finds the zmq_* functions in a library that is already
+//   loaded (zeromq.js's addon.node exports libzmq's C API), so the process has one libzmq.
+// - All state is per Node environment (napi_set_instance_data): each worker thread has its
+//   own context and socket list; nothing here is a global but the read-only function table.
+// - A socket's JS object is held strongly (napi_ref count 1) from creation until close(): a
+//   socket whose uv_poll is live can never be collected under it.
+// - One uv_poll per socket, on ZMQ_FD, shared by both directions; it runs only while some
+//   direction waits (`interest`), so an idle socket does not keep the loop alive.
+// - ZMQ_FD is edge-triggered: it signals that libzmq has commands to process, not that a
+//   message is there, and any operation may consume that signal. So after every wake-up and
+//   after every operation, settle() re-reads ZMQ_EVENTS and reports each waiting direction
+//   that became ready (the `fired` slot of meta), and the poll callback loops until ZMQ_EVENTS
+//   shows nothing more that anyone waits for.
+// - No call blocks: every send and receive uses ZMQ_DONTWAIT; a receive takes at most the
+//   messages and bytes it was asked for (the JS side budgets the turn).
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE  // dladdr
+#endif
+#include <dlfcn.h>
+#include <errno.h>
+#ifdef __linux__
+#include <link.h>
+#endif
+#include <node_api.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#include <string>
+#include <vector>
+
+#include "zmq-api.h"
+
+// -- the libzmq functions --------------------------------------------------------------------
+
+// Read-only after the first successful resolve, and the same for every environment (the
+// library stays loaded as long as the process does), so sharing it across threads is safe.
+static ZmqApi zmq;
+static bool zmqResolved = false;
+static uv_mutex_t resolveLock;
+static uv_once_t resolveLockOnce = UV_ONCE_INIT;
+static void initResolveLock() { uv_mutex_init(&resolveLock); }
+
+template <typename F>
+static bool sym(void* lib, const char* name, F* out) {
+  *out = reinterpret_cast<F>(dlsym(lib, name));
+  return *out != nullptr;
+}
+
+static bool fill(void* lib) {
+  ZmqApi a;
+  bool ok = sym(lib, "zmq_version", &a.version) && sym(lib, "zmq_errno", &a.errno_) &&
+            sym(lib, "zmq_strerror", &a.strerror) && sym(lib, "zmq_ctx_new", &a.ctx_new) &&
+            sym(lib, "zmq_ctx_term", &a.ctx_term) && sym(lib, "zmq_ctx_shutdown", &a.ctx_shutdown) &&
+            sym(lib, "zmq_socket", &a.socket) && sym(lib, "zmq_close", &a.close) &&
+            sym(lib, "zmq_setsockopt", &a.setsockopt) && sym(lib, "zmq_getsockopt", &a.getsockopt) &&
+            sym(lib, "zmq_bind", &a.bind) && sym(lib, "zmq_connect", &a.connect) &&
+            sym(lib, "zmq_send", &a.send) && sym(lib, "zmq_msg_init", &a.msg_init) &&
+            sym(lib, "zmq_msg_close", &a.msg_close) && sym(lib, "zmq_msg_recv", &a.msg_recv) &&
+            sym(lib, "zmq_msg_data", &a.msg_data) && sym(lib, "zmq_msg_size", &a.msg_size) &&
+            sym(lib, "zmq_msg_more", &a.msg_more);
+  if (ok) zmq = a;
+  return ok;
+}
+
+#ifdef __linux__
+// Walks the objects loaded in the process for one that defines zmq_ctx_new. RTLD_NOLOAD
+// never loads anything: it only hands back a handle to what is there (zeromq.js's addon).
+static int findLoaded(struct dl_phdr_info* info, size_t, void* found) {
+  if (info->dlpi_name == nullptr || info->dlpi_name[0] == '\0') return 0;
+  void* lib = dlopen(info->dlpi_name, RTLD_LAZY | RTLD_NOLOAD);
+  if (lib == nullptr) return 0;
+  if (dlsym(lib, "zmq_ctx_new") != nullptr) {
+    *static_cast<void**>(found) = lib;
+    return 1;
+  }
+  dlclose(lib);
+  return 0;
+}
+#endif
+
+// `hint`: the path of zeromq.js's addon as Node loaded it (require.cache); used when the walk
+// finds nothing. Opening the same path again returns the same, already loaded, library.
+static bool resolveApi(const char* hint) {
+  uv_once(&resolveLockOnce, initResolveLock);
+  uv_mutex_lock(&resolveLock);
+  if (!zmqResolved) {
+    void* lib = nullptr;
+#ifdef __linux__
+    dl_iterate_phdr(findLoaded, &lib);
+#endif
+    if (lib == nullptr && hint != nullptr && hint[0] != '\0') lib = dlopen(hint, RTLD_LAZY | RTLD_NOLOAD);
+    if (lib == nullptr && hint != nullptr && hint[0] != '\0') lib = dlopen(hint, RTLD_LAZY);
+    // The handle is never closed: the function pointers must stay valid for the process.
+    zmqResolved = lib != nullptr && fill(lib);
+  }
+  uv_mutex_unlock(&resolveLock);
+  return zmqResolved;
+}
+
+// -- per-environment state -------------------------------------------------------------------
+
+struct Socket;
+
+struct Instance {
+  napi_env env;
+  uv_loop_t* loop;
+  napi_ref socketClass = nullptr;
+  void* ctx = nullptr;  // created with the first socket, ended by release() or cleanup
+  int pumps = 0;        // pumps that hold the context (acquire/release)
+  std::vector<Socket*> open;  // sockets not yet closed: cleanup closes them
+};
+
+struct Socket {
+  Instance* inst;
+  napi_env env;
+  void* zsock = nullptr;
+  napi_ref self = nullptr;     // strong until close (see the invariants)
+  napi_ref onReady = nullptr;  // JS callback(readyBits)
+  napi_async_context async = nullptr;
+  double* meta = nullptr;  // the Float64Array the JS side reads results from
+  size_t metaLength = 0;
+  napi_ref metaRef = nullptr;
+  uv_poll_t poll;
+  bool pollInit = false, polling = false, closed = false, jsGone = false, inCallback = false;
+  int interest = 0;  // ZMQ_POLLIN / ZMQ_POLLOUT: directions waiting for readiness
+  std::vector<zmq_msg_t> msgs;
+  std::string scratch;
+};
+
+// meta layout (shared with engines/native.ts)
+enum { META_COUNT = 0, META_FIRED = 1, META_ERRNO = 2, META_FRAMES = 3 };
+
+// -- errors ----------------------------------------------------------------------------------
+
+static const char* codeName(int err) {
+  switch (err) {
+    case ZMQ_EFSM: return "EFSM";
+    case ZMQ_ENOCOMPATPROTO: return "ENOCOMPATPROTO";
+    case ZMQ_ETERM: return "ETERM";
+    case ZMQ_EMTHREAD: return "EMTHREAD";
+  }
+  // libuv knows every errno's name; its codes are the negated errno on Unix.
+  return uv_err_name(-err);
+}
+
+// An Error with zeromq's `code` and message (as zeromq.js's errors carry).
+static napi_value zmqError(napi_env env, int err, const char* what) {
+  std::string msg = what == nullptr ? zmq.strerror(err) : std::string(what) + ": " + zmq.strerror(err);
+  napi_value code, text, error;
+  napi_create_string_utf8(env, codeName(err), NAPI_AUTO_LENGTH, &code);
+  napi_create_string_utf8(env, msg.c_str(), msg.size(), &text);
+  napi_create_error(env, code, text, &error);
+  napi_value errnoValue;
+  napi_create_int32(env, err, &errnoValue);
+  napi_set_named_property(env, error, "errno", errnoValue);
+  return error;
+}
+
+static void throwZmq(napi_env env, int err, const char* what) { napi_throw(env, zmqError(env, err, what)); }
+
+// error(errno) → the Error for a failure that send() reported in meta[ERRNO].
+static napi_value errorOf(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
+  int32_t err = 0;
+  napi_get_value_int32(env, argv[0], &err);
+  return zmqError(env, err, nullptr);
+}
+
+#define CHECK(call)                       \
+  do {                                    \
+    if ((call) != napi_ok) return nullptr; \
+  } while (0)
+
+static Instance* instanceOf(napi_env env) {
+  Instance* inst = nullptr;
+  napi_get_instance_data(env, reinterpret_cast<void**>(&inst));
+  return inst;
+}
+
+// -- readiness -------------------------------------------------------------------------------
+
+static int zmqEvents(Socket* s) {
+  int events = 0;
+  size_t size = sizeof events;
+  if (zmq.getsockopt(s->zsock, ZMQ_EVENTS, &events, &size) != 0) return 0;
+  return events;
+}
+
+static void onPoll(uv_poll_t* handle, int status, int);
+
+static void stopPolling(Socket* s) {
+  if (s->polling) {
+    uv_poll_stop(&s->poll);
+    s->polling = false;
+  }
+}
+
+static void startPolling(Socket* s) {
+  if (s->polling || s->closed) return;
+  if (!s->pollInit) {
+    int fd = -1;
+    size_t size = sizeof fd;
+    if (zmq.getsockopt(s->zsock, ZMQ_FD, &fd, &size) != 0) return;
+    uv_poll_init(s->inst->loop, &s->poll, fd);
+    s->poll.data = s;
+    s->pollInit = true;
+  }
+  uv_poll_start(&s->poll, UV_READABLE, onPoll);
+  s->polling = true;
+}
+
+// After an operation: the directions that wait and are ready now stop waiting and are
+// reported in meta[FIRED]; the poll runs only while someone still waits.
+static int settle(Socket* s) {
+  int fired = 0;
+  if (s->interest != 0 && !s->closed) {
+    fired = zmqEvents(s) & s->interest;
+    s->interest &= ~fired;
+    if (s->interest == 0) stopPolling(s);
+  }
+  s->meta[META_FIRED] = fired;
+  return fired;
+}
+
+static void callReady(Socket* s, int fired) {
+  napi_env env = s->env;
+  napi_handle_scope scope;
+  napi_open_handle_scope(env, &scope);
+  napi_value fn, recv, arg, result;
+  napi_get_reference_value(env, s->onReady, &fn);
+  napi_get_reference_value(env, s->self, &recv);
+  napi_create_int32(env, fired, &arg);
+  // make_callback runs the callback as a macrotask: microtasks (the lanes' continuations,
+  // which call back into this socket) are flushed before it returns.
+  napi_make_callback(env, s->async, recv, fn, 1, &arg, &result);
+  napi_close_handle_scope(env, scope);
+}
+
+static void onPoll(uv_poll_t* handle, int status, int) {
+  Socket* s = static_cast<Socket*>(handle->data);
+  if (s->closed || s->inCallback) return;
+  // Loops until ZMQ_EVENTS shows nothing anyone waits for (the fd will not signal again for
+  // what is already queued). It ends: a reported direction stops waiting, and watch() only
+  // re-arms a direction that is not ready, so each round needs news from libzmq.
+  s->inCallback = true;  // the callback's microtasks may call watch(): never re-enter here
+  while (!s->closed && s->interest != 0) {
+    int fired = status < 0 ? s->interest : zmqEvents(s) & s->interest;
+    if (fired == 0) break;
+    s->interest &= ~fired;
+    callReady(s, fired);
+  }
+  s->inCallback = false;
+  if (!s->closed && s->interest == 0) stopPolling(s);
+}
+
+// -- socket lifetime -------------------------------------------------------------------------
+
+static void freeSocket(uv_handle_t* handle) {
+  Socket* s = static_cast<Socket*>(handle->data);
+  s->pollInit = false;
+  if (s->jsGone) delete s;
+}
+
+static void closeSocket(Socket* s, bool discard) {
+  if (s->closed) return;
+  s->closed = true;
+  s->interest = 0;
+  stopPolling(s);
+  if (discard) {
+    int zero = 0;
+    zmq.setsockopt(s->zsock, ZMQ_LINGER, &zero, sizeof zero);
+  }
+  // zmq_close never blocks: libzmq's reaper thread delivers what is queued, for the linger.
+  zmq.close(s->zsock);
+  s->zsock = nullptr;
+  if (s->pollInit) uv_close(reinterpret_cast<uv_handle_t*>(&s->poll), freeSocket);
+  for (size_t i = 0; i < s->inst->open.size(); i++) {
+    if (s->inst->open[i] == s) {
+      s->inst->open[i] = s->inst->open.back();
+      s->inst->open.pop_back();
+      break;
+    }
+  }
+  if (s->self != nullptr) napi_reference_unref(s->env, s->self, nullptr);
+}
+
+static void finalizeSocket(napi_env env, void* data, void*) {
+  Socket* s = static_cast<Socket*>(data);
+  if (s->self != nullptr) napi_delete_reference(env, s->self);
+  s->self = nullptr;
+  if (!s->closed) closeSocket(s, true);  // only at teardown: close() drops the strong ref
+  if (s->async != nullptr) napi_async_destroy(env, s->async);
+  if (s->onReady != nullptr) napi_delete_reference(env, s->onReady);
+  if (s->metaRef != nullptr) napi_delete_reference(env, s->metaRef);
+  s->jsGone = true;
+  if (!s->pollInit) delete s;  // else freeSocket deletes it once uv is done with the handle
+}
+
+static Socket* unwrap(napi_env env, napi_callback_info info, size_t* argc, napi_value* argv) {
+  napi_value self;
+  if (napi_get_cb_info(env, info, argc, argv, &self, nullptr) != napi_ok) return nullptr;
+  Socket* s = nullptr;
+  if (napi_unwrap(env, self, reinterpret_cast<void**>(&s)) != napi_ok) return nullptr;
+  if (s->closed) {
+    throwZmq(env, ENOTSOCK, "the socket is closed");
+    return nullptr;
+  }
+  return s;
+}
+
+// new Socket(type, onReady, meta: Float64Array)
+static napi_value socketNew(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3], self;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, &self, nullptr));
+  Instance* inst = instanceOf(env);
+  int32_t type;
+  CHECK(napi_get_value_int32(env, argv[0], &type));
+  napi_typedarray_type ta;
+  size_t length;
+  void* data;
+  CHECK(napi_get_typedarray_info(env, argv[2], &ta, &length, &data, nullptr, nullptr));
+  if (ta != napi_float64_array || length < META_FRAMES + 2) {
+    napi_throw_type_error(env, nullptr, "sluice bug: meta must be a Float64Array");
+    return nullptr;
+  }
+  if (inst->ctx == nullptr) inst->ctx = zmq.ctx_new();
+  void* zsock = inst->ctx == nullptr ? nullptr : zmq.socket(inst->ctx, type);
+  if (zsock == nullptr) {
+    throwZmq(env, zmq.errno_(), "zmq_socket");
+    return nullptr;
+  }
+  Socket* s = new Socket();
+  s->inst = inst;
+  s->env = env;
+  s->zsock = zsock;
+  s->meta = static_cast<double*>(data);
+  s->metaLength = length;
+  napi_create_reference(env, argv[2], 1, &s->metaRef);
+  napi_create_reference(env, argv[1], 1, &s->onReady);
+  napi_value name;
+  napi_create_string_utf8(env, "sluice:socket", NAPI_AUTO_LENGTH, &name);
+  napi_async_init(env, self, name, &s->async);
+  napi_wrap(env, self, s, finalizeSocket, nullptr, &s->self);
+  napi_reference_ref(env, s->self, nullptr);  // strong until close
+  inst->open.push_back(s);
+  return self;
+}
+
+// setOption(kind, id, value): kind is zeromq.js's option type (Int32, Uint32, Int64, Uint64,
+// Bool, String); the value's JS type is checked as zeromq.js checks it.
+static napi_value socketSetOption(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  Socket* s = unwrap(env, info, &argc, argv);
+  if (s == nullptr) return nullptr;
+  char kind[8];
+  size_t kindLength;
+  CHECK(napi_get_value_string_utf8(env, argv[0], kind, sizeof kind, &kindLength));
+  int32_t id;
+  CHECK(napi_get_value_int32(env, argv[1], &id));
+  napi_valuetype vt;
+  CHECK(napi_typeof(env, argv[2], &vt));
+  int rc;
+  if (strcmp(kind, "Bool") == 0) {
+    bool b;
+    if (vt != napi_boolean) return napi_throw_type_error(env, nullptr, "Value must be a boolean"), nullptr;
+    napi_get_value_bool(env, argv[2], &b);
+    int v = b ? 1 : 0;
+    rc = zmq.setsockopt(s->zsock, id, &v, sizeof v);
+  } else if (strcmp(kind, "String") == 0) {
+    if (vt == napi_null) {
+      rc = zmq.setsockopt(s->zsock, id, nullptr, 0);
+    } else if (vt == napi_string) {
+      size_t n;
+      napi_get_value_string_utf8(env, argv[2], nullptr, 0, &n);
+      s->scratch.resize(n + 1);
+      napi_get_value_string_utf8(env, argv[2], &s->scratch[0], n + 1, &n);
+      rc = zmq.setsockopt(s->zsock, id, s->scratch.data(), n);
+    } else {
+      bool isBuffer = false;
+      napi_is_buffer(env, argv[2], &isBuffer);
+      if (!isBuffer) return napi_throw_type_error(env, nullptr, "Value must be a string or buffer"), nullptr;
+      void* d;
+      size_t n;
+      napi_get_buffer_info(env, argv[2], &d, &n);
+      rc = zmq.setsockopt(s->zsock, id, d, n);
+    }
+  } else {
+    if (vt != napi_number) return napi_throw_type_error(env, nullptr, "Value must be a number"), nullptr;
+    if (strcmp(kind, "Int32") == 0 || strcmp(kind, "Uint32") == 0) {
+      int32_t v;
+      napi_get_value_int32(env, argv[2], &v);
+      rc = zmq.setsockopt(s->zsock, id, &v, sizeof v);
+    } else {
+      int64_t v;
+      napi_get_value_int64(env, argv[2], &v);
+      rc = zmq.setsockopt(s->zsock, id, &v, sizeof v);
+    }
+  }
+  if (rc != 0) throwZmq(env, zmq.errno_(), "zmq_setsockopt");
+  return nullptr;
+}
+
+// getInt(id): an int option (linger, type, …)
+static napi_value socketGetInt(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], out;
+  Socket* s = unwrap(env, info, &argc, argv);
+  if (s == nullptr) return nullptr;
+  int32_t id;
+  CHECK(napi_get_value_int32(env, argv[0], &id));
+  int v = 0;
+  size_t size = sizeof v;
+  if (zmq.getsockopt(s->zsock, id, &v, &size) != 0) {
+    throwZmq(env, zmq.errno_(), "zmq_getsockopt");
+    return nullptr;
+  }
+  napi_create_int32(env, v, &out);
+  return out;
+}
+
+static napi_value lastEndpoint(napi_env env, Socket* s) {
+  char buf[1024];
+  size_t size = sizeof buf;
+  napi_value out;
+  if (zmq.getsockopt(s->zsock, ZMQ_LAST_ENDPOINT, buf, &size) != 0 || size == 0) size = 1;
+  napi_create_string_utf8(env, buf, size - 1, &out);  // size counts the trailing NUL
+  return out;
+}
+
+// bind(address) → the endpoint zeromq bound; connect(address). Both return at once in libzmq
+// (a tcp bind listens before returning).
+static napi_value socketAttach(napi_env env, napi_callback_info info, bool bind) {
+  size_t argc = 1;
+  napi_value argv[1];
+  Socket* s = unwrap(env, info, &argc, argv);
+  if (s == nullptr) return nullptr;
+  size_t n;
+  CHECK(napi_get_value_string_utf8(env, argv[0], nullptr, 0, &n));
+  std::string address(n + 1, '\0');
+  CHECK(napi_get_value_string_utf8(env, argv[0], &address[0], n + 1, &n));
+  address.resize(n);
+  int rc = bind ? zmq.bind(s->zsock, address.c_str()) : zmq.connect(s->zsock, address.c_str());
+  if (rc != 0) {
+    throwZmq(env, zmq.errno_(), bind ? "zmq_bind" : "zmq_connect");
+    return nullptr;
+  }
+  settle(s);
+  return lastEndpoint(env, s);
+}
+static napi_value socketBind(napi_env env, napi_callback_info info) { return socketAttach(env, info, true); }
+static napi_value socketConnect(napi_env env, napi_callback_info info) { return socketAttach(env, info, false); }
+
+// recv(maxMessages, maxBytes) → one Buffer holding every frame received, or undefined when
+// none was queued. meta[COUNT] frames follow in meta[FRAMES…] as size*2 + more. Whole
+// messages only (libzmq delivers a multipart message's parts together); stops before the
+// message that would pass maxMessages, the frame slots, or (after the first) maxBytes.
+static napi_value socketRecv(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  Socket* s = unwrap(env, info, &argc, argv);
+  if (s == nullptr) return nullptr;
+  int32_t maxMessages, maxBytes;
+  CHECK(napi_get_value_int32(env, argv[0], &maxMessages));
+  CHECK(napi_get_value_int32(env, argv[1], &maxBytes));
+  size_t slots = s->metaLength - META_FRAMES;
+  size_t frames = 0, total = 0;
+  int messages = 0, err = 0;
+  s->meta[META_ERRNO] = 0;
+  bool inMessage = false;  // limits apply between messages only
+  // Sized once, before any message in it is live: a zmq_msg_t must not be moved while open.
+  if (s->msgs.size() < slots) s->msgs.resize(slots);
+  while (inMessage || (messages < maxMessages && total <= static_cast<size_t>(maxBytes))) {
+    zmq_msg_t* m = &s->msgs[frames];
+    zmq.msg_init(m);
+    if (zmq.msg_recv(m, s->zsock, ZMQ_DONTWAIT) < 0) {
+      err = zmq.errno_();
+      zmq.msg_close(m);
+      break;
+    }
+    total += zmq.msg_size(m);
+    frames++;
+    inMessage = zmq.msg_more(m) != 0;
+    if (!inMessage) {
+      messages++;
+      if (slots - frames < 8) break;  // room for a next message's frames is not certain
+    } else if (frames == slots) {
+      break;  // a message with more frames than slots: hand what fits, the rest follows
+    }
+  }
+  if (err != 0 && err != EAGAIN && frames == 0) {
+    settle(s);
+    throwZmq(env, err, "zmq_msg_recv");
+    return nullptr;
+  }
+  s->meta[META_COUNT] = static_cast<double>(frames);
+  napi_value out = nullptr;
+  if (frames > 0) {
+    // One slab per batch, each frame a view into it (JS slices): one allocation, not one
+    // per frame (napi_create_buffer_copy per frame costs ~1.4 µs each).
+    void* slab;
+    napi_status st = napi_create_buffer(env, total, &slab, &out);
+    char* at = static_cast<char*>(slab);
+    for (size_t i = 0; i < frames; i++) {
+      zmq_msg_t* m = &s->msgs[i];
+      size_t size = zmq.msg_size(m);
+      if (st == napi_ok && size > 0) memcpy(at, zmq.msg_data(m), size);
+      at += size;
+      s->meta[META_FRAMES + i] = static_cast<double>(size) * 2 + (zmq.msg_more(m) ? 1 : 0);
+      zmq.msg_close(m);
+    }
+    if (st != napi_ok) return nullptr;
+  } else {
+    napi_get_undefined(env, &out);
+  }
+  settle(s);
+  return out;
+}
+
+// Copies one frame (string, Buffer or other TypedArray) into zmq.
+static int sendFrame(napi_env env, Socket* s, napi_value frame, int flags) {
+  napi_valuetype vt;
+  napi_typeof(env, frame, &vt);
+  if (vt == napi_string) {
+    size_t n;
+    napi_get_value_string_utf8(env, frame, nullptr, 0, &n);
+    s->scratch.resize(n + 1);
+    napi_get_value_string_utf8(env, frame, &s->scratch[0], n + 1, &n);
+    return zmq.send(s->zsock, s->scratch.data(), n, flags);
+  }
+  void* data = nullptr;
+  size_t length = 0;
+  bool isTyped = false;
+  napi_is_typedarray(env, frame, &isTyped);
+  if (isTyped) {
+    napi_typedarray_type t;
+    napi_get_typedarray_info(env, frame, &t, &length, &data, nullptr, nullptr);
+    if (t != napi_uint8_array && t != napi_uint8_clamped_array && t != napi_int8_array) {
+      errno = EINVAL;  // the send channel only lets Buffers and Uint8Arrays through
+      return -1;
+    }
+  } else {
+    errno = EINVAL;
+    return -1;
+  }
+  return zmq.send(s->zsock, data, length, flags);
+}
+
+// send(messages) → how many were handed to libzmq, in order. Each message is a frame or an
+// array of frames, all or nothing: once the first frame is taken, libzmq takes the rest
+// (its high-water mark counts whole messages). Stops at the first message that would block
+// (meta[ERRNO] 0) or that libzmq refused (meta[ERRNO] its errno; that message is not sent).
+static napi_value socketSend(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], out;
+  Socket* s = unwrap(env, info, &argc, argv);
+  if (s == nullptr) return nullptr;
+  uint32_t count;
+  CHECK(napi_get_array_length(env, argv[0], &count));
+  uint32_t sent = 0;
+  int err = 0;
+  for (; sent < count; sent++) {
+    napi_value message;
+    napi_get_element(env, argv[0], sent, &message);
+    bool isArray = false;
+    napi_is_array(env, message, &isArray);
+    int rc;
+    if (!isArray) {
+      rc = sendFrame(env, s, message, ZMQ_DONTWAIT);
+    } else {
+      uint32_t parts;
+      napi_get_array_length(env, message, &parts);
+      rc = 0;
+      for (uint32_t p = 0; p < parts && rc >= 0; p++) {
+        napi_value frame;
+        napi_get_element(env, message, p, &frame);
+        rc = sendFrame(env, s, frame, ZMQ_DONTWAIT | (p + 1 < parts ? ZMQ_SNDMORE : 0));
+        if (rc < 0 && p > 0) {
+          // Cannot happen by libzmq's all-or-nothing rule; if it did, the message is cut.
+          napi_throw_error(env, "EUNKNOWN", "sluice bug: a multipart message was cut off");
+          return nullptr;
+        }
+      }
+    }
+    if (rc < 0) {
+      err = errno == EINVAL ? EINVAL : zmq.errno_();
+      break;
+    }
+  }
+  s->meta[META_ERRNO] = err == EAGAIN ? 0 : err;
+  settle(s);
+  napi_create_uint32(env, sent, &out);
+  return out;
+}
+
+// watch(mask) → the bits of mask that are ready now; the others wait for the poll, which
+// reports them through onReady. unwatch(mask) stops waiting.
+static napi_value socketWatch(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], out;
+  Socket* s = unwrap(env, info, &argc, argv);
+  if (s == nullptr) return nullptr;
+  int32_t mask;
+  CHECK(napi_get_value_int32(env, argv[0], &mask));
+  // One ZMQ_EVENTS read answers both: is `mask` ready now, and has the other direction,
+  // already waiting, become ready (the read may have consumed the fd's signal for it)?
+  int events = zmqEvents(s);
+  int ready = events & mask;
+  int fired = events & s->interest & ~mask;
+  s->interest = (s->interest & ~fired) | (mask & ~ready);
+  s->meta[META_FIRED] = fired;
+  if (s->interest != 0) startPolling(s);
+  else stopPolling(s);
+  napi_create_int32(env, ready, &out);
+  return out;
+}
+
+static napi_value socketUnwatch(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  Socket* s = unwrap(env, info, &argc, argv);
+  if (s == nullptr) return nullptr;
+  int32_t mask;
+  CHECK(napi_get_value_int32(env, argv[0], &mask));
+  s->interest &= ~mask;
+  if (s->interest == 0) stopPolling(s);
+  return nullptr;
+}
+
+// close(): idempotent; the socket's linger applies (libzmq's reaper delivers in the background).
+static napi_value socketClose(napi_env env, napi_callback_info info) {
+  napi_value self;
+  CHECK(napi_get_cb_info(env, info, nullptr, nullptr, &self, nullptr));
+  Socket* s = nullptr;
+  CHECK(napi_unwrap(env, self, reinterpret_cast<void**>(&s)));
+  closeSocket(s, false);
+  return nullptr;
+}
+
+static napi_value socketClosed(napi_env env, napi_callback_info info) {
+  napi_value self, out;
+  CHECK(napi_get_cb_info(env, info, nullptr, nullptr, &self, nullptr));
+  Socket* s = nullptr;
+  CHECK(napi_unwrap(env, self, reinterpret_cast<void**>(&s)));
+  napi_get_boolean(env, s->closed, &out);
+  return out;
+}
+
+// -- the context -----------------------------------------------------------------------------
+
+struct Term {
+  uv_work_t work;
+  void* ctx;
+};
+
+// zmq_ctx_term waits for every closed socket's linger: on the thread pool, so the event loop
+// runs meanwhile and the process stays alive only until the linger has passed.
+static void termWork(uv_work_t* w) {
+  Term* t = static_cast<Term*>(w->data);
+  while (zmq.ctx_term(t->ctx) != 0 && zmq.errno_() == EINTR) {
+  }
+}
+static void termDone(uv_work_t* w, int) { delete static_cast<Term*>(w->data); }
+
+static void endContext(Instance* inst) {
+  if (inst->ctx == nullptr || !inst->open.empty()) return;
+  Term* t = new Term();
+  t->ctx = inst->ctx;
+  t->work.data = t;
+  inst->ctx = nullptr;
+  if (uv_queue_work(inst->loop, &t->work, termWork, termDone) != 0) {
+    termWork(&t->work);
+    delete t;
+  }
+}
+
+// acquire()/release(): a pump holds the context; the last release ends it once its sockets
+// are closed (the pump closes them first).
+static napi_value acquire(napi_env env, napi_callback_info) {
+  instanceOf(env)->pumps++;
+  return nullptr;
+}
+static napi_value release(napi_env env, napi_callback_info) {
+  Instance* inst = instanceOf(env);
+  if (inst->pumps > 0 && --inst->pumps == 0) endContext(inst);
+  return nullptr;
+}
+
+// At environment teardown (process exit, a worker ending): every socket still open is closed
+// without linger and the context terminated here, synchronously and quickly.
+static void cleanup(void* data) {
+  Instance* inst = static_cast<Instance*>(data);
+  while (!inst->open.empty()) closeSocket(inst->open.back(), true);
+  if (inst->ctx != nullptr) {
+    while (zmq.ctx_term(inst->ctx) != 0 && zmq.errno_() == EINTR) {
+    }
+    inst->ctx = nullptr;
+  }
+}
+
+static void freeInstance(napi_env env, void* data, void*) {
+  Instance* inst = static_cast<Instance*>(data);
+  if (inst->socketClass != nullptr) napi_delete_reference(env, inst->socketClass);
+  delete inst;
+}
+
+// load(hint) → libzmq's version ("4.3.5"); throws when no libzmq could be found.
+static napi_value load(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], out;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  std::string hint;
+  napi_valuetype vt = napi_undefined;
+  if (argc > 0) napi_typeof(env, argv[0], &vt);
+  if (vt == napi_string) {
+    size_t n;
+    napi_get_value_string_utf8(env, argv[0], nullptr, 0, &n);
+    hint.assign(n + 1, '\0');
+    napi_get_value_string_utf8(env, argv[0], &hint[0], n + 1, &n);
+    hint.resize(n);
+  }
+  if (!resolveApi(hint.c_str())) {
+    napi_throw_error(env, "ENOENT", "no loaded libzmq exports the zmq_* functions");
+    return nullptr;
+  }
+  int major, minor, patch;
+  zmq.version(&major, &minor, &patch);
+  std::string v = std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch);
+  napi_create_string_utf8(env, v.c_str(), v.size(), &out);
+  return out;
+}
+
+// Node unloads an addon when the last environment that loaded it ends (a worker thread that
+// was the only one to use it), while libuv may still owe this code a close callback
+// (freeSocket): that crashed. So the addon pins itself once: an extra dlopen with
+// RTLD_NODELETE keeps it mapped for the life of the process.
+static uv_once_t pinOnce = UV_ONCE_INIT;
+static void pinSelf() {
+  Dl_info self;
+  if (dladdr(reinterpret_cast<void*>(&pinSelf), &self) != 0 && self.dli_fname != nullptr) {
+    dlopen(self.dli_fname, RTLD_LAZY | RTLD_NODELETE);
+  }
+}
+
+static napi_value Init(napi_env env, napi_value exports) {
+  uv_once(&pinOnce, pinSelf);
+  Instance* inst = new Instance();
+  inst->env = env;
+  napi_get_uv_event_loop(env, &inst->loop);
+  napi_set_instance_data(env, inst, freeInstance, nullptr);
+  napi_add_env_cleanup_hook(env, cleanup, inst);
+
+  napi_property_descriptor methods[] = {
+      {"setOption", nullptr, socketSetOption, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"getInt", nullptr, socketGetInt, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"bind", nullptr, socketBind, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"connect", nullptr, socketConnect, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"recv", nullptr, socketRecv, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"send", nullptr, socketSend, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"watch", nullptr, socketWatch, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"unwatch", nullptr, socketUnwatch, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"close", nullptr, socketClose, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"closed", nullptr, nullptr, socketClosed, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_value cls;
+  napi_define_class(env, "Socket", NAPI_AUTO_LENGTH, socketNew, nullptr,
+                    sizeof methods / sizeof methods[0], methods, &cls);
+  napi_create_reference(env, cls, 1, &inst->socketClass);
+  napi_value fnLoad, fnAcquire, fnRelease, fnError;
+  napi_create_function(env, "error", NAPI_AUTO_LENGTH, errorOf, nullptr, &fnError);
+  napi_set_named_property(env, exports, "error", fnError);
+  napi_create_function(env, "load", NAPI_AUTO_LENGTH, load, nullptr, &fnLoad);
+  napi_create_function(env, "acquire", NAPI_AUTO_LENGTH, acquire, nullptr, &fnAcquire);
+  napi_create_function(env, "release", NAPI_AUTO_LENGTH, release, nullptr, &fnRelease);
+  napi_set_named_property(env, exports, "Socket", cls);
+  napi_set_named_property(env, exports, "load", fnLoad);
+  napi_set_named_property(env, exports, "acquire", fnAcquire);
+  napi_set_named_property(env, exports, "release", fnRelease);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

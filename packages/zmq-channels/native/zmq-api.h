@@ -1,0 +1,52 @@
+// The subset of libzmq's C API that the native engine calls: our own declarations, with the
+// constants copied from zmq.h (libzmq 4.3). No system zmq.h is needed to build, and no libzmq
+// is linked: every function is resolved at run time (sluice.cc, resolveApi) from the libzmq
+// that zeromq.js already loaded into the process, so there is one libzmq in the process.
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+#define ZMQ_HAUSNUMERO 156384712
+#define ZMQ_EFSM (ZMQ_HAUSNUMERO + 51)
+#define ZMQ_ENOCOMPATPROTO (ZMQ_HAUSNUMERO + 52)
+#define ZMQ_ETERM (ZMQ_HAUSNUMERO + 53)
+#define ZMQ_EMTHREAD (ZMQ_HAUSNUMERO + 54)
+
+#define ZMQ_RCVMORE 13
+#define ZMQ_FD 14
+#define ZMQ_EVENTS 15
+#define ZMQ_LINGER 17
+#define ZMQ_LAST_ENDPOINT 32
+
+#define ZMQ_DONTWAIT 1
+#define ZMQ_SNDMORE 2
+#define ZMQ_POLLIN 1
+#define ZMQ_POLLOUT 2
+
+// zmq_msg_t is 64 opaque bytes, 8-aligned (zmq.h).
+typedef struct {
+  alignas(8) unsigned char _[64];
+} zmq_msg_t;
+
+// One pointer per function we call, filled by resolveApi. The typedef names follow zmq.h.
+struct ZmqApi {
+  void (*version)(int*, int*, int*);
+  int (*errno_)(void);
+  const char* (*strerror)(int);
+  void* (*ctx_new)(void);
+  int (*ctx_term)(void*);
+  int (*ctx_shutdown)(void*);
+  void* (*socket)(void*, int);
+  int (*close)(void*);
+  int (*setsockopt)(void*, int, const void*, size_t);
+  int (*getsockopt)(void*, int, void*, size_t*);
+  int (*bind)(void*, const char*);
+  int (*connect)(void*, const char*);
+  int (*send)(void*, const void*, size_t, int);
+  int (*msg_init)(zmq_msg_t*);
+  int (*msg_close)(zmq_msg_t*);
+  int (*msg_recv)(zmq_msg_t*, void*, int);
+  void* (*msg_data)(zmq_msg_t*);
+  size_t (*msg_size)(const zmq_msg_t*);
+  int (*msg_more)(const zmq_msg_t*);
+};

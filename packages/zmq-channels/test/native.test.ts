@@ -1,0 +1,452 @@
+// The native engine (engines/native.ts + native/sluice.cc), issue 18 step 1: the pump's
+// behaviours for PAIR, PUSH/PULL and DEALER/ROUTER on `engine: "native"`, over each transport,
+// and how a process that used it exits. Engine selection is tested whether or not the addon
+// was built; the rest is skipped, saying so, when it was not.
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { chan } from "@sluice/channels";
+import * as zmq from "zeromq";
+import { Pump, type PumpError } from "@sluice/zmq-channels";
+import { loadNative } from "../src/engines/native";
+import { address, takeN, takeWithin, text, TRANSPORTS, within } from "./helpers";
+
+const native = loadNative();
+const built = !("error" in native);
+if (!built) {
+  console.log(`native engine tests skipped: ${native.error}`);
+}
+const describeNative = built ? describe : describe.skip;
+
+let pumps: Pump[] = [];
+function pump(): Pump {
+  const p = new Pump({ engine: "native" });
+  pumps.push(p);
+  return p;
+}
+afterEach(async () => {
+  await Promise.all(pumps.map((p) => p.close()));
+  pumps = [];
+});
+
+describe("choosing the engine", () => {
+  const saved = process.env.SLUICE_ENGINE;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.SLUICE_ENGINE;
+    else process.env.SLUICE_ENGINE = saved;
+  });
+
+  it('"auto" keeps the zeromq.js engine while the native one is incomplete (step 1)', async () => {
+    delete process.env.SLUICE_ENGINE;
+    const p = new Pump();
+    expect(p.engine).toBe("zeromq");
+    expect(new Pump({ engine: "auto" }).engine).toBe("zeromq");
+    await p.close();
+  });
+
+  it("SLUICE_ENGINE chooses when the pump is not told, and a bad value is named", () => {
+    process.env.SLUICE_ENGINE = "zeromq";
+    expect(new Pump().engine).toBe("zeromq");
+    process.env.SLUICE_ENGINE = "fast";
+    expect(() => new Pump()).toThrow(/SLUICE_ENGINE="fast" is not an engine/);
+    expect(new Pump({ engine: "zeromq" }).engine).toBe("zeromq");
+  });
+
+  it("refuses an unknown engine and a zeromq.js context with the native engine", () => {
+    expect(() => new Pump({ engine: "fast" as "native" })).toThrow(TypeError);
+    const context = new zmq.Context();
+    expect(() => new Pump({ context, engine: "native" })).toThrow(
+      /a zeromq\.js context works only with engine "zeromq"/,
+    );
+    process.env.SLUICE_ENGINE = "native";
+    expect(new Pump({ context }).engine).toBe("zeromq"); // a context implies zeromq.js
+  });
+
+  (built ? it : it.skip)('"native" gives the native engine', async () => {
+    const p = pump();
+    expect(p.engine).toBe("native");
+    await p.close();
+  });
+
+  (built ? it.skip : it)('"native" throws a clear Error when it was not built', () => {
+    expect(() => new Pump({ engine: "native" })).toThrow(/engine "native" is not available/);
+  });
+});
+
+describeNative("the native engine", () => {
+  describe.each(TRANSPORTS)("over %s", (transport) => {
+    it("PUSH→PULL delivers in order, multipart kept whole, empty frames kept", async () => {
+      const p = pump();
+      const pull = await p.socket("pull", { bind: address(transport) });
+      const push = await p.socket("push", { connect: pull.endpoints[0]! });
+      const sent: string[][] = [];
+      for (let i = 0; i < 300; i++) {
+        const message = i % 3 === 0 ? [`m${i}`, "", `tail${i}`] : [`m${i}`];
+        sent.push(message);
+        await push.send.put(message.length === 1 ? message[0]! : message);
+      }
+      await push.send.put(Buffer.alloc(0));
+      const got = (await takeN(pull.recv, 301)).map(text);
+      expect(got).toEqual([...sent, [""]]);
+    });
+
+    it("moves many messages, none lost or duplicated, across many batches", async () => {
+      const p = pump();
+      const pull = await p.socket("pull", { bind: address(transport) });
+      const push = await p.socket("push", { connect: pull.endpoints[0]! });
+      const n = 10_000;
+      const producing = (async () => {
+        for (let i = 0; i < n; i++) {
+          const body = Buffer.alloc(i % 7 === 0 ? 3000 : 16);
+          body.writeUInt32LE(i);
+          await push.send.put(body);
+        }
+      })();
+      for (let i = 0; i < n; i++) {
+        const [frame] = await takeWithin(pull.recv, 10_000, `message ${i}`);
+        expect(frame!.readUInt32LE()).toBe(i);
+        expect(frame!.length).toBe(i % 7 === 0 ? 3000 : 16);
+      }
+      await within(producing, 10_000, "the producer");
+    });
+
+    it("DEALER⇄ROUTER runs full duplex: both send while both receive", async () => {
+      const p = pump();
+      // mandatory: a ROUTER drops what does not fit its peer's pipe; this one waits instead
+      const router = await p.socket("router", {
+        bind: address(transport),
+        options: { mandatory: true },
+      });
+      const dealer = await p.socket("dealer", {
+        connect: router.endpoints[0]!,
+        options: { routingId: "d1" },
+      });
+      const n = 2000;
+      const fromDealer = (async () => {
+        for (let i = 0; i < n; i++) await dealer.send.put(`up${i}`);
+      })();
+      const [first] = await takeN(router.recv, 1);
+      expect(text(first!)).toEqual(["d1", "up0"]);
+      const fromRouter = (async () => {
+        for (let i = 0; i < n; i++) await router.send.put(["d1", `down${i}`]);
+      })();
+      const [up, down] = await Promise.all([
+        takeN(router.recv, n - 1, 10_000),
+        takeN(dealer.recv, n, 10_000),
+      ]);
+      expect(up.map((m) => text(m)[1])).toEqual(
+        Array.from({ length: n - 1 }, (_, i) => `up${i + 1}`),
+      );
+      expect(down.map((m) => text(m)[0])).toEqual(Array.from({ length: n }, (_, i) => `down${i}`));
+      await within(Promise.all([fromDealer, fromRouter]), 10_000, "the senders");
+    });
+
+    it("PAIR talks both ways", async () => {
+      const p = pump();
+      const a = await p.socket("pair", { bind: address(transport) });
+      const b = await p.socket("pair", { connect: a.endpoints[0]! });
+      await a.send.put("ping");
+      expect(text(await takeWithin(b.recv))).toEqual(["ping"]);
+      await b.send.put(["pong", "2"]);
+      expect(text(await takeWithin(a.recv))).toEqual(["pong", "2"]);
+    });
+  });
+
+  // A batch has 1024 frame slots and stops growing its slab after 64 KiB: a message with more
+  // frames is completed by the next batch, and a frame bigger than that gets a slab of its own.
+  it("keeps a message of 1500 frames whole, and a 1 MiB frame intact, among small ones", async () => {
+    const p = pump();
+    const pull = await p.socket("pull", { bind: address("tcp") });
+    const push = await p.socket("push", { connect: pull.endpoints[0]! });
+    const many = Array.from({ length: 1500 }, (_, i) => String(i));
+    const big = Buffer.alloc(1 << 20, 7);
+    big.writeUInt32LE(123456);
+    await push.send.put("before");
+    await push.send.put(many);
+    await push.send.put(big);
+    await push.send.put("after");
+    const [before, parts, bigOne, after] = await takeN(pull.recv, 4, 10_000);
+    expect(text(before!)).toEqual(["before"]);
+    expect(text(parts!)).toEqual(many);
+    expect(bigOne!.length).toBe(1);
+    expect(bigOne![0]!.equals(big)).toBe(true);
+    expect(text(after!)).toEqual(["after"]);
+  });
+
+  it("holds back at the high-water mark, then delivers everything in order", async () => {
+    const p = pump();
+    const recv = chan<Buffer[]>(1);
+    // inproc: no kernel buffers, so the two high-water marks are all the room there is.
+    const pull = await p.socket("pull", {
+      bind: address("inproc"),
+      recv,
+      options: { receiveHighWaterMark: 5 },
+    });
+    const push = await p.socket("push", {
+      connect: pull.endpoints[0]!,
+      options: { sendHighWaterMark: 5 },
+    });
+    const n = 2000;
+    for (let i = 0; i < 100; i++) await push.send.put(String(i)); // the send buffer takes these
+    await new Promise((r) => setTimeout(r, 100));
+    const stats = p.stats().sockets.find((s) => s.kind === "push")!;
+    expect(stats.blocked).toBe(true); // nothing is taken: the socket is full
+    const rest = (async () => {
+      for (let i = 100; i < n; i++) await push.send.put(String(i));
+    })();
+    const got = (await takeN(pull.recv, n, 10_000)).map((m) => text(m)[0]);
+    expect(got).toEqual(Array.from({ length: n }, (_, i) => String(i)));
+    await within(rest, 10_000, "the producer");
+  });
+
+  it("gives up on a blocked send after the user's sendTimeout, reporting it", async () => {
+    const p = pump();
+    const push = await p.socket("push", {
+      connect: "tcp://127.0.0.1:1", // nobody there; immediate: no queue until connected
+      options: { immediate: true, sendTimeout: 100 },
+    });
+    const started = Date.now();
+    await push.send.put("x");
+    const error = await takeWithin(p.errors, 5000);
+    expect(error.code).toBe("EAGAIN");
+    expect(error.unsent).toBe("x");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+  });
+
+  it("runs REQ/REP in lockstep and PUB/SUB with a subscription (beyond step 1's kinds)", async () => {
+    const p = pump();
+    const rep = await p.socket("rep", { bind: address("tcp") });
+    const req = await p.socket("req", { connect: rep.endpoints[0]! });
+    void (async () => {
+      for (let m = await rep.recv.take(); m !== undefined; m = await rep.recv.take()) {
+        if (!(await rep.send.put(`re:${m[0]!.toString()}`))) break;
+      }
+    })();
+    for (let i = 0; i < 50; i++) {
+      await req.send.put(`q${i}`);
+      expect(text(await takeWithin(req.recv))).toEqual([`re:q${i}`]);
+    }
+    const pub = await p.socket("pub", { bind: address("tcp") });
+    const sub = await p.socket("sub", { connect: pub.endpoints[0]!, subscribe: "a" });
+    const ticking = setInterval(() => {
+      pub.send.offer(["b", "not this"]);
+      pub.send.offer(["a", "this"]);
+    }, 10);
+    try {
+      expect(text(await takeWithin(sub.recv))).toEqual(["a", "this"]);
+    } finally {
+      clearInterval(ticking);
+    }
+  });
+
+  it("reports EHOSTUNREACH from a mandatory ROUTER with the unsent message", async () => {
+    const p = pump();
+    const router = await p.socket("router", {
+      bind: address("tcp"),
+      options: { mandatory: true },
+    });
+    await router.send.put(["nobody", "hello"]);
+    const error: PumpError = await takeWithin(p.errors);
+    expect(error.code).toBe("EHOSTUNREACH");
+    expect(error.kind).toBe("router");
+    expect(error.unsent).toEqual(["nobody", "hello"]);
+  });
+
+  it("names a refused option value and a bad endpoint", async () => {
+    const p = pump();
+    await expect(p.socket("push", { options: { sendHighWaterMark: -5 } })).rejects.toThrow(
+      /option "sendHighWaterMark" refused the number -5/,
+    );
+    await expect(
+      p.socket("push", { options: { linger: "long" as unknown as number } }),
+    ).rejects.toThrow(TypeError);
+    await expect(p.socket("pull", { bind: "nope://x" })).rejects.toMatchObject({
+      code: "EPROTONOSUPPORT",
+    });
+    await expect(p.socket("pull", { bind: "tcp://127.0.0.1:*" })).resolves.toBeDefined();
+  });
+
+  it("refuses monitor events for now, saying so", async () => {
+    const p = pump();
+    const pull = await p.socket("pull", { bind: address("inproc") });
+    let error: unknown;
+    try {
+      p.events(pull);
+    } catch (e) {
+      error = e;
+    }
+    expect((error as Error).cause).toEqual(
+      expect.objectContaining({
+        message: expect.stringMatching(/not supported on the native engine yet/),
+      }),
+    );
+  });
+
+  it("closes within the linger when a message waits for a peer that never comes", async () => {
+    const p = pump();
+    const push = await p.socket("push", {
+      connect: "tcp://127.0.0.1:1", // nobody there
+      options: { linger: 100 },
+    });
+    await push.send.put("stuck");
+    const started = Date.now();
+    await within(p.close(), 5000, "close");
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it("does not connect over inproc to a zeromq.js engine socket (separate contexts)", async () => {
+    const p = pump();
+    const other = new Pump({ engine: "zeromq" });
+    pumps.push(other);
+    const name = address("inproc");
+    const pull = await other.socket("pull", { bind: name });
+    const push = await p.socket("push", { connect: name });
+    await push.send.put("lost?");
+    await new Promise((r) => setTimeout(r, 100));
+    expect(pull.recv.poll()).toBeUndefined();
+  });
+
+  describe("a process that used it", () => {
+    const dist = path.join(__dirname, "..", "dist", "index.js");
+    function run(body: string): { status: number | null; signal: string | null; out: string } {
+      const r = spawnSync(
+        process.execPath,
+        [
+          "-e",
+          `const { Pump } = require(${JSON.stringify(dist)});
+           (async () => { ${body} })().catch((e) => { console.error(e); process.exit(3); });`,
+        ],
+        { encoding: "utf8", timeout: 20_000, killSignal: "SIGKILL" },
+      );
+      return { status: r.status, signal: r.signal, out: r.stdout + r.stderr };
+    }
+
+    it("exits on its own after pump.close(), with messages still queued", () => {
+      const r = run(`
+        const pump = new Pump({ engine: "native" });
+        const pull = await pump.socket("pull", { bind: "tcp://127.0.0.1:*" });
+        const push = await pump.socket("push", { connect: pull.endpoints[0], options: { linger: 0 } });
+        for (let i = 0; i < 1000; i++) await push.send.put("x".repeat(100));
+        await pull.recv.take();
+        const stray = await pump.socket("push", { connect: "tcp://127.0.0.1:1", options: { linger: 300 } });
+        await stray.send.put("never");
+        await pump.close();
+        console.log("closed");`);
+      expect(r.out).toContain("closed");
+      expect({ status: r.status, signal: r.signal }).toEqual({ status: 0, signal: null });
+    });
+
+    it("exits cleanly with process.exit() while sockets are open and waiting", () => {
+      const r = run(`
+        const pump = new Pump({ engine: "native" });
+        const pull = await pump.socket("pull", { bind: "ipc:///tmp/sluice-native-exit-" + process.pid });
+        const push = await pump.socket("push", { connect: "tcp://127.0.0.1:1" });
+        await push.send.put("stuck");
+        setTimeout(() => process.exit(0), 50);`);
+      expect({ status: r.status, signal: r.signal, out: r.out }).toEqual({
+        status: 0,
+        signal: null,
+        out: "",
+      });
+    });
+
+    // Node unloads an addon when the only environment that loaded it ends; libuv then called
+    // a socket's close callback in unmapped code (SIGSEGV). The addon now pins itself.
+    it("survives worker threads ended with native sockets open (terminate, process.exit)", () => {
+      const r = run(`
+        const { Worker } = require("node:worker_threads");
+        const code = \`
+          const { Pump } = require(\${JSON.stringify(${JSON.stringify(dist)})});
+          (async () => {
+            const pump = new Pump({ engine: "native" });
+            const pull = await pump.socket("pull", { bind: "tcp://127.0.0.1:*" });
+            const push = await pump.socket("push", { connect: pull.endpoints[0] });
+            const stuck = await pump.socket("push", { connect: "tcp://127.0.0.1:1" });
+            await stuck.send.put("x");
+            await push.send.put("hi");
+            await pull.recv.take();
+            require("node:worker_threads").parentPort.postMessage("ready");
+          })();\`;
+        for (let i = 0; i < 3; i++) {
+          const w = new Worker(code, { eval: true });
+          await new Promise((resolve) => w.once("message", resolve));
+          await w.terminate();
+        }
+        const w = new Worker(code + ";setTimeout(() => process.exit(0), 100)", { eval: true });
+        await new Promise((resolve) => w.once("exit", resolve));
+        console.log("workers ended");`);
+      expect(r.out.trim()).toBe("workers ended");
+      expect({ status: r.status, signal: r.signal }).toEqual({ status: 0, signal: null });
+    });
+
+    it("runs in worker threads, each with its own context", () => {
+      const r = run(`
+        const { Worker } = require("node:worker_threads");
+        const code = \`
+          const { Pump } = require(\${JSON.stringify(${JSON.stringify(dist)})});
+          (async () => {
+            const pump = new Pump({ engine: "native" });
+            const pull = await pump.socket("pull", { bind: "inproc://w" });
+            const push = await pump.socket("push", { connect: "inproc://w" });
+            await push.send.put("hi");
+            const m = await pull.recv.take();
+            await pump.close();
+            require("node:worker_threads").parentPort.postMessage(m[0].toString());
+          })();\`;
+        const results = await Promise.all([1, 2, 3].map(() => new Promise((resolve, reject) => {
+          const w = new Worker(code, { eval: true });
+          w.on("message", resolve); w.on("error", reject);
+        })));
+        console.log(results.join(","));`);
+      expect(r.out.trim()).toBe("hi,hi,hi");
+      expect({ status: r.status, signal: r.signal }).toEqual({ status: 0, signal: null });
+    });
+  });
+});
+
+describeNative("runtime control on the native engine", () => {
+  it("sets and reads integer options, and subscribes and unsubscribes string topics", async () => {
+    const p = pump();
+    const pub = await p.socket("pub", { bind: address("tcp") });
+    const sub = await p.socket("sub", { connect: pub.endpoints[0] });
+    await sub.set("linger", 7);
+    expect(await sub.get("linger")).toBe(7);
+    await sub.subscribe("a");
+    // The subscription propagates in the background: publish until it arrives.
+    let got: Buffer[] | undefined;
+    for (let i = 0; i < 100 && got === undefined; i++) {
+      await pub.send.put(["a", String(i)]);
+      got = await takeWithin(sub.recv, 20).catch(() => undefined);
+    }
+    expect(text(got!)[0]).toBe("a");
+    await sub.unsubscribe("a");
+    await sub.subscribe("b");
+    // Until both changes reach the PUB, a round may deliver nothing: publish until "b" comes.
+    let switched = false;
+    for (let i = 0; i < 200 && !switched; i++) {
+      await pub.send.put(["a", "late"]);
+      await pub.send.put(["b", String(i)]);
+      const m = await takeWithin(sub.recv, 20).catch(() => undefined);
+      switched = m !== undefined && text(m)[0] === "b";
+    }
+    expect(switched).toBe(true);
+    // Once "b" arrives, "a" was unsubscribed before it: nothing of "a" follows.
+    await pub.send.put(["a", "never"]);
+    await pub.send.put(["b", "last"]);
+    for (;;) {
+      const [topic, body] = text(await takeWithin(sub.recv, 2000));
+      expect(topic).toBe("b");
+      if (body === "last") break;
+    }
+  });
+
+  it("says what it cannot do yet, naming the call and the way out", async () => {
+    const p = pump();
+    const pull = await p.socket("pull", { bind: address("tcp") });
+    await expect(pull.unbind(pull.endpoints[0]!)).rejects.toThrow(
+      /unbind\(\) is not supported on the native engine yet; use engine: "zeromq"/,
+    );
+    await expect(p.socket("stream", { bind: "tcp://127.0.0.1:*" })).rejects.toThrow(
+      /a stream socket is not supported on the native engine yet/,
+    );
+  });
+});
