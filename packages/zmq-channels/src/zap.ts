@@ -5,7 +5,8 @@
 // Invariants:
 // - Every request gets exactly one reply: the first answer (allow/deny) counts, later ones are
 //   ignored; unanswered within `timeout` it is denied 500; when the channel is full, 300 at
-//   once; of another domain (when `domain` is given), 400 at once.
+//   once; of another domain (when `domain` is given), 400 at once; once the application has
+//   closed the channel, 400 at once (nobody is left to ask).
 // - One handler per context (the inproc endpoint is the context's), released when it closes.
 // - The channel closes once the handler's socket has closed (with the pump); pending timers are
 //   cleared then.
@@ -140,6 +141,8 @@ export function serveZap(
         if (request === undefined) continue;
         if (opts.domain !== undefined && request.domain !== opts.domain) {
           request.deny(400, `domain "${request.domain}" is not served`);
+        } else if (out.closed) {
+          request.deny(400, "the ZAP channel was closed");
         } else if (!out.offer(request)) {
           request.deny(300, "too many pending requests");
         }

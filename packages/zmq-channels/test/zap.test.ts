@@ -90,6 +90,15 @@ describe("pump.zap()", () => {
     expect(zap.poll()).toBeDefined(); // the one that fitted
   });
 
+  it("denies 400 at once once the application closed the channel", async () => {
+    const zap = pump.zap();
+    zap.close();
+    const router = await curveRouter("d");
+    const failure = authFailure(router);
+    await curveClient(router, "c1");
+    expect(await failure).toBe(400);
+  });
+
   it("is one per context, closes with the pump, and refuses bad options", async () => {
     expect(() => pump.zap({ timeout: -1 })).toThrow(TypeError);
     expect(() => pump.zap({ buffer: 0 })).toThrow(/buffer must be an integer/);
