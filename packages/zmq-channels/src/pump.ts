@@ -247,7 +247,7 @@ export class Pump {
     }
     const router = new zmq.Router({ context, linger: 0 });
     try {
-      (router as unknown as { bindSync(a: string): void }).bindSync(ZAP_ENDPOINT);
+      bindZap(router);
     } catch (e) {
       router.close();
       throw new Error(
@@ -322,5 +322,22 @@ export class Pump {
 
   #assertOpen(call: string): void {
     if (this.#closing !== undefined) throw new Error(`${call}: the pump is closed`);
+  }
+}
+
+// A ZAP handler of a pump that just closed still holds the endpoint until libzmq's reaper
+// thread has closed its socket (inproc endpoints are released there, not at close()): a
+// zap() right after such a close waits for that, up to 200 ms, before it reports the
+// endpoint as taken. (zap() is synchronous, and is called once per pump.)
+function bindZap(router: zmq.Router): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let tries = 0; ; tries++) {
+    try {
+      (router as unknown as { bindSync(a: string): void }).bindSync(ZAP_ENDPOINT);
+      return;
+    } catch (e) {
+      if ((e as { code?: unknown }).code !== "EADDRINUSE" || tries >= 40) throw e;
+      Atomics.wait(pause, 0, 0, 5);
+    }
   }
 }
