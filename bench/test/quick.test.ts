@@ -221,6 +221,16 @@ describe("pairs and probe (the bench's tools)", () => {
     }
   }, 60_000);
 
+  it("compares two builds of the pump, round by round (here the same build twice)", async () => {
+    const checkout = join(root, "..");
+    const ab = await tool("builds.js", checkout, checkout, "1", "inproc");
+    expect(ab.code).toBe(0);
+    expect(ab.out).toMatch(/^inproc PUSH→PULL 16 B: B \/ A, median of 1 paired ratios \d+\.\d{3}/);
+    const bad = await tool("builds.js", checkout);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain("usage: node bench/dist/builds.js");
+  }, 60_000);
+
   it("refuses an unknown workload with its usage", async () => {
     const bad = await pairs("channels", "nope");
     expect(bad.code).toBe(1);

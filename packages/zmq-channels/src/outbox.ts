@@ -20,11 +20,17 @@ export class Outbox {
   #held: Item[] = [];
   #queued: Transmission[] = [];
   #idle: AbortController | undefined; // ends wait() on a user's channel
+  #carries = false; // transmit() was called: items may be transmissions
 
   constructor(host: LaneHost, send: Channel<Message>) {
     this.#host = host;
     this.#send = send;
     this.#ours = send instanceof SendChannel;
+  }
+
+  /** Whether an item may be a transmission (transmit() was called on this socket). */
+  get carries(): boolean {
+    return this.#carries;
   }
 
   /** Items taken from `send` (or transmitted) that have not gone yet. */
@@ -40,6 +46,9 @@ export class Outbox {
   /** The next item, if there is one now. */
   take(): Item | undefined {
     if (this.#held.length > 0) return this.#held.shift();
+    // The common case: no transmit() on this socket yet, and the pump's own channel, which
+    // refused at the put what could not go out.
+    if (!this.#carries && this.#ours) return this.#send.poll();
     if (this.#queued.length > 0) return this.#queued.shift();
     for (;;) {
       const item = this.#send.poll();
@@ -80,6 +89,7 @@ export class Outbox {
 
   /** Queues a transmission behind what `send` holds now. */
   transmit(transmission: Transmission, signal: AbortSignal | undefined): void {
+    this.#carries = true;
     if (this.#ours) {
       // Ours carries it among the puts: the same order, the same pending-put limit.
       this.#send.put(transmission as unknown as Message, { signal }).then(

@@ -48,17 +48,20 @@ export class SendLane implements Source {
 
   next(): Message | undefined {
     if (this.#quota <= 0 || this.#yield) return undefined;
-    let item = this.#outbox.take();
-    while (item instanceof Transmission && !item.live) item = this.#outbox.take(); // withdrawn
+    const outbox = this.#outbox;
+    let item = outbox.take();
+    if (outbox.carries) {
+      while (item instanceof Transmission && !item.live) item = outbox.take(); // withdrawn
+    }
     if (item === undefined) return undefined;
     let message: Message;
-    if (item instanceof Transmission) {
+    if (outbox.carries && item instanceof Transmission) {
       item.launch();
       this.#ledger.pulled(item);
       message = item.message;
     } else {
       this.#ledger.pulled(undefined);
-      message = item;
+      message = item as Message; // not a transmission: none was ever made, or instanceof said so
     }
     this.#quota--;
     if (++this.#spent >= SOCKET_BUDGET || this.#host.turns.spend()) {
