@@ -3,6 +3,8 @@
 // and how a process that used it exits. Engine selection is tested whether or not the addon
 // was built; the rest is skipped, saying so, when it was not.
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { chan } from "@sluice/channels";
 import * as zmq from "zeromq";
@@ -336,17 +338,23 @@ describeNative("the native engine", () => {
     });
 
     it("exits cleanly with process.exit() while sockets are open and waiting", () => {
-      const r = run(`
-        const pump = new Pump({ engine: "native" });
-        const pull = await pump.socket("pull", { bind: "ipc:///tmp/sluice-native-exit-" + process.pid });
-        const push = await pump.socket("push", { connect: "tcp://127.0.0.1:1" });
-        await push.send.put("stuck");
-        setTimeout(() => process.exit(0), 50);`);
-      expect({ status: r.status, signal: r.signal, out: r.out }).toEqual({
-        status: 0,
-        signal: null,
-        out: "",
-      });
+      // An ipc endpoint of its own, removed after: a process that exits leaves its file behind.
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-native-exit-"));
+      try {
+        const r = run(`
+          const pump = new Pump({ engine: "native" });
+          const pull = await pump.socket("pull", { bind: "ipc://${path.join(dir, "pull.sock")}" });
+          const push = await pump.socket("push", { connect: "tcp://127.0.0.1:1" });
+          await push.send.put("stuck");
+          setTimeout(() => process.exit(0), 50);`);
+        expect({ status: r.status, signal: r.signal, out: r.out }).toEqual({
+          status: 0,
+          signal: null,
+          out: "",
+        });
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     // Node unloads an addon when the only environment that loaded it ends; libuv then called
