@@ -173,6 +173,14 @@ async function bindAndConnect(
 }
 
 /** Throws a TypeError unless `send` and `recv`, where given, are Channels. */
+/** register()'s `chans`: an object, its channels Channels. */
+export function checkRegisterChannels(chans: RegisterChannels): void {
+  if (chans === null || typeof chans !== "object") {
+    throw new TypeError("register(socket, chans): chans must be an object");
+  }
+  checkChannels("register()", chans);
+}
+
 export function checkChannels(call: string, chans: RegisterChannels): void {
   for (const key of ["send", "recv"] as const) {
     const ch = chans[key];

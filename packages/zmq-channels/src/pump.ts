@@ -1,89 +1,35 @@
 // The Pump: the registry of sockets, the one loop that serves them all, and close.
 //
+// Its parts: the registry of bridges (registry.ts), the engine choice (engine-choice.ts),
+// ZAP's setup (zap.ts openZap).
+//
 // Invariants:
-// - Every registered socket has exactly one Bridge; no user code touches the socket again.
-// - All bridges share one Scheduler (scheduler.ts): one loop, round robin between sockets.
+// - Every registered socket has exactly one Bridge (registry.ts); no user code touches it again.
 // - The pump never waits on `errors`: reports are offered; what does not fit is counted.
 // - `errors` closes only after close() has finished with every socket.
-import { chan, type Buffer as ChannelBuffer, type Channel } from "@sluice/channels";
-import * as zmq from "zeromq";
-import { Bridge, type SocketStats } from "./bridge";
+import { type Buffer as ChannelBuffer, type Channel } from "@sluice/channels";
+import type * as zmq from "zeromq";
 import { debug } from "./debug";
 import type { Engine, EngineName, EngineSocket } from "./engine";
-import { loadNative, NATIVE_COMPLETE, NativeEngine } from "./engines/native";
+import { chooseEngine, type PumpEngine } from "./engine-choice";
 import { ZeromqEngine } from "./engines/zeromq";
 import type { PumpError } from "./errors";
-import { attach as attachHooks } from "./hooks";
-import type { Frame, Message } from "./frames";
-import { kindNamed, type Kind, type KindInfo } from "./kinds";
+import { kindNamed, type Kind } from "./kinds";
 import { Monitors } from "./monitor";
-import { open, checkChannels, plan, type RegisterChannels, type SocketOptions } from "./options";
-import { Scheduler } from "./scheduler";
-import { SendChannel } from "./send-channel";
-import { useRecv } from "./shared-recv";
-import type { Sockets } from "./sockets";
-import { DEFAULT_CHANNEL_BUFFER, ERRORS_BUFFER } from "./tuning";
 import {
-  checkZapOptions,
-  serveZap,
-  ZAP_ENDPOINT,
-  zapContexts,
-  type ZapOptions,
-  type ZapRequest,
-} from "./zap";
+  open,
+  checkRegisterChannels,
+  plan,
+  type RegisterChannels,
+  type SocketOptions,
+} from "./options";
+import { Registry, type PumpStats } from "./registry";
+import { Reports } from "./reports";
+import type { Sockets } from "./sockets";
+import { openZap, type ZapOptions, type ZapRequest } from "./zap";
 
-/** What `pump.stats()` returns. */
-export interface PumpStats {
-  /** The open sockets, in the order they were added. */
-  sockets: SocketStats[];
-  /** PumpErrors that did not fit on `errors` (as `pump.droppedErrors`). */
-  droppedErrors: number;
-  /** Turns the pump's loop has run. */
-  turns: number;
-}
-
-/** What `new Pump({ engine })` may ask for. */
-export type PumpEngine = "auto" | EngineName;
-
-const ENGINES: readonly string[] = ["auto", "native", "zeromq"];
-
-// opts.engine, else SLUICE_ENGINE, else "auto" (API.md "engines"); a context means zeromq.js.
-function chooseEngine(opts: { context?: zmq.Context; engine?: PumpEngine }): Engine {
-  if (opts === null || typeof opts !== "object") {
-    throw new TypeError("new Pump(opts): opts must be an object");
-  }
-  const env = process.env.SLUICE_ENGINE;
-  if (opts.engine !== undefined && !ENGINES.includes(opts.engine)) {
-    throw new TypeError(
-      `new Pump(opts): unknown engine ${JSON.stringify(opts.engine)} (expected ${ENGINES.join(", ")})`,
-    );
-  }
-  if (opts.engine === undefined && env !== undefined && env !== "" && !ENGINES.includes(env)) {
-    throw new TypeError(
-      `new Pump(): SLUICE_ENGINE=${JSON.stringify(env)} is not an engine (expected ${ENGINES.join(", ")})`,
-    );
-  }
-  const wanted = opts.engine ?? (env || "auto");
-  if (opts.context !== undefined) {
-    if (opts.engine === "native") {
-      throw new TypeError(
-        'new Pump(opts): a zeromq.js context works only with engine "zeromq" (the native ' +
-          "engine has its own libzmq context)",
-      );
-    }
-    return new ZeromqEngine(opts.context);
-  }
-  if (wanted === "native") return new NativeEngine();
-  if (wanted === "auto" && NATIVE_COMPLETE && !("error" in loadNative())) return new NativeEngine();
-  if (wanted === "auto" && debug.enabled) {
-    const native = loadNative();
-    debug(
-      "pump: auto chose zeromq: %s",
-      "error" in native ? native.error : "the native engine is not complete yet (issue 18)",
-    );
-  }
-  return new ZeromqEngine();
-}
+export type { PumpEngine } from "./engine-choice";
+export type { PumpStats } from "./registry";
 
 /**
  * Owns ZeroMQ sockets and bridges each to a `send` and a `recv` channel, all served by one
@@ -100,14 +46,10 @@ function chooseEngine(opts: { context?: zmq.Context; engine?: PumpEngine }): Eng
  */
 export class Pump {
   readonly #engine: Engine;
-  readonly #bridges = new Set<Bridge>();
-  readonly #bySockets = new WeakMap<Sockets, Bridge>();
-  readonly #turns = new Scheduler();
-  readonly #errors = chan<PumpError>(ERRORS_BUFFER);
-  readonly #monitors = new Monitors((e) => this.#reportError(e));
-  readonly #creating = new Set<Promise<unknown>>();
+  readonly #reports = new Reports(); // errors, droppedErrors
+  readonly #registry = new Registry((e) => this.#reports.report(e));
+  readonly #monitors = new Monitors((e) => this.#reports.report(e));
   readonly #context: zmq.Context | undefined;
-  #dropped = 0;
   #closing: Promise<void> | undefined;
 
   /**
@@ -135,12 +77,12 @@ export class Pump {
    * Closes after `close()` has finished, once close-time failures are on it.
    */
   get errors(): Channel<PumpError> {
-    return this.#errors;
+    return this.#reports.channel;
   }
 
   /** How many PumpErrors did not fit on `errors` (nobody was taking) and were dropped. */
   get droppedErrors(): number {
-    return this.#dropped;
+    return this.#reports.dropped;
   }
 
   /**
@@ -156,13 +98,13 @@ export class Pump {
     const info = kindNamed(type);
     const { options, freesSending } = plan(this.#engine, info, type, opts);
     const creating = open(this.#engine, info!, options, opts);
-    this.#creating.add(creating);
+    this.#registry.creating.add(creating);
     let socket: EngineSocket;
     let endpoints: string[];
     try {
       ({ socket, endpoints } = await creating);
     } finally {
-      this.#creating.delete(creating);
+      this.#registry.creating.delete(creating);
     }
     if (this.#closing !== undefined) {
       socket.close();
@@ -171,7 +113,7 @@ export class Pump {
       );
     }
     const flags = { relaxed: options.relaxed === true, correlate: options.correlate === true };
-    return this.#adopt(socket, info!, opts, endpoints, freesSending, flags);
+    return this.#registry.adopt(socket, info!, opts, endpoints, freesSending, flags);
   }
 
   /**
@@ -182,13 +124,16 @@ export class Pump {
    */
   register(socket: zmq.Socket, chans: RegisterChannels = {}): Sockets {
     this.#assertOpen("register()");
-    if (chans === null || typeof chans !== "object") {
-      throw new TypeError("register(socket, chans): chans must be an object");
-    }
-    checkChannels("register()", chans);
+    checkRegisterChannels(chans);
     const adopted = ZeromqEngine.adopt(socket);
     const endpoint = adopted.socket.lastEndpoint;
-    return this.#adopt(adopted.socket, adopted.info, chans, endpoint ? [endpoint] : [], false);
+    return this.#registry.adopt(
+      adopted.socket,
+      adopted.info,
+      chans,
+      endpoint ? [endpoint] : [],
+      false,
+    );
   }
 
   /**
@@ -201,11 +146,7 @@ export class Pump {
    * @example for await (const e of pump.events(router)) console.log(e.type, e.address);
    */
   events(sockets: Sockets, buffer: number | ChannelBuffer<zmq.Event> = 64): Channel<zmq.Event> {
-    const bridge = this.#bySockets.get(sockets);
-    if (bridge === undefined) {
-      throw new TypeError("events(sockets): expected the Sockets returned by this pump");
-    }
-    return this.#monitors.open(bridge, buffer);
+    return this.#monitors.open(this.#registry.bridgeOf(sockets, "events(sockets)"), buffer);
   }
 
   /**
@@ -216,11 +157,7 @@ export class Pump {
    * @example setInterval(() => console.table(pump.stats().sockets), 1000).unref();
    */
   stats(): PumpStats {
-    return {
-      sockets: [...this.#bridges].map((bridge) => bridge.stats()),
-      droppedErrors: this.#dropped,
-      turns: this.#turns.turns,
-    };
+    return this.#registry.stats(this.#reports.dropped);
   }
 
   /**
@@ -238,28 +175,7 @@ export class Pump {
    */
   zap(opts: ZapOptions = {}): Channel<ZapRequest> {
     this.#assertOpen("zap()");
-    const checked = checkZapOptions(opts);
-    const context = this.#context ?? zmq.context;
-    if (zapContexts.has(context)) {
-      throw new Error(
-        `zap(): this pump's context already has a ZAP handler (${ZAP_ENDPOINT}); one per context`,
-      );
-    }
-    const router = new zmq.Router({ context, linger: 0 });
-    try {
-      bindZap(router);
-    } catch (e) {
-      router.close();
-      throw new Error(
-        `zap(): could not bind ${ZAP_ENDPOINT} (another ZAP handler?): ${String(e)}`,
-        {
-          cause: e,
-        },
-      );
-    }
-    zapContexts.add(context);
-    const handler = this.register(router);
-    return serveZap(handler, checked, () => zapContexts.delete(context));
+    return openZap(this.#context, opts, (router) => this.register(router));
   }
 
   /**
@@ -273,71 +189,13 @@ export class Pump {
   }
 
   async #closeAll(): Promise<void> {
-    if (debug.enabled) {
-      debug("pump: closing %d socket(s), %d being set up", this.#bridges.size, this.#creating.size);
-    }
-    await Promise.allSettled([...this.#creating]);
-    for (const bridge of this.#bridges) bridge.close();
-    await Promise.all([...this.#bridges].map((b) => b.sockets.closed));
+    await this.#registry.close();
     this.#engine.close?.();
-    this.#errors.close();
-    if (debug.enabled) debug("pump: closed (%d error(s) dropped)", this.#dropped);
+    this.#reports.channel.close();
+    if (debug.enabled) debug("pump: closed (%d error(s) dropped)", this.#reports.dropped);
   }
-
-  #adopt(
-    socket: EngineSocket,
-    info: KindInfo,
-    chans: RegisterChannels,
-    endpoints: string[],
-    freesSending: boolean,
-    flags = { relaxed: false, correlate: false },
-  ): Sockets {
-    const recv = chans.recv ?? chan<Frame[]>(DEFAULT_CHANNEL_BUFFER);
-    const send: Channel<Message> = chans.send ?? new SendChannel(info, DEFAULT_CHANNEL_BUFFER);
-    const bridge = new Bridge({
-      engine: socket,
-      info,
-      send,
-      recv,
-      releaseRecv: useRecv(recv),
-      endpoints,
-      turns: this.#turns,
-      report: this.#reportError,
-      freesSending,
-    });
-    this.#bridges.add(bridge);
-    this.#bySockets.set(bridge.sockets, bridge);
-    attachHooks(bridge.sockets, { kind: info.kind, ...flags, report: this.#reportError });
-    void bridge.sockets.closed.then(() => this.#bridges.delete(bridge));
-    bridge.start();
-    return bridge.sockets;
-  }
-
-  #reportError = (error: PumpError): void => {
-    const kept = this.#errors.offer(error);
-    if (!kept) this.#dropped++;
-    if (debug.enabled)
-      debug("error%s: %s", kept ? "" : " (dropped: errors is full)", error.message);
-  };
 
   #assertOpen(call: string): void {
     if (this.#closing !== undefined) throw new Error(`${call}: the pump is closed`);
-  }
-}
-
-// A ZAP handler of a pump that just closed still holds the endpoint until libzmq's reaper
-// thread has closed its socket (inproc endpoints are released there, not at close()): a
-// zap() right after such a close waits for that, up to 200 ms, before it reports the
-// endpoint as taken. (zap() is synchronous, and is called once per pump.)
-function bindZap(router: zmq.Router): void {
-  const pause = new Int32Array(new SharedArrayBuffer(4));
-  for (let tries = 0; ; tries++) {
-    try {
-      (router as unknown as { bindSync(a: string): void }).bindSync(ZAP_ENDPOINT);
-      return;
-    } catch (e) {
-      if ((e as { code?: unknown }).code !== "EADDRINUSE" || tries >= 40) throw e;
-      Atomics.wait(pause, 0, 0, 5);
-    }
   }
 }

@@ -199,3 +199,50 @@ function parse(
   };
   return Object.freeze(request);
 }
+
+/**
+ * pump.zap()'s setup: checks `opts`, binds a handler in `context` (zeromq.js's default when
+ * undefined) and has `register` pump it.
+ */
+export function openZap(
+  context: zmq.Context | undefined,
+  opts: ZapOptions,
+  register: (router: zmq.Router) => Sockets,
+): Channel<ZapRequest> {
+  const checked = checkZapOptions(opts);
+  const ctx = context ?? zmq.context;
+  if (zapContexts.has(ctx)) {
+    throw new Error(
+      `zap(): this pump's context already has a ZAP handler (${ZAP_ENDPOINT}); one per context`,
+    );
+  }
+  const router = new zmq.Router({ context: ctx, linger: 0 });
+  try {
+    bindZap(router);
+  } catch (e) {
+    router.close();
+    throw new Error(`zap(): could not bind ${ZAP_ENDPOINT} (another ZAP handler?): ${String(e)}`, {
+      cause: e,
+    });
+  }
+  zapContexts.add(ctx);
+  const handler = register(router);
+  return serveZap(handler, checked, () => zapContexts.delete(ctx));
+}
+
+// A ZAP handler of a pump that just closed still holds the endpoint until libzmq's reaper
+// thread has closed its socket (inproc endpoints are released there, not at close()): a
+// zap() right after such a close waits for that, up to 200 ms, before it reports the
+// endpoint as taken. (zap() is synchronous, and is called once per pump.)
+function bindZap(router: zmq.Router): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let tries = 0; ; tries++) {
+    try {
+      (router as unknown as { bindSync(a: string): void }).bindSync(ZAP_ENDPOINT);
+      return;
+    } catch (e) {
+      if ((e as { code?: unknown }).code !== "EADDRINUSE" || tries >= 40) throw e;
+      Atomics.wait(pause, 0, 0, 5);
+    }
+  }
+}

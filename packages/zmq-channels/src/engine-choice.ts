@@ -1,0 +1,55 @@
+// Which engine a Pump's `socket()` sockets run on: `opts.engine`, else SLUICE_ENGINE, else
+// "auto" (API.md "engines").
+//
+// Invariants:
+// - A zeromq.js context means the zeromq.js engine ("native" with a context is a TypeError).
+// - "auto" chooses native only once it is complete (NATIVE_COMPLETE) and loads; otherwise
+//   zeromq.js, and the debug log says why.
+import type * as zmq from "zeromq";
+import { debug } from "./debug";
+import type { Engine, EngineName } from "./engine";
+import { loadNative, NATIVE_COMPLETE, NativeEngine } from "./engines/native";
+import { ZeromqEngine } from "./engines/zeromq";
+
+/** What `new Pump({ engine })` may ask for. */
+export type PumpEngine = "auto" | EngineName;
+
+const ENGINES: readonly string[] = ["auto", "native", "zeromq"];
+
+// opts.engine, else SLUICE_ENGINE, else "auto" (API.md "engines"); a context means zeromq.js.
+export function chooseEngine(opts: { context?: zmq.Context; engine?: PumpEngine }): Engine {
+  if (opts === null || typeof opts !== "object") {
+    throw new TypeError("new Pump(opts): opts must be an object");
+  }
+  const env = process.env.SLUICE_ENGINE;
+  if (opts.engine !== undefined && !ENGINES.includes(opts.engine)) {
+    throw new TypeError(
+      `new Pump(opts): unknown engine ${JSON.stringify(opts.engine)} (expected ${ENGINES.join(", ")})`,
+    );
+  }
+  if (opts.engine === undefined && env !== undefined && env !== "" && !ENGINES.includes(env)) {
+    throw new TypeError(
+      `new Pump(): SLUICE_ENGINE=${JSON.stringify(env)} is not an engine (expected ${ENGINES.join(", ")})`,
+    );
+  }
+  const wanted = opts.engine ?? (env || "auto");
+  if (opts.context !== undefined) {
+    if (opts.engine === "native") {
+      throw new TypeError(
+        'new Pump(opts): a zeromq.js context works only with engine "zeromq" (the native ' +
+          "engine has its own libzmq context)",
+      );
+    }
+    return new ZeromqEngine(opts.context);
+  }
+  if (wanted === "native") return new NativeEngine();
+  if (wanted === "auto" && NATIVE_COMPLETE && !("error" in loadNative())) return new NativeEngine();
+  if (wanted === "auto" && debug.enabled) {
+    const native = loadNative();
+    debug(
+      "pump: auto chose zeromq: %s",
+      "error" in native ? native.error : "the native engine is not complete yet (issue 18)",
+    );
+  }
+  return new ZeromqEngine();
+}

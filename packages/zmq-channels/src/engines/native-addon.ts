@@ -1,0 +1,111 @@
+// The native engine's addon (native/sluice.cc) as JS sees it: its types (NativeBinding, the
+// NativeHandle of one socket), the meta layout and poll bits it shares, the socket type
+// numbers, and loadNative(), which finds and loads it.
+//
+// Invariants:
+// - The addon is optional: loadNative() never throws; it says why it could not load, and the
+//   pump falls back to (or, asked for "native", refuses with) that reason.
+// - The addon uses the libzmq that zeromq.js loaded (the `zeromq` import below runs first),
+//   so both engines share one libzmq in the process, but never a context: inproc does not
+//   connect across engines.
+import Module from "node:module";
+import path from "node:path";
+import * as zmq from "zeromq";
+import type { Message } from "../frames";
+import type { Kind } from "../kinds";
+
+// meta layout (native/sluice.cc): results of the last call, read at once after it.
+export const META_COUNT = 0;
+export const META_FIRED = 1;
+export const META_ERRNO = 2;
+export const META_FRAMES = 3;
+export const FRAME_SLOTS = 1024;
+
+export const POLLIN = 1;
+export const POLLOUT = 2;
+
+/** libzmq's socket type numbers (zmq.h), for the kinds the native engine has so far. */
+export const TYPES: Readonly<Partial<Record<Kind, number>>> = {
+  pair: 0,
+  pub: 1,
+  sub: 2,
+  req: 3,
+  rep: 4,
+  dealer: 5,
+  router: 6,
+  pull: 7,
+  push: 8,
+  xpub: 9,
+  xsub: 10,
+};
+
+export interface NativeHandle {
+  setOption(type: string, id: number, value: unknown): void;
+  getInt(id: number): number;
+  bind(address: string): string;
+  connect(address: string): string;
+  recv(maxMessages: number, maxBytes: number): Buffer | undefined;
+  send(messages: readonly Message[]): number;
+  watch(mask: number): number;
+  unwatch(mask: number): void;
+  close(): void;
+  readonly closed: boolean;
+}
+
+export interface NativeBinding {
+  load(hint: string | undefined): string;
+  acquire(): void;
+  release(): void;
+  error(errno: number): Error;
+  Socket: new (type: number, onReady: (bits: number) => void, meta: Float64Array) => NativeHandle;
+}
+
+type Loaded = { binding: NativeBinding; version: string; file: string } | { error: string };
+let loaded: Loaded | undefined;
+
+// Where the addon may be, in node-gyp-build's order: a local build (the workspace's `build`,
+// scripts/build-native.js), then a prebuilt binary shipped in the package. This file runs
+// from src/engines (tests) or dist/engines: the package root is two levels up either way.
+function candidates(): string[] {
+  const root = path.resolve(__dirname, "..", "..");
+  return [
+    path.join(root, "build", "Release", "sluice.node"),
+    path.join(root, "prebuilds", `${process.platform}-${process.arch}`, "node.napi.node"),
+  ];
+}
+
+// The path of zeromq.js's addon as Node loaded it: the addon's fallback when it cannot find
+// the loaded libzmq by itself (only Linux can walk the loaded objects).
+function zeromqAddon(): string | undefined {
+  const cache = (Module as unknown as { _cache?: Record<string, unknown> })._cache ?? {};
+  return Object.keys(cache).find((file) => /[\\/]zeromq[\\/].*\.node$/.test(file));
+}
+
+/** Loads the native engine once; never throws: the reason it could not load instead. */
+export function loadNative(): Loaded {
+  if (loaded !== undefined) return loaded;
+  if (zmq.version === undefined) return (loaded = { error: "zeromq.js did not load" });
+  const tried: string[] = [];
+  for (const file of candidates()) {
+    let binding: NativeBinding;
+    try {
+      binding = require(file) as NativeBinding;
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      tried.push(
+        code === "MODULE_NOT_FOUND" ? `${file}: absent` : `${file}: ${(e as Error).message}`,
+      );
+      continue;
+    }
+    try {
+      return (loaded = { binding, version: binding.load(zeromqAddon()), file });
+    } catch (e) {
+      return (loaded = { error: `${file}: ${(e as Error).message}` });
+    }
+  }
+  return (loaded = {
+    error:
+      "the native engine is not built (run the package's build with a C++ compiler): " +
+      tried.join("; "),
+  });
+}

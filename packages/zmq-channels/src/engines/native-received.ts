@@ -1,0 +1,48 @@
+// What a socket of the native engine has received and the sink has not yet taken: one native
+// receive returns a batch of messages in one slab Buffer, cut here into frames (views, no copy).
+//
+// Invariants:
+// - Messages received but not taken by the sink are held here and delivered first by the next
+//   receive(); a multipart message cut by a full batch is completed by the next batch.
+import type { Frame } from "../frames";
+import { META_COUNT, META_FRAMES } from "./native-addon";
+
+export class NativeReceived {
+  #held: Frame[][] = []; // received, not yet taken by the sink
+  #heldAt = 0;
+  #partial: Frame[] = []; // the first frames of a message cut by a full batch
+
+  /** The next message held, or undefined (and nothing is held any more). */
+  next(): Frame[] | undefined {
+    if (this.#heldAt < this.#held.length) return this.#held[this.#heldAt++]!;
+    this.#held = [];
+    this.#heldAt = 0;
+    return undefined;
+  }
+
+  /** The sink stopped taking: drops what it took once that is worth a copy. */
+  compact(): void {
+    if (this.#heldAt > 64) {
+      this.#held = this.#held.slice(this.#heldAt);
+      this.#heldAt = 0;
+    }
+  }
+
+  /** Cuts a batch's slab into frames (views, no copy) and whole messages (`meta`: its layout). */
+  slice(slab: Buffer, meta: Float64Array): void {
+    const count = meta[META_COUNT]!;
+    let at = 0;
+    let frames = this.#partial;
+    for (let i = 0; i < count; i++) {
+      const word = meta[META_FRAMES + i]!;
+      const size = Math.floor(word / 2);
+      frames.push(slab.subarray(at, at + size));
+      at += size;
+      if (word % 2 === 0) {
+        this.#held.push(frames);
+        frames = [];
+      }
+    }
+    this.#partial = frames;
+  }
+}

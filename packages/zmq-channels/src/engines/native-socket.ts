@@ -1,0 +1,184 @@
+// One socket of the native engine (EngineSocket over a NativeHandle): it receives in batches
+// (NativeReceived holds what the sink has not taken), sends in batches, waits through
+// NativeWaits, and delegates its control calls to NativeControl.
+//
+// Invariants:
+// - Every native call is followed by the waits' afterOp(): what it found ready resolves the
+//   waiter of that direction (native-waits.ts).
+// - close() resolves both waiters; they see `closed` and give up.
+import type * as zmq from "zeromq";
+import type { EngineSocket, Sink, Source } from "../engine";
+import type { Message } from "../frames";
+import type { KindInfo } from "../kinds";
+import { DEFAULT_LINGER } from "../tuning";
+import {
+  FRAME_SLOTS,
+  META_ERRNO,
+  META_FRAMES,
+  type NativeBinding,
+  type NativeHandle,
+  POLLIN,
+  POLLOUT,
+  TYPES,
+} from "./native-addon";
+import { NativeControl } from "./native-control";
+import { NativeReceived } from "./native-received";
+import { NativeWaits } from "./native-waits";
+
+/** Messages one native receive may take (the lanes' SOCKET_BUDGET, so a batch fits a turn). */
+const RECV_MESSAGES = 256;
+/** A batch's slab stops growing after this many bytes: a frame's view keeps its whole slab
+ * alive, so a slab must not be much bigger than what is worth retaining. */
+const RECV_BYTES = 64 * 1024;
+/** Messages one native send takes from the lane. */
+const SEND_BATCH = 64;
+
+const NONE: readonly Message[] = Object.freeze([]);
+
+/** One socket of the native engine. */
+export class NativeSocket implements EngineSocket {
+  readonly sendTimeout: number;
+  readonly sendsWhileWaiting = false;
+  readonly handle: NativeHandle;
+  readonly #binding: NativeBinding;
+  readonly #meta = new Float64Array(META_FRAMES + FRAME_SLOTS);
+  readonly #received = new NativeReceived();
+  readonly #waits: NativeWaits;
+  readonly #control: NativeControl;
+  #closed = false;
+  #linger = DEFAULT_LINGER;
+
+  constructor(binding: NativeBinding, info: KindInfo, sendTimeout: number) {
+    this.#binding = binding;
+    this.sendTimeout = sendTimeout;
+    this.handle = new binding.Socket(TYPES[info.kind]!, this.#onReady, this.#meta);
+    this.#waits = new NativeWaits(this.handle, this.#meta, () => this.#closed);
+    const afterOp = (): void => this.#waits.afterOp();
+    this.#control = new NativeControl(this.handle, info, afterOp, () => this.readLinger());
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get linger(): number {
+    return this.#linger;
+  }
+
+  get lastEndpoint(): string | undefined {
+    return this.#control.lastEndpoint;
+  }
+
+  /** Reads the linger back once the options are set (ZMQ_LINGER). */
+  readLinger(): void {
+    this.#linger = this.handle.getInt(17);
+  }
+
+  // A wake-up from the poll: these directions became ready.
+  #onReady = (bits: number): void => {
+    this.#waits.fire(bits);
+  };
+
+  async receive(sink: Sink): Promise<boolean> {
+    for (;;) {
+      for (let m = this.#received.next(); m !== undefined; m = this.#received.next()) {
+        if (!sink.deliver(m)) {
+          this.#received.compact();
+          return true;
+        }
+      }
+      if (this.#closed) return false;
+      const slab = this.handle.recv(RECV_MESSAGES, RECV_BYTES);
+      this.#waits.afterOp();
+      if (slab === undefined) {
+        if (!(await this.#waits.wait(POLLIN))) return false;
+        continue;
+      }
+      this.#received.slice(slab, this.#meta);
+    }
+  }
+
+  send(source: Source): readonly Message[] {
+    let batch: Message[] = [];
+    for (;;) {
+      while (batch.length < SEND_BATCH) {
+        const message = source.next();
+        if (message === undefined) break;
+        batch.push(message);
+      }
+      if (batch.length === 0) return NONE;
+      const ended = batch.length < SEND_BATCH;
+      const sent = this.handle.send(batch);
+      this.#waits.afterOp();
+      for (let i = 0; i < sent; i++) source.sent(batch[i]!);
+      if (sent > 0) this.#waits.sent();
+      if (sent < batch.length) {
+        const errno = this.#meta[META_ERRNO] ?? 0;
+        if (errno === 0) return batch.slice(sent); // the first would block
+        source.failed(batch[sent]!, this.#binding.error(errno));
+        batch = batch.slice(sent + 1);
+        continue;
+      }
+      if (ended) return NONE;
+      batch = [];
+    }
+  }
+
+  writable(pending: Message, ms: number): Promise<boolean> {
+    return this.#waits.writable(pending, ms);
+  }
+
+  wake(): void {
+    this.#waits.wake();
+  }
+
+  interrupt(): void {
+    this.#waits.wake();
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.handle.close();
+    this.#waits.fire(POLLIN | POLLOUT); // the waiters see `closed` and give up
+  }
+
+  // -- control: NativeControl ------------------------------------------------------------------
+
+  bind(address: string): Promise<string> {
+    return this.#control.bind(address);
+  }
+  unbind(): Promise<void> {
+    return this.#control.unbind();
+  }
+  connect(address: string, routingId?: string): void {
+    this.#control.connect(address, routingId);
+  }
+  disconnect(): void {
+    this.#control.disconnect();
+  }
+  subscribe(topics: ReadonlyArray<string | Buffer>): void {
+    this.#control.subscribe(topics);
+  }
+  unsubscribe(topics: ReadonlyArray<string | Buffer>): void {
+    this.#control.unsubscribe(topics);
+  }
+  join(): void {
+    this.#control.join();
+  }
+  leave(): void {
+    this.#control.leave();
+  }
+  access(name: string): { read: boolean; write: boolean } | undefined {
+    return this.#control.access(name);
+  }
+  get(name: string): unknown {
+    return this.#control.get(name);
+  }
+  set(name: string, value: unknown): void {
+    this.#control.set(name, value);
+  }
+  events(): AsyncIterable<zmq.Event> {
+    return this.#control.events();
+  }
+}
