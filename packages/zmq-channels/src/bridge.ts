@@ -19,8 +19,11 @@ import { Lockstep } from "./lockstep";
 import { ReceiveLane } from "./receive-lane";
 import type { Turns } from "./scheduler";
 import { SendLane } from "./send-lane";
-import type { Sockets } from "./sockets";
-import { checkTransmit } from "./transmission";
+import { bridgedSockets, type Sockets } from "./sockets";
+import { lengthOf, socketStats, type SocketStats } from "./socket-stats";
+import { transmitOn } from "./transmission";
+
+export type { SocketStats } from "./socket-stats";
 
 export interface BridgeInit {
   engine: EngineSocket;
@@ -36,31 +39,8 @@ export interface BridgeInit {
   freesSending: boolean;
 }
 
-/** One socket in `pump.stats()`. */
-export interface SocketStats {
-  /** The socket's kind. */
-  kind: string;
-  /** Its endpoints, as `Sockets.endpoints`. */
-  endpoints: string[];
-  /** Messages handed to libzmq. */
-  sent: number;
-  /** Messages taken from libzmq. */
-  received: number;
-  /** Messages put (or transmitted) that have not been handed to libzmq yet. */
-  sendQueued: number;
-  /** Messages on `recv` that nobody has taken yet. */
-  recvQueued: number;
-  /** Whether a send waits now for the socket to take it (high-water mark, no peer). */
-  blocked: boolean;
-  /** PumpErrors about this socket so far (on `errors`, dropped, or a transmit's rejection). */
-  errors: number;
-}
-
-// Values waiting on a channel; a user's buffer that does not count them says NaN: 0 here.
-function lengthOf(ch: Channel<unknown>): number {
-  const n = ch.length;
-  return Number.isNaN(n) ? 0 : n;
-}
+// The debug log when `send` closes (→ Draining).
+const SEND_CLOSED = "%s: send closed; %d message(s) still to hand over, for at most %d ms (linger)";
 
 export class Bridge implements LaneHost, ControlHost {
   readonly sockets: Sockets;
@@ -96,17 +76,11 @@ export class Bridge implements LaneHost, ControlHost {
     this.#receiveLane = new ReceiveLane(this, init.recv);
     const closed = new Promise<void>((resolve) => (this.#resolveClosed = resolve));
     const endpoints = (): readonly string[] => this.endpoints;
-    this.sockets = Object.freeze({
-      send: init.send,
-      recv: init.recv,
-      closed,
-      get endpoints() {
-        return endpoints();
-      },
-      transmit: (message: Message, opts?: { signal?: AbortSignal }) =>
-        this.#transmit(message, opts),
-      ...new Control(this).methods(),
-    });
+    const closedToSends = (): boolean => this.#send.closed || this.#state >= Draining;
+    const transmit = (message: Message, opts?: { signal?: AbortSignal }): Promise<void> =>
+      transmitOn(this.#sendLane, this.info, message, opts, closedToSends);
+    const control = new Control(this).methods();
+    this.sockets = bridgedSockets(init.send, init.recv, closed, endpoints, transmit, control);
     // Any channel says when it closes, so the linger starts then, even while the send lane
     // waits (for a REQ's reply, say) and does not look at `send`. Last: it may run at once.
     this.#stopListening = init.send.onClose(() => this.#drain());
@@ -137,28 +111,11 @@ export class Bridge implements LaneHost, ControlHost {
 
   /** What this socket has done so far, and what waits (pump.stats()). */
   stats(): SocketStats {
-    const lane = this.#sendLane;
-    return {
-      kind: this.info.kind,
-      endpoints: [...this.endpoints],
-      sent: lane.sentCount,
-      received: this.#receiveLane.received,
-      sendQueued: lengthOf(this.#send) + lane.held,
-      recvQueued: lengthOf(this.sockets.recv),
-      blocked: lane.blocked,
+    return socketStats(this.info, this.endpoints, this.#send, this.sockets.recv, {
+      sendLane: this.#sendLane,
+      receiveLane: this.#receiveLane,
       errors: this.#errors,
-    };
-  }
-
-  #transmit(message: Message, opts: { signal?: AbortSignal } | undefined): Promise<void> {
-    try {
-      const closed = this.#send.closed || this.#state >= Draining;
-      const signal = checkTransmit(this.info, message, opts, closed);
-      if (signal?.aborted) return Promise.reject(signal.reason);
-      return this.#sendLane.transmit(message, signal);
-    } catch (e) {
-      return Promise.reject(e);
-    }
+    });
   }
 
   // Open → Draining: arm the close deadline (the socket's linger).
@@ -168,12 +125,7 @@ export class Bridge implements LaneHost, ControlHost {
     const linger = this.engine.closed ? 0 : this.engine.linger;
     if (debug.enabled) {
       const waiting = lengthOf(this.#send) + this.#sendLane.held;
-      debug(
-        "%s: send closed; %d message(s) still to hand over, for at most %d ms (linger)",
-        this.name,
-        waiting,
-        linger,
-      );
+      debug(SEND_CLOSED, this.name, waiting, linger);
     }
     if (linger >= 0) this.#deadline = setTimeout(() => this.#force(), linger);
     this.engine.wake();

@@ -9,14 +9,20 @@
 // - After each call the engine re-checks the socket's readiness (engine.ts), so a control call
 //   never strands a waiting receive (the swallowed ZMQ_FD edge, P28).
 // - Misuse is refused at the call, before anything is queued: a bad argument rejects with a
-//   TypeError naming it, a closed socket with an Error naming the socket. A call that fails
-//   (at the call or in the queue) never loses the calls queued after it.
+//   TypeError naming it (control-checks.ts), a closed socket with an Error naming the socket.
+//   A call that fails (at the call or in the queue) never loses the calls queued after it.
 // - `endpoints` follows what bind/connect/unbind/disconnect did, once each resolves.
 import type { EngineSocket } from "./engine";
+import {
+  checkEndpoint,
+  checkFilters,
+  checkOption,
+  checkRoutingId,
+  checkSendTimeout,
+} from "./control-checks";
 import { describeValue } from "./frames";
 import type { KindInfo } from "./kinds";
 import { Closing, type State } from "./lifecycle";
-import { REFUSED } from "./options";
 
 /** What control needs of its bridge. */
 export interface ControlHost {
@@ -69,29 +75,6 @@ export class Control {
     const host = this.#host;
     const info = host.info;
     const kind = info.kind;
-    const filters = (call: string, allowed: boolean, only: string, list: unknown[]): Filter[] => {
-      if (!allowed)
-        throw new TypeError(`${call}(): a ${kind} socket cannot ${call} (only ${only})`);
-      if (list.length === 0) {
-        throw new TypeError(`${call}(): no topic given (give at least one; "" is everything)`);
-      }
-      list.forEach((t, i) => {
-        if (typeof t !== "string" && !Buffer.isBuffer(t)) {
-          throw new TypeError(
-            `${call}(): argument ${i + 1} must be a string or Buffer, got ${describeValue(t)}`,
-          );
-        }
-      });
-      return list as Filter[];
-    };
-    const endpoint = (call: string, value: unknown): string => {
-      if (typeof value !== "string" || value === "") {
-        throw new TypeError(
-          `${call}(endpoint): endpoint must be a non-empty string, got ${describeValue(value)}`,
-        );
-      }
-      return value;
-    };
     const forget = (address: string): void => {
       const i = host.endpoints.indexOf(address);
       if (i >= 0) host.endpoints = Object.freeze(host.endpoints.filter((_, j) => j !== i));
@@ -103,27 +86,27 @@ export class Control {
       kind,
       subscribe: (...topics: Filter[]) =>
         this.#run("subscribe", () => {
-          const list = filters("subscribe", info.subscribes, "sub", topics);
+          const list = checkFilters(kind, "subscribe", info.subscribes, "sub", topics);
           return () => host.engine.subscribe(list);
         }),
       unsubscribe: (...topics: Filter[]) =>
         this.#run("unsubscribe", () => {
-          const list = filters("unsubscribe", info.subscribes, "sub", topics);
+          const list = checkFilters(kind, "unsubscribe", info.subscribes, "sub", topics);
           return () => host.engine.unsubscribe(list);
         }),
       join: (...groups: Filter[]) =>
         this.#run("join", () => {
-          const list = filters("join", info.joins === true, "dish", groups);
+          const list = checkFilters(kind, "join", info.joins === true, "dish", groups);
           return () => host.engine.join(list);
         }),
       leave: (...groups: Filter[]) =>
         this.#run("leave", () => {
-          const list = filters("leave", info.joins === true, "dish", groups);
+          const list = checkFilters(kind, "leave", info.joins === true, "dish", groups);
           return () => host.engine.leave(list);
         }),
       bind: (address: string) =>
         this.#run("bind", () => {
-          const a = endpoint("bind", address);
+          const a = checkEndpoint("bind", address);
           return async () => {
             const bound = await host.engine.bind(a);
             remember(bound);
@@ -132,7 +115,7 @@ export class Control {
         }),
       unbind: (address: string) =>
         this.#run("unbind", () => {
-          const a = endpoint("unbind", address);
+          const a = checkEndpoint("unbind", address);
           return async () => {
             await host.engine.unbind(a);
             forget(a);
@@ -140,23 +123,8 @@ export class Control {
         }),
       connect: (address: string, opts?: { routingId?: string }) =>
         this.#run("connect", () => {
-          const a = endpoint("connect", address);
-          if (opts !== undefined && (opts === null || typeof opts !== "object")) {
-            throw new TypeError(`connect(endpoint, opts): opts must be an object`);
-          }
-          const routingId = opts?.routingId;
-          if (routingId !== undefined) {
-            if (info.connectRoutingId !== true) {
-              throw new TypeError(
-                `connect(endpoint, opts): opts.routingId is for a router or stream, not a ${kind}`,
-              );
-            }
-            if (typeof routingId !== "string" || routingId === "") {
-              throw new TypeError(
-                `connect(endpoint, opts): opts.routingId must be a non-empty string, got ${describeValue(routingId)}`,
-              );
-            }
-          }
+          const a = checkEndpoint("connect", address);
+          const routingId = checkRoutingId(info, opts);
           return () => {
             host.engine.connect(a, routingId);
             remember(a);
@@ -164,7 +132,7 @@ export class Control {
         }),
       disconnect: (address: string) =>
         this.#run("disconnect", () => {
-          const a = endpoint("disconnect", address);
+          const a = checkEndpoint("disconnect", address);
           return () => {
             host.engine.disconnect(a);
             forget(a);
@@ -172,18 +140,14 @@ export class Control {
         }),
       get: (option: string) =>
         this.#run("get", () => {
-          const name = this.#option("get", option, "read");
+          const name = checkOption(info, host.engine, "get", option, "read");
           return () => (name === "sendTimeout" ? host.engine.sendTimeout : host.engine.get(name));
         }),
       set: (option: string, value: unknown) =>
         this.#run("set", () => {
-          const name = this.#option("set", option, "write");
+          const name = checkOption(info, host.engine, "set", option, "write");
           if (name === "sendTimeout") {
-            if (typeof value !== "number" || !Number.isInteger(value) || value < -1) {
-              throw new TypeError(
-                `set("sendTimeout", value): value must be an integer ≥ -1 (ms; -1: wait for ever), got ${describeValue(value)}`,
-              );
-            }
+            checkSendTimeout(value);
             return () => {
               host.engine.sendTimeout = value;
             };
@@ -201,38 +165,6 @@ export class Control {
           };
         }),
     });
-  }
-
-  // Checks an option name for get/set; throws a TypeError naming what is wrong.
-  #option(call: "get" | "set", option: unknown, need: "read" | "write"): string {
-    const kind = this.#host.info.kind;
-    if (typeof option !== "string") {
-      throw new TypeError(`${call}(option): option must be a string, got ${describeValue(option)}`);
-    }
-    if (option === "sendTimeout") return option; // the pump's own: how long a send may block (P6)
-    const access = this.#host.engine.access(option);
-    if (access === undefined) {
-      throw new TypeError(
-        `${call}("${option}"): unknown option for a ${kind} socket ` +
-          `(option names are zeromq.js v6's, e.g. sendHighWaterMark, linger, routingId)`,
-      );
-    }
-    const refused: Readonly<Record<string, string>> = { ...REFUSED, ...this.#host.info.refuses };
-    if (Object.prototype.hasOwnProperty.call(refused, option)) {
-      throw new TypeError(`${call}("${option}"): option "${option}" ${refused[option]}`);
-    }
-    if (!access[need]) {
-      throw new TypeError(
-        `${call}("${option}"): option "${option}" is ${need === "read" ? "write-only" : "read-only"} on a ${kind} socket`,
-      );
-    }
-    if (call === "set" && option === this.#host.info.freesSending) {
-      throw new TypeError(
-        `set("${option}"): option "${option}" can only be given to socket() ` +
-          `(the pump's lockstep follows it from the start)`,
-      );
-    }
-    return option;
   }
 
   // Checks the call now (a TypeError, or an Error on a closed socket, rejects at once and

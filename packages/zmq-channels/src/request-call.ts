@@ -1,11 +1,13 @@
 // One request of a requester, from the call to its settlement: its tries, its timer, the put
-// of a try still waiting for room in `send`, and its signal.
+// of a try still waiting for room in `send`, and its signal; its arguments, checked at the call.
 //
 // Invariants:
 // - settle() runs once per call: after it no timer, no put and no abort listener is left.
 // - At most one try's put waits in `send`: a new try withdraws the one before.
 import type { Channel } from "@sluice/channels";
-import type { Frame, Message, Part } from "./frames";
+import { messageProblem, type Frame, type Message, type Part } from "./frames";
+import { checkCount, checkTimeout } from "./reqrep";
+import type { RequestOptions } from "./requester-types";
 
 export interface Call {
   readonly body: Part[];
@@ -83,4 +85,26 @@ export function settle(call: Call): boolean {
   call.put = undefined;
   call.signal?.removeEventListener("abort", call.onAbort);
   return true;
+}
+
+// A request's arguments, checked at the call; the requester's defaults fill what is not given.
+export function checkRequest(
+  message: Message,
+  opts: RequestOptions,
+  defaultTimeout: number,
+  defaultRetries: number,
+): { timeout: number; retries: number; signal: AbortSignal | undefined } {
+  const who = "request()";
+  const problem = messageProblem(message);
+  if (problem !== undefined) throw new TypeError(`${who}: ${problem}`);
+  if (opts === null || typeof opts !== "object") {
+    throw new TypeError(`${who}: opts must be an object`);
+  }
+  const timeout = checkTimeout(who, opts.timeout) ?? defaultTimeout;
+  const retries = checkCount(who, "retries", opts.retries, 0) ?? defaultRetries;
+  const signal = opts.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError(`${who}: signal must be an AbortSignal`);
+  }
+  return { timeout, retries, signal };
 }

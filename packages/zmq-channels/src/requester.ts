@@ -5,20 +5,11 @@
 // the id says whose reply it is. Over a REQ made with relaxed + correlate, libzmq puts its own
 // id there and keeps only the latest request's reply, so requests go one at a time.
 //
-// Invariants:
-// - A pending request is in #byId under the id of every try it made, and nowhere once settled:
-//   a reply reaches only the request whose try carried its id; any other reply is dropped.
-// - A request settles once (#finish): by a reply, its last timeout, its signal, or a close.
-// - One reader per requester takes everything from recv and waits on nothing else, so a reply
-//   is matched in the microtask drain in which the pump hands it over, before any timer runs.
-// - Over a REQ: at most one request is active; after one ends without its reply, the next goes
-//   out a macrotask later, so a stale reply the pump was already handing over finds no active
-//   request and is dropped (decision R3).
-import type { Channel } from "@sluice/channels";
+// Invariants: requester-engine.ts.
+import type { Message } from "./frames";
+import { checkCount, checkTimeout, claim } from "./reqrep";
+import { RequesterEngine } from "./requester-engine";
 import type { Sockets } from "./sockets";
-import { messageProblem, type Frame, type Message } from "./frames";
-import { checkCount, checkTimeout, claim, release, TimeoutError } from "./reqrep";
-import { newCall, putTry, settle, type Call } from "./request-call";
 import {
   DEFAULT_REQUEST_TIMEOUT,
   type Requester,
@@ -27,9 +18,6 @@ import {
 } from "./requester-types";
 
 export type { Requester, RequesterOptions, RequestOptions };
-
-const EMPTY = Buffer.alloc(0);
-const NO_ID = -1;
 
 /**
  * [no core.async counterpart; the guide's Lazy Pirate client as a function; Go: an RPC client's
@@ -75,200 +63,4 @@ export function requester(sockets: Sockets, opts: RequesterOptions = {}): Reques
     request: (message: Message, o?: RequestOptions) => engine.request(message, o),
     close: () => engine.close(),
   });
-}
-
-class RequesterEngine {
-  readonly #sockets: Sockets;
-  readonly #send: Channel<Message>;
-  readonly #overReq: boolean;
-  readonly #timeout: number;
-  readonly #retries: number;
-  readonly #stop = new AbortController();
-  #closed: Error | undefined;
-
-  // over a dealer: every try's id → its request
-  readonly #byId = new Map<number, Call>();
-  #lastId = 0;
-
-  // over a req: the request on the wire, and those waiting their turn, in call order
-  #active: Call | undefined;
-  readonly #queue: Call[] = [];
-  #gap = false; // the next request waits for the macrotask after a request ended unanswered
-
-  constructor(sockets: Sockets, overReq: boolean, timeout: number, retries: number) {
-    this.#sockets = sockets;
-    this.#send = sockets.send;
-    this.#overReq = overReq;
-    this.#timeout = timeout;
-    this.#retries = retries;
-    void this.#read(sockets.recv);
-  }
-
-  request(message: Message, opts: RequestOptions = {}): Promise<Frame[]> {
-    const { timeout, retries, signal } = checkRequest(message, opts, this.#timeout, this.#retries);
-    if (this.#closed !== undefined) return Promise.reject(this.#closed);
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    return new Promise<Frame[]>((resolve, reject) => {
-      const call = newCall(message, timeout, retries, signal, resolve, reject, (c) =>
-        this.#finish(c, false, signal!.reason),
-      );
-      if (!this.#overReq) return this.#try(call);
-      this.#queue.push(call);
-      if (this.#active === undefined && !this.#gap) this.#next();
-    });
-  }
-
-  close(): void {
-    if (this.#closed !== undefined) return;
-    this.#end(new Error("request(): the requester was closed"));
-    this.#stop.abort();
-    release(this.#sockets);
-  }
-
-  // -- tries ------------------------------------------------------------------------------------
-
-  // Sends one try of `call` and arms its timeout.
-  #try(call: Call): void {
-    call.tries++;
-    let frames: Message = call.body;
-    if (!this.#overReq) {
-      const id = this.#newId();
-      call.ids.push(id);
-      this.#byId.set(id, call);
-      const envelope = Buffer.allocUnsafe(4);
-      envelope.writeUInt32BE(id, 0);
-      frames = [envelope, EMPTY, ...call.body];
-    }
-    putTry(this.#send, call, frames, () =>
-      this.#finish(call, false, new Error("request(): the socket's send is closed")),
-    );
-    if (call.timeout !== Infinity) call.timer = setTimeout(this.#expire, call.timeout, call);
-  }
-
-  #expire = (call: Call): void => {
-    call.timer = undefined;
-    if (call.settled) return;
-    if (call.triesLeft > 0) {
-      call.triesLeft--;
-      this.#try(call);
-      return;
-    }
-    const tries = call.tries === 1 ? "1 try" : `each of ${call.tries} tries`;
-    this.#finish(
-      call,
-      false,
-      new TimeoutError(`request(): no reply within ${call.timeout} ms (${tries})`),
-    );
-  };
-
-  #newId(): number {
-    do this.#lastId = (this.#lastId + 1) >>> 0;
-    while (this.#lastId === 0 || this.#byId.has(this.#lastId));
-    return this.#lastId;
-  }
-
-  // over a req: the next request in call order goes on the wire
-  #next(): void {
-    while (this.#active === undefined) {
-      const call = this.#queue.shift();
-      if (call === undefined) return;
-      if (call.settled) continue;
-      this.#active = call;
-      this.#try(call);
-    }
-  }
-
-  // -- settling ---------------------------------------------------------------------------------
-
-  // The one place a request settles: state first, so what the promise wakes sees it settled.
-  #finish(call: Call, answered: boolean, outcome: Frame[] | unknown): void {
-    if (!settle(call)) return;
-    for (const id of call.ids) this.#byId.delete(id);
-    if (this.#overReq && this.#active === call) {
-      this.#active = undefined;
-      if (answered) this.#next();
-      else if (!this.#gap) {
-        this.#gap = true;
-        setImmediate(() => {
-          this.#gap = false;
-          if (this.#closed === undefined) this.#next();
-        });
-      }
-    }
-    if (answered) call.resolve(outcome as Frame[]);
-    else call.reject(outcome);
-  }
-
-  // Every pending request rejects with `error`; nothing new is accepted.
-  #end(error: Error): void {
-    this.#closed = error;
-    const pending = new Set<Call>([...this.#byId.values(), ...this.#queue]);
-    if (this.#active !== undefined) pending.add(this.#active);
-    this.#queue.length = 0;
-    for (const call of pending) this.#finish(call, false, error);
-  }
-
-  // -- the reader -------------------------------------------------------------------------------
-
-  async #read(recv: Channel<Frame[]>): Promise<void> {
-    const stop = this.#stop.signal;
-    for (;;) {
-      let message = recv.poll();
-      if (message === undefined) {
-        try {
-          message = await recv.take({ signal: stop });
-        } catch {
-          return; // close() stopped the reader
-        }
-        if (message === undefined) {
-          this.#end(new Error("request(): the socket closed before the reply came"));
-          return;
-        }
-      }
-      if (this.#closed !== undefined) return;
-      this.#deliver(message);
-    }
-  }
-
-  #deliver(message: Frame[]): void {
-    if (this.#overReq) {
-      // libzmq (correlate) passes only the reply to the latest try of the active request.
-      if (this.#active !== undefined) this.#finish(this.#active, true, message);
-      return;
-    }
-    const id = idOf(message);
-    if (id === NO_ID) return; // not an envelope of ours: dropped
-    const call = this.#byId.get(id);
-    if (call !== undefined) this.#finish(call, true, message.slice(2));
-  }
-}
-
-// The id of a reply [id (4 bytes), "", ...body], or NO_ID when it does not look like one.
-function idOf(message: Frame[]): number {
-  if (message.length < 2) return NO_ID;
-  const [id, delimiter] = message as [Frame, Frame];
-  if (id.length !== 4 || delimiter.length !== 0) return NO_ID;
-  return id.readUInt32BE(0);
-}
-
-// A request's arguments, checked at the call; the requester's defaults fill what is not given.
-function checkRequest(
-  message: Message,
-  opts: RequestOptions,
-  defaultTimeout: number,
-  defaultRetries: number,
-): { timeout: number; retries: number; signal: AbortSignal | undefined } {
-  const who = "request()";
-  const problem = messageProblem(message);
-  if (problem !== undefined) throw new TypeError(`${who}: ${problem}`);
-  if (opts === null || typeof opts !== "object") {
-    throw new TypeError(`${who}: opts must be an object`);
-  }
-  const timeout = checkTimeout(who, opts.timeout) ?? defaultTimeout;
-  const retries = checkCount(who, "retries", opts.retries, 0) ?? defaultRetries;
-  const signal = opts.signal;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new TypeError(`${who}: signal must be an AbortSignal`);
-  }
-  return { timeout, retries, signal };
 }

@@ -1,5 +1,5 @@
 // The public face of one socket: its two channels, its close, its endpoints, and its control
-// calls (control.ts).
+// calls (control.ts); bridgedSockets() makes it for a bridge.
 import type { Channel } from "@sluice/channels";
 import type { SocketControl } from "./control";
 import type { Frame, Message } from "./frames";
@@ -40,4 +40,25 @@ export interface Sockets extends SocketControl {
    * @example await sockets.transmit(["", "hello"], { signal: AbortSignal.timeout(1000) });
    */
   readonly transmit: (message: Message, opts?: { signal?: AbortSignal }) => Promise<void>;
+}
+
+/** A bridge's Sockets: frozen, `endpoints` read through at each access. */
+export function bridgedSockets(
+  send: Channel<Message>,
+  recv: Channel<Frame[]>,
+  closed: Promise<void>,
+  endpoints: () => readonly string[],
+  transmit: Sockets["transmit"],
+  control: SocketControl,
+): Sockets {
+  return Object.freeze({
+    send,
+    recv,
+    closed,
+    get endpoints() {
+      return endpoints();
+    },
+    transmit,
+    ...control,
+  });
 }

@@ -140,3 +140,23 @@ export function checkTransmit(
   if (closed) throw new Error(`transmit(): the ${info.kind} socket's send channel is closed`);
   return signal;
 }
+
+/**
+ * `sockets.transmit` on a bridge: the call checked (`closed`: `send` closed or the socket
+ * draining), then handed to the send lane; a refused call rejects, never throws.
+ */
+export function transmitOn(
+  lane: { transmit(message: Message, signal: AbortSignal | undefined): Promise<void> },
+  info: KindInfo,
+  message: Message,
+  opts: { signal?: AbortSignal } | undefined,
+  closed: () => boolean,
+): Promise<void> {
+  try {
+    const signal = checkTransmit(info, message, opts, closed());
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return lane.transmit(message, signal);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
