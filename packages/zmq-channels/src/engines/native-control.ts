@@ -8,7 +8,8 @@
 import type * as zmq from "zeromq";
 import type { KindInfo } from "../kinds";
 import type { NativeHandle } from "./native-addon";
-import { optionAccess, optionCall, optionRead } from "./native-options";
+import { optionCall, optionRead } from "./native-options";
+import { optionAccess } from "./option-table";
 
 export class NativeControl {
   readonly #handle: NativeHandle;
@@ -71,7 +72,7 @@ export class NativeControl {
   }
 
   access(name: string): { read: boolean; write: boolean } | undefined {
-    return optionAccess(this.#info, name);
+    return optionAccess(this.#info.Class.prototype, name);
   }
 
   get(name: string): unknown {

@@ -4,6 +4,7 @@
 // id and type, and its value mapped as zeromq.js maps it: one table for both engines,
 // zeromq.js's.
 import type { KindInfo } from "../kinds";
+import { optionDescriptor } from "./option-table";
 
 export interface OptionCall {
   type: string;
@@ -11,22 +12,8 @@ export interface OptionCall {
   value: unknown;
 }
 
-/** The accessor zeromq.js defines for `name` on `proto` or a prototype above it. */
-export function findDescriptor(proto: object | null, name: string): PropertyDescriptor | undefined {
-  for (let p = proto; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
-    const d = Object.getOwnPropertyDescriptor(p, name);
-    if (d !== undefined) return d;
-  }
-  return undefined;
-}
-
 export function optionSetter(info: KindInfo, name: string): ((value: unknown) => void) | undefined {
-  for (let p: object | null = info.Class.prototype; p !== null && p !== Object.prototype;) {
-    const d = Object.getOwnPropertyDescriptor(p, name);
-    if (d !== undefined) return d.set;
-    p = Object.getPrototypeOf(p) as object | null;
-  }
-  return undefined;
+  return optionDescriptor(info.Class.prototype, name)?.set;
 }
 
 /** What setting `name` to `value` does in libzmq terms; undefined: no such option. */
@@ -59,23 +46,7 @@ export function optionRead(info: KindInfo, name: string): { type: string; id: nu
           : undefined,
     },
   );
-  const d = findDescriptor(info.Class.prototype, name);
+  const d = optionDescriptor(info.Class.prototype, name);
   d?.get?.call(recorder);
   return read;
-}
-
-/** Whether `name` can be read, and written, on `info`'s kind. */
-export function optionAccess(
-  info: KindInfo,
-  name: string,
-): { read: boolean; write: boolean } | undefined {
-  for (let p: object | null = info.Class.prototype; p !== null && p !== Object.prototype;) {
-    const d = Object.getOwnPropertyDescriptor(p, name);
-    if (d !== undefined) {
-      if (d.get === undefined && d.set === undefined) return undefined;
-      return { read: d.get !== undefined, write: d.set !== undefined };
-    }
-    p = Object.getPrototypeOf(p) as object | null;
-  }
-  return undefined;
 }

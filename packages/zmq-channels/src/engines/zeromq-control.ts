@@ -9,6 +9,7 @@
 //   receive (TriggerReadable) and sends nothing.
 import type * as zmq from "zeromq";
 import type { WriteWaits } from "./write-waits";
+import { optionAccess } from "./option-table";
 
 // zeromq.js's native calls that its typed classes do not show on every kind.
 export interface Native {
@@ -100,18 +101,8 @@ export class ZeromqControl {
     this.#control(() => this.#native.leave(...groups));
   }
 
-  // zeromq.js defines each option as an accessor on the class prototype (its defineOpt): a
-  // getter when it can be read, a setter when it can be written.
   access(name: string): { read: boolean; write: boolean } | undefined {
-    for (let p: object | null = this.#socket; p !== null && p !== Object.prototype;) {
-      const d = Object.getOwnPropertyDescriptor(p, name);
-      if (d !== undefined) {
-        if (d.get === undefined && d.set === undefined) return undefined;
-        return { read: d.get !== undefined, write: d.set !== undefined };
-      }
-      p = Object.getPrototypeOf(p) as object | null;
-    }
-    return undefined;
+    return optionAccess(this.#socket, name);
   }
 
   get(name: string): unknown {

@@ -5,6 +5,7 @@ import type { Engine, EngineSocket } from "../engine";
 import { describeValue } from "../frames";
 import { kindOf, type KindInfo } from "../kinds";
 import { DEFAULT_LINGER } from "../tuning";
+import { optionDescriptor } from "./option-table";
 import { ZeromqSocket } from "./zeromq-socket";
 
 type Writable = zmq.Socket & zmq.Writable;
@@ -29,12 +30,7 @@ export class ZeromqEngine implements Engine {
   // option exists for a kind exactly when some prototype on the chain has a setter for it.
   hasOption(info: KindInfo, name: string): boolean {
     if (name === "context") return true;
-    for (let p: object | null = info.Class.prototype; p !== null && p !== Object.prototype;) {
-      const d = Object.getOwnPropertyDescriptor(p, name);
-      if (d !== undefined) return d.set !== undefined;
-      p = Object.getPrototypeOf(p) as object | null;
-    }
-    return false;
+    return optionDescriptor(info.Class.prototype, name)?.set !== undefined;
   }
 
   // Options are set one at a time after construction: given to zeromq.js's constructor, a
