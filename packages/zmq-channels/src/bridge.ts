@@ -20,7 +20,7 @@ import { ReceiveLane } from "./receive-lane";
 import type { Turns } from "./scheduler";
 import { SendLane } from "./send-lane";
 import { bridgedSockets, type Sockets } from "./sockets";
-import { lengthOf, socketStats, type SocketStats } from "./socket-stats";
+import { socketStats, type SocketStats } from "./socket-stats";
 import { transmitOn } from "./transmission";
 
 export type { SocketStats } from "./socket-stats";
@@ -124,8 +124,7 @@ export class Bridge implements LaneHost, ControlHost {
     this.#state = Draining;
     const linger = this.engine.closed ? 0 : this.engine.linger;
     if (debug.enabled) {
-      const waiting = lengthOf(this.#send) + this.#sendLane.held;
-      debug(SEND_CLOSED, this.name, waiting, linger);
+      debug(SEND_CLOSED, this.name, this.stats().sendQueued, linger);
     }
     if (linger >= 0) this.#deadline = setTimeout(() => this.#force(), linger);
     this.engine.wake();
@@ -138,7 +137,7 @@ export class Bridge implements LaneHost, ControlHost {
     if (this.#state >= Forced) return;
     this.#state = Forced;
     if (debug.enabled) {
-      const left = lengthOf(this.#send) + this.#sendLane.held;
+      const left = this.stats().sendQueued;
       debug("%s: linger passed; %d message(s) not handed over go on errors", this.name, left);
     }
     this.engine.interrupt();

@@ -26,7 +26,7 @@ export interface SocketStats {
 }
 
 // Values waiting on a channel; a user's buffer that does not count them says NaN: 0 here.
-export function lengthOf(ch: Channel<unknown>): number {
+function lengthOf(ch: Channel<unknown>): number {
   const n = ch.length;
   return Number.isNaN(n) ? 0 : n;
 }

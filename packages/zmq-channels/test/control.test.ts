@@ -3,11 +3,7 @@
 // a control call made while a receive waits must never strand a message that is queued.
 import * as zmq from "zeromq";
 import { Pump, type Sockets } from "@sluice/zmq-channels";
-import { address, takeWithin, text, TRANSPORTS } from "./helpers";
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+import { address, sleep, takeWithin, text, TRANSPORTS } from "./helpers";
 
 /** Nothing arrives on `recv` within `ms`. */
 async function quiet(sockets: Sockets, ms: number): Promise<void> {

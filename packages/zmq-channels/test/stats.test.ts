@@ -1,19 +1,17 @@
 // pump.stats(): a snapshot of what each socket has done and what waits.
 import { Pump } from "@sluice/zmq-channels";
-import { address, takeWithin } from "./helpers";
+import { address, sleep, takeWithin } from "./helpers";
 
 let pump: Pump;
 beforeEach(() => (pump = new Pump()));
 afterEach(() => pump.close());
-
-const tick = (ms = 0): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `check` until it holds (bounded), so a test waits for the pump, not for a guess. */
 async function eventually(check: () => boolean, ms = 5000): Promise<void> {
   const until = performance.now() + ms;
   while (!check()) {
     if (performance.now() > until) throw new Error(`not within ${ms} ms`);
-    await tick(5);
+    await sleep(5);
   }
 }
 
@@ -76,7 +74,7 @@ describe("pump.stats", () => {
     ]);
     router.send.close();
     await router.closed;
-    await tick();
+    await sleep(0);
     expect(pump.stats().sockets.map((s) => s.kind)).toEqual(["pull"]);
     other.send.close();
   });

@@ -1,7 +1,7 @@
 // sockets.transmit(): one message with its own outcome, in its place among the puts.
 import { chan } from "@sluice/channels";
 import { Pump, PumpError, type Message } from "@sluice/zmq-channels";
-import { address, takeN, takeWithin, text, TRANSPORTS, within } from "./helpers";
+import { address, sleep, takeN, takeWithin, text, TRANSPORTS, within } from "./helpers";
 
 let pump: Pump;
 beforeEach(() => (pump = new Pump()));
@@ -16,8 +16,6 @@ function outcome<T>(p: Promise<T>): { state: string; value?: unknown } {
   );
   return seen;
 }
-
-const tick = (ms = 0): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.each(TRANSPORTS)("transmit over %s", (transport) => {
   it("goes out in its place among the puts and resolves once handed to libzmq", async () => {
@@ -57,12 +55,12 @@ describe("transmit", () => {
       options: { linger: 50, immediate: true },
     });
     const sent = outcome(dealer.transmit("stuck"));
-    await tick(20);
+    await sleep(20);
     expect(sent.state).toBe("pending");
     const started = performance.now();
     dealer.send.close();
     await within(dealer.closed, 5000, "close");
-    await tick();
+    await sleep(0);
     expect(sent.state).toBe("rejected");
     expect(sent.value).toMatchObject({ code: "EAGAIN", unsent: "stuck" });
     expect(performance.now() - started).toBeGreaterThanOrEqual(45);
@@ -75,9 +73,9 @@ describe("transmit", () => {
     const abort = new AbortController();
     const first = outcome(dealer.transmit("withdrawn", { signal: abort.signal }));
     const second = outcome(dealer.transmit("queued", { signal: abort.signal }));
-    await tick(20);
+    await sleep(20);
     abort.abort(new Error("changed my mind"));
-    await tick();
+    await sleep(0);
     expect(first).toEqual({ state: "rejected", value: new Error("changed my mind") });
     expect(second).toEqual({ state: "rejected", value: new Error("changed my mind") });
     const later = dealer.transmit("later");
@@ -85,7 +83,7 @@ describe("transmit", () => {
     await within(later, 5000, "the later transmit");
     const [, body] = await takeWithin(router.recv);
     expect(body!.toString()).toBe("later");
-    await tick(20);
+    await sleep(20);
     expect(router.recv.poll()).toBeUndefined();
   });
 
@@ -119,7 +117,7 @@ describe("transmit", () => {
     const pull = await pump.socket("pull", { bind: address("inproc") });
     const mine = chan<Message>(4);
     const push = await pump.socket("push", { connect: pull.endpoints[0], send: mine });
-    await tick(10); // the lane now waits on the user's empty channel
+    await sleep(10); // the lane now waits on the user's empty channel
     await within(push.transmit("from transmit"), 5000, "transmit");
     await mine.put("from put");
     const got = await takeN(pull.recv, 2);
