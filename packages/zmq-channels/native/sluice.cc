@@ -25,8 +25,13 @@
 #ifdef __linux__
 #include <link.h>
 #endif
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <node_api.h>
+#include <stddef.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <string.h>
 #include <uv.h>
 
@@ -62,7 +67,10 @@ static bool fill(void* lib) {
             sym(lib, "zmq_send", &a.send) && sym(lib, "zmq_msg_init", &a.msg_init) &&
             sym(lib, "zmq_msg_close", &a.msg_close) && sym(lib, "zmq_msg_recv", &a.msg_recv) &&
             sym(lib, "zmq_msg_data", &a.msg_data) && sym(lib, "zmq_msg_size", &a.msg_size) &&
-            sym(lib, "zmq_msg_more", &a.msg_more);
+            sym(lib, "zmq_msg_more", &a.msg_more) && sym(lib, "zmq_socket_monitor", &a.socket_monitor);
+  if (ok && !sym(lib, "zmq_socket_monitor_versioned", &a.socket_monitor_versioned)) {
+    a.socket_monitor_versioned = nullptr;  // a libzmq built without the draft API
+  }
   if (ok) zmq = a;
   return ok;
 }
@@ -654,6 +662,98 @@ static napi_value socketClosed(napi_env env, napi_callback_info info) {
   return out;
 }
 
+// -- monitor --------------------------------------------------------------------------------
+
+// monitor(endpoint, version) → the event version that runs (2, or 1 when libzmq lacks the
+// versioned call or 1 was asked for). libzmq binds a PAIR of its own at `endpoint` (inproc,
+// this context) and sends it every event until the socket is destroyed, ending with
+// MONITOR_STOPPED; the JS side connects its own PAIR there and decodes the frames.
+static napi_value socketMonitor(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2], out;
+  Socket* s = unwrap(env, info, &argc, argv);
+  if (s == nullptr) return nullptr;
+  size_t n;
+  CHECK(napi_get_value_string_utf8(env, argv[0], nullptr, 0, &n));
+  std::string endpoint(n + 1, '\0');
+  CHECK(napi_get_value_string_utf8(env, argv[0], &endpoint[0], n + 1, &n));
+  endpoint.resize(n);
+  int32_t version;
+  CHECK(napi_get_value_int32(env, argv[1], &version));
+  if (version != 1 && zmq.socket_monitor_versioned == nullptr) version = 1;
+  // Version 2 with the events of version 1: ZMQ_EVENT_PIPES_STATS comes only on request.
+  int rc = version == 1 ? zmq.socket_monitor(s->zsock, endpoint.c_str(), ZMQ_EVENT_ALL)
+                        : zmq.socket_monitor_versioned(s->zsock, endpoint.c_str(), ZMQ_EVENT_ALL, 2, ZMQ_PAIR);
+  if (rc != 0) {
+    throwZmq(env, zmq.errno_(), "zmq_socket_monitor");
+    return nullptr;
+  }
+  settle(s);
+  napi_create_int32(env, version, &out);
+  return out;
+}
+
+// A socket address in libzmq's endpoint form: tcp://127.0.0.1:5555, tcp://[::1]:5555,
+// ipc:///path, ipc://@abstract, and ipc:// for a peer that never bound a path (a connecting
+// ipc socket). False for any other family.
+static bool endpointOf(const sockaddr_storage& ss, socklen_t len, std::string* out) {
+  char host[INET6_ADDRSTRLEN];
+  if (ss.ss_family == AF_INET) {
+    const sockaddr_in* a = reinterpret_cast<const sockaddr_in*>(&ss);
+    if (inet_ntop(AF_INET, &a->sin_addr, host, sizeof host) == nullptr) return false;
+    *out = std::string("tcp://") + host + ":" + std::to_string(ntohs(a->sin_port));
+    return true;
+  }
+  if (ss.ss_family == AF_INET6) {
+    const sockaddr_in6* a = reinterpret_cast<const sockaddr_in6*>(&ss);
+    if (inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof host) == nullptr) return false;
+    *out = std::string("tcp://[") + host + "]:" + std::to_string(ntohs(a->sin6_port));
+    return true;
+  }
+  if (ss.ss_family == AF_UNIX) {
+    const sockaddr_un* a = reinterpret_cast<const sockaddr_un*>(&ss);
+    // sun_path need not end in NUL: its length is what the kernel returned.
+    size_t path = len > offsetof(sockaddr_un, sun_path) ? len - offsetof(sockaddr_un, sun_path) : 0;
+    if (path > 0 && a->sun_path[0] == '\0') {  // Linux's abstract namespace
+      *out = "ipc://@" + std::string(a->sun_path + 1, strnlen(a->sun_path + 1, path - 1));
+    } else {
+      *out = "ipc://" + std::string(a->sun_path, strnlen(a->sun_path, path));
+    }
+    return true;
+  }
+  return false;
+}
+
+// names(fd) → [local, remote] endpoints of a connected socket descriptor (getsockname,
+// getpeername), or undefined when fd is no such socket now. An ACCEPTED event carries only
+// the descriptor; the JS side (native-monitor.ts) guards against the number being reused.
+static napi_value socketNames(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], out;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  int32_t fd = -1;
+  if (argc < 1 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || fd < 0) {
+    napi_throw_type_error(env, nullptr, "sluice bug: names(fd) takes a descriptor");
+    return nullptr;
+  }
+  sockaddr_storage local, remote;
+  socklen_t localLen = sizeof local, remoteLen = sizeof remote;
+  std::string names[2];
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &localLen) != 0 ||
+      getpeername(fd, reinterpret_cast<sockaddr*>(&remote), &remoteLen) != 0 ||
+      !endpointOf(local, localLen, &names[0]) || !endpointOf(remote, remoteLen, &names[1])) {
+    napi_get_undefined(env, &out);
+    return out;
+  }
+  CHECK(napi_create_array_with_length(env, 2, &out));
+  for (uint32_t i = 0; i < 2; i++) {
+    napi_value name;
+    CHECK(napi_create_string_utf8(env, names[i].data(), names[i].size(), &name));
+    CHECK(napi_set_element(env, out, i, name));
+  }
+  return out;
+}
+
 // -- the context -----------------------------------------------------------------------------
 
 struct Term {
@@ -769,6 +869,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"unwatch", nullptr, socketUnwatch, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"close", nullptr, socketClose, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"closed", nullptr, nullptr, socketClosed, nullptr, nullptr, napi_default, nullptr},
+      {"monitor", nullptr, socketMonitor, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_value cls;
   napi_define_class(env, "Socket", NAPI_AUTO_LENGTH, socketNew, nullptr,
@@ -784,6 +885,9 @@ static napi_value Init(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "load", fnLoad);
   napi_set_named_property(env, exports, "acquire", fnAcquire);
   napi_set_named_property(env, exports, "release", fnRelease);
+  napi_value fnNames;
+  napi_create_function(env, "names", NAPI_AUTO_LENGTH, socketNames, nullptr, &fnNames);
+  napi_set_named_property(env, exports, "names", fnNames);
   return exports;
 }
 

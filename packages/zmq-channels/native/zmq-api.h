@@ -23,6 +23,9 @@
 #define ZMQ_POLLIN 1
 #define ZMQ_POLLOUT 2
 
+#define ZMQ_PAIR 0
+#define ZMQ_EVENT_ALL 0xFFFF
+
 // zmq_msg_t is 64 opaque bytes, 8-aligned (zmq.h).
 typedef struct {
   alignas(8) unsigned char _[64];
@@ -49,4 +52,8 @@ struct ZmqApi {
   void* (*msg_data)(zmq_msg_t*);
   size_t (*msg_size)(const zmq_msg_t*);
   int (*msg_more)(const zmq_msg_t*);
+  // Monitoring (sluice.cc, socketMonitor). The versioned call is in libzmq's draft API: it
+  // may be missing (nullptr), and the version-1 call is the fallback.
+  int (*socket_monitor)(void*, const char*, int);
+  int (*socket_monitor_versioned)(void*, const char*, uint64_t, int, int);
 };

@@ -39,6 +39,16 @@ export interface Source {
   failed(message: Message, error: unknown): void;
 }
 
+/**
+ * A socket monitor event (pump.events): zeromq.js's `Event` (`type`, `address`, and `interval` or
+ * `error` where the type has one), plus `peer`: the address of the other end of the connection
+ * the event is about, where the engine knows it. The native engine gives it (on a socket that
+ * binds: the connecting peer's `tcp://ip:port`; on one that connects: the endpoint, as
+ * `address`); the zeromq.js engine leaves it undefined (decision P36, docs/zmq.md "Monitor
+ * events").
+ */
+export type SocketEvent = zmq.Event & { readonly peer?: string };
+
 /** Which engine moves a socket's bytes. */
 export type EngineName = "zeromq" | "native";
 
@@ -128,5 +138,5 @@ export interface EngineSocket {
    * The socket's monitor events, ending when the socket closes. Throws when the monitor
    * cannot start. Iterate it once.
    */
-  events(): AsyncIterable<zmq.Event>;
+  events(): AsyncIterable<SocketEvent>;
 }

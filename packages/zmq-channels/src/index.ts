@@ -6,7 +6,7 @@ export type { Frame, Message, Part } from "./frames";
 // the pump
 export { Pump } from "./pump";
 export type { PumpStats, PumpEngine } from "./pump";
-export type { EngineName } from "./engine";
+export type { EngineName, SocketEvent } from "./engine";
 export type { SocketStats } from "./bridge";
 export type { SocketOptions, KindOptions, RegisterChannels } from "./options";
 export type { Sockets } from "./sockets";

@@ -7,12 +7,12 @@
 // - Event channels drop when full: a slow reader loses events, never stalls the socket.
 // - Every channel handed out closes when the socket closes.
 import { Channel, dropping, type Buffer as ChannelBuffer } from "@sluice/channels";
-import type * as zmq from "zeromq";
 import type { Bridge } from "./bridge";
+import type { SocketEvent } from "./engine";
 import { codeOf, type PumpError } from "./errors";
 
 export class Monitors {
-  readonly #outs = new WeakMap<Bridge, Set<Channel<zmq.Event>>>();
+  readonly #outs = new WeakMap<Bridge, Set<Channel<SocketEvent>>>();
   readonly #report: (error: PumpError) => void;
 
   constructor(report: (error: PumpError) => void) {
@@ -20,9 +20,9 @@ export class Monitors {
   }
 
   /** A new channel of `bridge`'s events. Throws a PumpError when the monitor cannot start. */
-  open(bridge: Bridge, buffer: number | ChannelBuffer<zmq.Event>): Channel<zmq.Event> {
-    const out = new Channel<zmq.Event>(
-      typeof buffer === "number" ? dropping<zmq.Event>(buffer) : buffer,
+  open(bridge: Bridge, buffer: number | ChannelBuffer<SocketEvent>): Channel<SocketEvent> {
+    const out = new Channel<SocketEvent>(
+      typeof buffer === "number" ? dropping<SocketEvent>(buffer) : buffer,
     );
     if (bridge.engine.closed) {
       out.close();
@@ -38,8 +38,8 @@ export class Monitors {
     return out;
   }
 
-  #observe(bridge: Bridge, outs: Set<Channel<zmq.Event>>): void {
-    let observer: AsyncIterable<zmq.Event>;
+  #observe(bridge: Bridge, outs: Set<Channel<SocketEvent>>): void {
+    let observer: AsyncIterable<SocketEvent>;
     try {
       observer = bridge.engine.events();
     } catch (e) {

@@ -10,7 +10,7 @@
 import { type Buffer as ChannelBuffer, type Channel } from "@sluice/channels";
 import type * as zmq from "zeromq";
 import { debug } from "./debug";
-import type { Engine, EngineName, EngineSocket } from "./engine";
+import type { Engine, EngineName, EngineSocket, SocketEvent } from "./engine";
 import { chooseEngine, type PumpEngine } from "./engine-choice";
 import { ZeromqEngine } from "./engines/zeromq";
 import type { PumpError } from "./errors";
@@ -138,14 +138,16 @@ export class Pump {
 
   /**
    * Socket monitor events (zeromq.js `socket.events`) as a channel: `{ type, address, … }`
-   * values such as "accept", "connect", "disconnect". Dropping when full (default 64): a slow
+   * values such as "accept", "connect", "disconnect"; on the native engine also `peer`, the
+   * other end's address (a client's `tcp://ip:port` on a socket that binds; docs/zmq.md
+   * "Monitor events"). Dropping when full (default 64): a slow
    * reader loses events, never stalls the socket. Closes when the socket closes. Every call
    * gets its own channel, and each of them every event (zeromq.js has one observer per socket).
-   * @throws TypeError for Sockets of another pump; PumpError when zeromq.js cannot start the
+   * @throws TypeError for Sockets of another pump; PumpError when the engine cannot start the
    *   socket's monitor (e.g. `EADDRINUSE`, see docs/zmq.md "Caveats").
-   * @example for await (const e of pump.events(router)) console.log(e.type, e.address);
+   * @example for await (const e of pump.events(router)) console.log(e.type, e.address, e.peer);
    */
-  events(sockets: Sockets, buffer: number | ChannelBuffer<zmq.Event> = 64): Channel<zmq.Event> {
+  events(sockets: Sockets, buffer: number | ChannelBuffer<SocketEvent> = 64): Channel<SocketEvent> {
     return this.#monitors.open(this.#registry.bridgeOf(sockets, "events(sockets)"), buffer);
   }
 

@@ -267,22 +267,6 @@ describeNative("the native engine", () => {
     await expect(p.socket("pull", { bind: "tcp://127.0.0.1:*" })).resolves.toBeDefined();
   });
 
-  it("refuses monitor events for now, saying so", async () => {
-    const p = pump();
-    const pull = await p.socket("pull", { bind: address("inproc") });
-    let error: unknown;
-    try {
-      p.events(pull);
-    } catch (e) {
-      error = e;
-    }
-    expect((error as Error).cause).toEqual(
-      expect.objectContaining({
-        message: expect.stringMatching(/not supported on the native engine yet/),
-      }),
-    );
-  });
-
   it("closes within the linger when a message waits for a peer that never comes", async () => {
     const p = pump();
     const push = await p.socket("push", {

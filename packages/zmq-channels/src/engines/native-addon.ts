@@ -50,6 +50,8 @@ export interface NativeHandle {
   unwatch(mask: number): void;
   close(): void;
   readonly closed: boolean;
+  /** Starts the socket's monitor at an inproc endpoint; the event version that runs (2 or 1). */
+  monitor(endpoint: string, version: number): number;
 }
 
 export interface NativeBinding {
@@ -57,6 +59,8 @@ export interface NativeBinding {
   acquire(): void;
   release(): void;
   error(errno: number): Error;
+  /** [local, remote] endpoints of a connected socket descriptor, or undefined. */
+  names(fd: number): [string, string] | undefined;
   Socket: new (type: number, onReady: (bits: number) => void, meta: Float64Array) => NativeHandle;
 }
 

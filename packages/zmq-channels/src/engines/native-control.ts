@@ -1,11 +1,10 @@
-// The control calls (engine.ts: bind … set, events) of a socket of the native engine, which
+// The control calls (engine.ts: bind … set) of a socket of the native engine, which
 // NativeSocket delegates to. So far: bind, connect with a routing id, (un)subscribe to string
 // topics, set any option and read the integer ones; what is missing says so.
 //
 // Invariants:
 // - Every call into the addon is followed by `afterOp` (the socket's readiness re-check, see
 //   engine.ts): a call into libzmq can consume the wake-up that a waiting receive() needed.
-import type * as zmq from "zeromq";
 import type { KindInfo } from "../kinds";
 import type { NativeHandle } from "./native-addon";
 import { optionCall, optionRead } from "./native-options";
@@ -17,6 +16,8 @@ export class NativeControl {
   readonly #afterOp: () => void;
   readonly #onLinger: () => void; // linger was set: the socket reads it back
   #lastEndpoint: string | undefined;
+  /** Every endpoint bound, as zeromq resolved it (the monitor tells the sides apart by it). */
+  readonly bound: string[] = [];
 
   constructor(handle: NativeHandle, info: KindInfo, afterOp: () => void, onLinger: () => void) {
     this.#handle = handle;
@@ -32,6 +33,7 @@ export class NativeControl {
   bind(address: string): Promise<string> {
     try {
       this.#lastEndpoint = this.#handle.bind(address);
+      this.bound.push(this.#lastEndpoint);
       this.#afterOp();
       return Promise.resolve(this.#lastEndpoint);
     } catch (e) {
@@ -88,10 +90,6 @@ export class NativeControl {
     this.#handle.setOption(call.type, call.id, call.value);
     if (name === "linger") this.#onLinger();
     this.#afterOp();
-  }
-
-  events(): AsyncIterable<zmq.Event> {
-    throw new Error("monitor events are not supported on the native engine yet (issue 18, step 2)");
   }
 }
 

@@ -1,13 +1,12 @@
 // One socket of the native engine (EngineSocket over a NativeHandle): it receives in batches
 // (NativeReceived holds what the sink has not taken), sends in batches, waits through
-// NativeWaits, and delegates its control calls to NativeControl.
+// NativeWaits, delegates its control calls to NativeControl and its monitor to native-monitor.ts.
 //
 // Invariants:
 // - Every native call is followed by the waits' afterOp(): what it found ready resolves the
 //   waiter of that direction (native-waits.ts).
 // - close() resolves both waiters; they see `closed` and give up.
-import type * as zmq from "zeromq";
-import type { EngineSocket, Sink, Source } from "../engine";
+import type { EngineSocket, SocketEvent, Sink, Source } from "../engine";
 import type { Message } from "../frames";
 import type { KindInfo } from "../kinds";
 import { DEFAULT_LINGER } from "../tuning";
@@ -22,6 +21,7 @@ import {
   TYPES,
 } from "./native-addon";
 import { NativeControl } from "./native-control";
+import { startMonitor } from "./native-monitor";
 import { NativeReceived } from "./native-received";
 import { NativeWaits } from "./native-waits";
 
@@ -178,7 +178,11 @@ export class NativeSocket implements EngineSocket {
   set(name: string, value: unknown): void {
     this.#control.set(name, value);
   }
-  events(): AsyncIterable<zmq.Event> {
-    return this.#control.events();
+  events(): AsyncIterable<SocketEvent> {
+    try {
+      return startMonitor(this.#binding, this.handle, () => this.#control.bound);
+    } finally {
+      this.#waits.afterOp();
+    }
   }
 }

@@ -11,7 +11,7 @@
 // - After every control call the socket is re-checked for readiness (P28): the control calls
 //   and the re-check are zeromq-control.ts.
 import type * as zmq from "zeromq";
-import type { EngineSocket, Sink, Source } from "../engine";
+import type { EngineSocket, SocketEvent, Sink, Source } from "../engine";
 import { codeOf } from "../errors";
 import type { Message } from "../frames";
 import type { KindInfo } from "../kinds";
@@ -162,7 +162,7 @@ export class ZeromqSocket implements EngineSocket {
     return this.#socket as unknown as Native;
   }
 
-  events(): AsyncIterable<zmq.Event> {
+  events(): AsyncIterable<SocketEvent> {
     return this.#socket.events;
   }
 }
