@@ -67,7 +67,8 @@ static bool fill(void* lib) {
             sym(lib, "zmq_send", &a.send) && sym(lib, "zmq_msg_init", &a.msg_init) &&
             sym(lib, "zmq_msg_close", &a.msg_close) && sym(lib, "zmq_msg_recv", &a.msg_recv) &&
             sym(lib, "zmq_msg_data", &a.msg_data) && sym(lib, "zmq_msg_size", &a.msg_size) &&
-            sym(lib, "zmq_msg_more", &a.msg_more) && sym(lib, "zmq_socket_monitor", &a.socket_monitor);
+            sym(lib, "zmq_msg_more", &a.msg_more) && sym(lib, "zmq_socket_monitor", &a.socket_monitor) &&
+            sym(lib, "zmq_unbind", &a.unbind);
   if (ok && !sym(lib, "zmq_socket_monitor_versioned", &a.socket_monitor_versioned)) {
     a.socket_monitor_versioned = nullptr;  // a libzmq built without the draft API
   }
@@ -662,6 +663,26 @@ static napi_value socketClosed(napi_env env, napi_callback_info info) {
   return out;
 }
 
+// -- unbind ---------------------------------------------------------------------------------
+
+// unbind(endpoint): stops listening on a bound endpoint (as ZMQ_LAST_ENDPOINT gave it).
+static napi_value socketUnbind(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  Socket* s = unwrap(env, info, &argc, argv);
+  if (s == nullptr) return nullptr;
+  size_t n;
+  CHECK(napi_get_value_string_utf8(env, argv[0], nullptr, 0, &n));
+  std::string endpoint(n + 1, '\0');
+  CHECK(napi_get_value_string_utf8(env, argv[0], &endpoint[0], n + 1, &n));
+  endpoint.resize(n);
+  int rc = zmq.unbind(s->zsock, endpoint.c_str());
+  int err = rc != 0 ? zmq.errno_() : 0;
+  settle(s);
+  if (rc != 0) throwZmq(env, err, "zmq_unbind");
+  return nullptr;
+}
+
 // -- monitor --------------------------------------------------------------------------------
 
 // monitor(endpoint, version) → the event version that runs (2, or 1 when libzmq lacks the
@@ -870,6 +891,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"close", nullptr, socketClose, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"closed", nullptr, nullptr, socketClosed, nullptr, nullptr, napi_default, nullptr},
       {"monitor", nullptr, socketMonitor, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"unbind", nullptr, socketUnbind, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_value cls;
   napi_define_class(env, "Socket", NAPI_AUTO_LENGTH, socketNew, nullptr,

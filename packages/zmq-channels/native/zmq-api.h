@@ -56,4 +56,5 @@ struct ZmqApi {
   // may be missing (nullptr), and the version-1 call is the fallback.
   int (*socket_monitor)(void*, const char*, int);
   int (*socket_monitor_versioned)(void*, const char*, uint64_t, int, int);
+  int (*unbind)(void*, const char*);
 };

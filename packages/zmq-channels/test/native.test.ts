@@ -431,11 +431,24 @@ describeNative("runtime control on the native engine", () => {
     }
   });
 
+  it("unbinds: nobody can connect there any more; an endpoint it never bound is ENOENT", async () => {
+    const p = pump();
+    const pull = await p.socket("pull", { bind: "tcp://127.0.0.1:*" });
+    const endpoint = pull.endpoints[0]!;
+    await pull.unbind(endpoint);
+    expect(pull.endpoints).toEqual([]);
+    await expect(pull.unbind(endpoint)).rejects.toMatchObject({ code: "ENOENT" });
+    const push = await p.socket("push", { connect: endpoint, options: { linger: 0 } });
+    await push.send.put("nobody listens");
+    await new Promise((r) => setTimeout(r, 100));
+    expect(pull.recv.poll()).toBeUndefined();
+  });
+
   it("says what it cannot do yet, naming the call and the way out", async () => {
     const p = pump();
-    const pull = await p.socket("pull", { bind: address("tcp") });
-    await expect(pull.unbind(pull.endpoints[0]!)).rejects.toThrow(
-      /unbind\(\) is not supported on the native engine yet; use engine: "zeromq"/,
+    const push = await p.socket("push", { connect: "tcp://127.0.0.1:1" });
+    await expect(push.disconnect("tcp://127.0.0.1:1")).rejects.toThrow(
+      /disconnect\(\) is not supported on the native engine yet; use engine: "zeromq"/,
     );
     await expect(p.socket("stream", { bind: "tcp://127.0.0.1:*" })).rejects.toThrow(
       /a stream socket is not supported on the native engine yet/,

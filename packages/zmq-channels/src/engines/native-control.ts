@@ -1,5 +1,5 @@
 // The control calls (engine.ts: bind … set) of a socket of the native engine, which
-// NativeSocket delegates to. So far: bind, connect with a routing id, (un)subscribe to string
+// NativeSocket delegates to. So far: bind, unbind, connect with a routing id, (un)subscribe to string
 // topics, set any option and read the integer ones; what is missing says so.
 //
 // Invariants:
@@ -57,8 +57,15 @@ export class NativeControl {
     this.#afterOp();
   }
 
-  unbind(): Promise<void> {
-    return Promise.reject(notYet("unbind()"));
+  unbind(address: string): Promise<void> {
+    try {
+      this.#handle.unbind(address);
+      return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e as Error);
+    } finally {
+      this.#afterOp();
+    }
   }
 
   disconnect(): void {

@@ -148,8 +148,8 @@ export class NativeSocket implements EngineSocket {
   bind(address: string): Promise<string> {
     return this.#control.bind(address);
   }
-  unbind(): Promise<void> {
-    return this.#control.unbind();
+  unbind(address: string): Promise<void> {
+    return this.#control.unbind(address);
   }
   connect(address: string, routingId?: string): void {
     this.#control.connect(address, routingId);
