@@ -212,6 +212,49 @@ describeNative(
   },
 );
 
+describeNative("native monitor: a monitor that cannot start", () => {
+  const linux = fs.existsSync("/proc/self/fd");
+  (linux ? it : it.skip)(
+    "throws zeromq's error and leaves no reader behind (Linux: /proc/self/fd)",
+    () => {
+      const engine = new NativeEngine();
+      try {
+        if ("error" in native) throw new Error(native.error);
+        const count = (): number => fs.readdirSync("/proc/self/fd").length;
+        const gone = engine.create(kindNamed("pull")!, {}) as NativeSocket;
+        gone.close();
+        expect(() => startMonitor(native.binding, gone.handle, () => [])).toThrow(
+          expect.objectContaining({ code: "ENOTSOCK", message: expect.stringMatching(/closed/) }),
+        );
+        // libzmq refusing the monitor after the reader connected (EADDRINUSE cannot be caused:
+        // the endpoint's name is a random UUID).
+        const live = engine.create(kindNamed("pull")!, {}) as NativeSocket;
+        const refusing = Object.create(live.handle, {
+          monitor: {
+            value: () => {
+              throw Object.assign(new Error("Address already in use"), { code: "EADDRINUSE" });
+            },
+          },
+        }) as NativeSocket["handle"];
+        const before = count();
+        for (let i = 0; i < 20; i++) {
+          expect(() => startMonitor(native.binding, refusing, () => [])).toThrow(
+            expect.objectContaining({ code: "EADDRINUSE" }),
+          );
+        }
+        live.close();
+        // The closed readers go on libzmq's reaper thread: give it a moment. A reader whose
+        // connect stayed pending keeps its descriptor until the context ends: one each.
+        const deadline = Date.now() + 3000;
+        while (count() > before + 2 && Date.now() < deadline) await sleep(20);
+        expect(count()).toBeLessThanOrEqual(before + 2);
+      } finally {
+        engine.close();
+      }
+    },
+  );
+});
+
 describe("decoding monitor frames (native-events.ts)", () => {
   const u64 = (n: number): Buffer => {
     const b = Buffer.alloc(8);

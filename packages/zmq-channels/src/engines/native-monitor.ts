@@ -11,7 +11,8 @@
 //   (the iterator then ends with that error), only makes it drop events.
 // - The reader ends with `end` (MONITOR_STOPPED, sent when libzmq destroys the socket, after
 //   its linger); then its PAIR closes. It holds the native context (acquire) until then, so
-//   the context ends after it, never under it.
+//   the context ends after it, never under it. A reader whose monitor did not start is
+//   abandoned: its pending connect is taken over first, so nothing of it outlives the call.
 import { randomUUID } from "node:crypto";
 import type { SocketEvent } from "../engine";
 import { META_FRAMES, type NativeBinding, type NativeHandle, POLLIN } from "./native-addon";
@@ -35,12 +36,17 @@ export function startMonitor(
   bound: () => Iterable<string>,
   version: 1 | 2 = 2,
 ): AsyncIterable<SocketEvent> {
+  if (socket.closed) {
+    throw Object.assign(new Error("zmq_socket_monitor: the socket is closed"), {
+      code: "ENOTSOCK",
+    });
+  }
   const endpoint = `inproc://sluice-monitor.${randomUUID()}`;
   const reader = new MonitorReader(binding, endpoint, bound);
   try {
     reader.start(socket.monitor(endpoint, version) === 1 ? 1 : 2);
   } catch (e) {
-    reader.close();
+    reader.abandon(endpoint);
     throw e;
   }
   return reader;
@@ -123,6 +129,24 @@ class MonitorReader implements AsyncIterable<SocketEvent> {
     this.#error = error;
     this.#stopped = true;
     this.#wake();
+  }
+
+  /**
+   * The monitor did not start: closes the reader. Its connect is still pending in the context
+   * (nobody bound the endpoint), which would keep the closed PAIR, and its descriptor, until
+   * the context ends; a PAIR bound there for a moment takes the connection over and lets both go.
+   */
+  abandon(endpoint: string): void {
+    const taker = new this.#binding.Socket(PAIR, () => {}, new Float64Array(META_FRAMES + 8));
+    try {
+      taker.setOption("Int32", LINGER, 0);
+      taker.bind(endpoint);
+    } catch {
+      // Nothing bound: the pending connect stays until the context ends (a descriptor, no more).
+    } finally {
+      taker.close();
+      this.close();
+    }
   }
 
   /** Closes the reader's PAIR and releases the context (idempotent). */
