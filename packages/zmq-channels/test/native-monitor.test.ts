@@ -216,7 +216,7 @@ describeNative("native monitor: a monitor that cannot start", () => {
   const linux = fs.existsSync("/proc/self/fd");
   (linux ? it : it.skip)(
     "throws zeromq's error and leaves no reader behind (Linux: /proc/self/fd)",
-    () => {
+    async () => {
       const engine = new NativeEngine();
       try {
         if ("error" in native) throw new Error(native.error);
