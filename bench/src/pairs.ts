@@ -2,18 +2,22 @@
 // reference run in short alternating stretches, and the figure is the median of the ratios of
 // neighbouring stretches, so drift in the machine's speed (which moved whole runs by 2× here)
 // cancels out. The main bench's tables stay the report; this is the tool behind decisions such
-// as P16 and P17 (docs/decisions.md).
+// as P16 and P17 (docs/decisions.md). Given another built checkout, `channels` instead pairs
+// this build's sluice with that checkout's (its own bench/dist driver and its own Channel
+// class, so neither shares V8's feedback with the other): the figure is this / that.
 //
-//   node bench/dist/pairs.js channels ping|spsc|select2|select16|select128|fanin [rounds]
+//   node bench/dist/pairs.js channels ping|spsc|select2|select16|select128|fanin [rounds] [checkout]
 //   node bench/dist/pairs.js latency dealer|req [rounds]
 //   node bench/dist/pairs.js zmq tcp16|tcp1k|inproc16|oneway|duplex [rounds]
+import * as path from "node:path";
+import type { ChannelLib } from "./channels/lib";
 import { libNamed } from "./channels/libs";
 import { Peer, VARIANTS } from "./zmq/peer";
 import type { Variant } from "./zmq/variant";
 import { median } from "./measure";
 
 const usage =
-  "usage: node bench/dist/pairs.js channels ping|spsc|select2|select16|select128|fanin [rounds]\n" +
+  "usage: node bench/dist/pairs.js channels ping|spsc|select2|select16|select128|fanin [rounds] [checkout]\n" +
   "       node bench/dist/pairs.js latency dealer|req [rounds]\n" +
   "       node bench/dist/pairs.js zmq tcp16|tcp1k|inproc16|oneway|duplex [rounds]";
 
@@ -53,9 +57,15 @@ async function paired(
   return ratios;
 }
 
-async function channels(work: string, rounds: number): Promise<void> {
+/** The sluice driver of another built checkout, loaded with that checkout's @sluice/channels. */
+function sluiceOf(checkout: string): ChannelLib {
+  const file = path.resolve(checkout, "bench", "dist", "channels", "libs", "sluice.js");
+  return (require(file) as { sluice: ChannelLib }).sluice;
+}
+
+async function channels(work: string, rounds: number, checkout?: string): Promise<void> {
   const n = 50_000;
-  const run: Record<string, (lib: ReturnType<typeof libNamed>) => Promise<number>> = {
+  const run: Record<string, (lib: ChannelLib) => Promise<number>> = {
     ping: (l) => l.pingPong(n),
     spsc: (l) => l.spsc(n, 1024),
     select2: (l) => l.select!(n, 2),
@@ -66,8 +76,8 @@ async function channels(work: string, rounds: number): Promise<void> {
   const one = run[work];
   if (one === undefined) throw new Error(usage);
   const sluice = libNamed("sluice");
-  const floor = libNamed("promise floor");
-  const time = async (lib: typeof sluice): Promise<number> => {
+  const other = checkout === undefined ? libNamed("promise floor") : sluiceOf(checkout);
+  const time = async (lib: ChannelLib): Promise<number> => {
     const t0 = process.hrtime.bigint();
     await one(lib);
     return Number(process.hrtime.bigint() - t0);
@@ -76,10 +86,11 @@ async function channels(work: string, rounds: number): Promise<void> {
     rounds,
     5,
     () => time(sluice),
-    () => time(floor),
+    () => time(other),
   );
+  const against = checkout === undefined ? "promise floor" : `sluice of ${checkout}`;
   console.log(
-    `${work}: sluice / promise floor, median of ${rounds} paired ratios ${median(ratios).toFixed(2)}× ` +
+    `${work}: sluice / ${against}, median of ${rounds} paired ratios ${median(ratios).toFixed(2)}× ` +
       `(quartiles ${quantile(ratios, 0.25).toFixed(2)}–${quantile(ratios, 0.75).toFixed(2)})`,
   );
 }
@@ -189,10 +200,10 @@ async function zmqThroughput(work: string, rounds: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const [group, work, rounds] = process.argv.slice(2);
+  const [group, work, rounds, checkout] = process.argv.slice(2);
   const r = rounds === undefined ? undefined : Number(rounds);
   if (r !== undefined && !(Number.isInteger(r) && r > 0)) throw new Error(usage);
-  if (group === "channels" && work !== undefined) return channels(work, r ?? 40);
+  if (group === "channels" && work !== undefined) return channels(work, r ?? 40, checkout);
   if (group === "latency" && work !== undefined) return latency(work, r ?? 10);
   if (group === "zmq" && work !== undefined) return zmqThroughput(work, r ?? 9);
   throw new Error(usage);

@@ -200,6 +200,18 @@ describe("pairs and probe (the bench's tools)", () => {
     );
   }, 60_000);
 
+  it("pairs this build's sluice with another checkout's (here this checkout twice)", async () => {
+    const checkout = join(root, "..");
+    const ab = await pairs("channels", "select2", "2", checkout);
+    expect(ab.code).toBe(0);
+    expect(ab.out).toMatch(
+      /^select2: sluice \/ sluice of .+, median of 2 paired ratios \d+\.\d\d×/,
+    );
+    const missing = await pairs("channels", "ping", "1", join(root, "no-such-checkout"));
+    expect(missing.code).toBe(1);
+    expect(missing.out).toContain("no-such-checkout");
+  }, 60_000);
+
   it("runs the idle-select probe and checks its sum", async () => {
     const probe = await tool("probe.js", "idle-select", "4");
     expect(probe.code).toBe(0);

@@ -19,6 +19,22 @@ describe("the built package (dist/index.js)", () => {
     expect(out.trim()).toBe("function function Symbol(sluice.DEFAULT)");
   });
 
+  it("exports plain values, so that V8 keeps the exports object in fast mode", () => {
+    // A getter per export (what `export { x } from` compiles to) turns the object into a
+    // dictionary, and every call through it, `(0, channels_1.select)(...)`, into a lookup and
+    // a call (decision C20).
+    const r = node([
+      "--allow-natives-syntax",
+      "-e",
+      `const c = require(${JSON.stringify(dist)});
+       const getters = Object.entries(Object.getOwnPropertyDescriptors(c))
+         .filter(([, d]) => !("value" in d)).map(([name]) => name);
+       console.log(JSON.stringify(getters), Object.keys(c).length, %HasFastProperties(c));`,
+    ]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout.trim()).toBe("[] 32 true");
+  });
+
   it("loads with import, with the same named exports", () => {
     const r = node([
       "--input-type=module",

@@ -34,7 +34,11 @@ const INSTALL_MS = 240_000;
 /** One consumer: a node process or a tsc run (tsc takes 5–15 s on a loaded machine). */
 const RUN_MS = 60_000;
 
-/** The names a package's src/index.ts exports: values, and types (`export type { … }`). */
+/**
+ * The names a package's src/index.ts exports: values, and types (`export type { … }`). A value
+ * is re-exported either as `export { … } from` or as `export import name = module.name`
+ * (@sluice/channels, decision C20).
+ */
 function exportsOf(name: Name): { values: string[]; types: string[] } {
   const source = readFileSync(join(PACKAGES[name], "src", "index.ts"), "utf8");
   const values: string[] = [];
@@ -49,6 +53,9 @@ function exportsOf(name: Name): { values: string[]; types: string[] } {
         .at(-1)!;
       (typeOnly || inlineType ? types : values).push(exported);
     }
+  }
+  for (const [, exported] of source.matchAll(/^export\s+import\s+(\w+)\s*=/gm)) {
+    values.push(exported!);
   }
   return { values: values.sort(), types: types.sort() };
 }
