@@ -478,7 +478,7 @@ static napi_value socketSetOption(napi_env env, napi_callback_info info) {
     }
   }
   int err = rc != 0 ? zmq.errno_() : 0;
-  settle(s);  // ZMQ_SUBSCRIBE and others process the socket's commands: the re-check
+  settle(s);  // the re-check: nothing promises that a setsockopt leaves ZMQ_FD alone (P33)
   if (rc != 0) throwZmq(env, err, "zmq_setsockopt");
   return nullptr;
 }
