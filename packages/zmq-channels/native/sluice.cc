@@ -56,6 +56,25 @@ static bool sym(void* lib, const char* name, F* out) {
   return *out != nullptr;
 }
 
+// The calls of the control path (unbind, disconnect) and of messages built whole (an envelope
+// is set on a zmq_msg_t): in every libzmq 4.x.
+static bool fillControl(void* lib, ZmqApi* a) {
+  return sym(lib, "zmq_unbind", &a->unbind) && sym(lib, "zmq_disconnect", &a->disconnect) &&
+         sym(lib, "zmq_msg_init_size", &a->msg_init_size) && sym(lib, "zmq_msg_send", &a->msg_send);
+}
+
+// The draft API is optional: libzmq exports it only when built with it (zeromq.js 6.8.0's
+// is). Without all of it `draft` stays false and the draft kinds are refused (native.ts).
+static void fillDraft(void* lib, ZmqApi* a) {
+  a->draft = sym(lib, "zmq_join", &a->join) && sym(lib, "zmq_leave", &a->leave) &&
+             sym(lib, "zmq_msg_set_routing_id", &a->msg_set_routing_id) &&
+             sym(lib, "zmq_msg_routing_id", &a->msg_routing_id) &&
+             sym(lib, "zmq_msg_set_group", &a->msg_set_group) && sym(lib, "zmq_msg_group", &a->msg_group) &&
+             sym(lib, "zmq_poller_new", &a->poller_new) && sym(lib, "zmq_poller_destroy", &a->poller_destroy) &&
+             sym(lib, "zmq_poller_add", &a->poller_add) && sym(lib, "zmq_poller_fd", &a->poller_fd) &&
+             sym(lib, "zmq_poller_wait", &a->poller_wait);
+}
+
 static bool fill(void* lib) {
   ZmqApi a;
   bool ok = sym(lib, "zmq_version", &a.version) && sym(lib, "zmq_errno", &a.errno_) &&
@@ -67,11 +86,12 @@ static bool fill(void* lib) {
             sym(lib, "zmq_send", &a.send) && sym(lib, "zmq_msg_init", &a.msg_init) &&
             sym(lib, "zmq_msg_close", &a.msg_close) && sym(lib, "zmq_msg_recv", &a.msg_recv) &&
             sym(lib, "zmq_msg_data", &a.msg_data) && sym(lib, "zmq_msg_size", &a.msg_size) &&
-            sym(lib, "zmq_msg_more", &a.msg_more) && sym(lib, "zmq_socket_monitor", &a.socket_monitor) &&
-            sym(lib, "zmq_unbind", &a.unbind);
+            sym(lib, "zmq_msg_more", &a.msg_more) && sym(lib, "zmq_socket_monitor", &a.socket_monitor);
   if (ok && !sym(lib, "zmq_socket_monitor_versioned", &a.socket_monitor_versioned)) {
     a.socket_monitor_versioned = nullptr;  // a libzmq built without the draft API
   }
+  if (ok) ok = fillControl(lib, &a);
+  if (ok) fillDraft(lib, &a);
   if (ok) zmq = a;
   return ok;
 }
@@ -137,12 +157,19 @@ struct Socket {
   uv_poll_t poll;
   bool pollInit = false, polling = false, closed = false, jsGone = false, inCallback = false;
   int interest = 0;  // ZMQ_POLLIN / ZMQ_POLLOUT: directions waiting for readiness
+  // A thread-safe (draft) socket has no ZMQ_FD: a zmq_poller holding it lends its fd instead.
+  void* poller = nullptr;
+  int envelope = 0;  // ENVELOPE_*: what travels beside each message's body (draft kinds)
   std::vector<zmq_msg_t> msgs;
   std::string scratch;
 };
 
 // meta layout (shared with engines/native.ts)
 enum { META_COUNT = 0, META_FIRED = 1, META_ERRNO = 2, META_FRAMES = 3 };
+
+// A server's messages carry a routing id, a radio's and a dish's a group; JS sees it as the
+// first of two frames ([4-byte big-endian id or group, body]), as on the zeromq.js engine.
+enum { ENVELOPE_NONE = 0, ENVELOPE_ROUTING_ID = 1, ENVELOPE_GROUP = 2 };
 
 // -- errors ----------------------------------------------------------------------------------
 
@@ -216,7 +243,8 @@ static void startPolling(Socket* s) {
   if (!s->pollInit) {
     int fd = -1;
     size_t size = sizeof fd;
-    if (zmq.getsockopt(s->zsock, ZMQ_FD, &fd, &size) != 0) return;
+    int rc = s->poller != nullptr ? zmq.poller_fd(s->poller, &fd) : zmq.getsockopt(s->zsock, ZMQ_FD, &fd, &size);
+    if (rc != 0) return;
     uv_poll_init(s->inst->loop, &s->poll, fd);
     s->poll.data = s;
     s->pollInit = true;
@@ -259,6 +287,12 @@ static void onPoll(uv_poll_t* handle, int status, int) {
   // what is already queued). It ends: a reported direction stops waiting, and watch() only
   // re-arms a direction that is not ready, so each round needs news from libzmq.
   s->inCallback = true;  // the callback's microtasks may call watch(): never re-enter here
+  if (s->poller != nullptr) {
+    // The poller's fd (an eventfd) stays readable until a zmq_poller_wait reads its signal;
+    // a wait of 0 ms does, so the fd signals again only for news.
+    zmq_poller_event_t event;
+    zmq.poller_wait(s->poller, &event, 0);
+  }
   while (!s->closed && s->interest != 0) {
     int fired = status < 0 ? s->interest : zmqEvents(s) & s->interest;
     if (fired == 0) break;
@@ -286,10 +320,15 @@ static void closeSocket(Socket* s, bool discard) {
     int zero = 0;
     zmq.setsockopt(s->zsock, ZMQ_LINGER, &zero, sizeof zero);
   }
+  // uv_close takes the fd out of the loop at once (only its callback is deferred), and must
+  // do so before the fd is closed: the poller's now, ZMQ_FD by libzmq's reaper after zmq_close
+  // (a reused fd number must never be touched by this handle).
+  if (s->pollInit) uv_close(reinterpret_cast<uv_handle_t*>(&s->poll), freeSocket);
+  // The poller goes before the socket: destroying it detaches it from the socket.
+  if (s->poller != nullptr) zmq.poller_destroy(&s->poller);
   // zmq_close never blocks: libzmq's reaper thread delivers what is queued, for the linger.
   zmq.close(s->zsock);
   s->zsock = nullptr;
-  if (s->pollInit) uv_close(reinterpret_cast<uv_handle_t*>(&s->poll), freeSocket);
   for (size_t i = 0; i < s->inst->open.size(); i++) {
     if (s->inst->open[i] == s) {
       s->inst->open[i] = s->inst->open.back();
@@ -324,6 +363,27 @@ static Socket* unwrap(napi_env env, napi_callback_info info, size_t* argc, napi_
   return s;
 }
 
+// A thread-safe socket (the draft kinds) has no ZMQ_FD; a zmq_poller that holds it has an fd
+// that signals as ZMQ_FD would (zeromq.js does the same). False (errno set): none could be made.
+static bool pollable(void* zsock, void** poller) {
+  int threadSafe = 0;
+  size_t size = sizeof threadSafe;
+  if (zmq.getsockopt(zsock, ZMQ_THREAD_SAFE, &threadSafe, &size) != 0 || threadSafe == 0) return true;
+  if (!zmq.draft) {
+    errno = ENOTSUP;
+    return false;
+  }
+  *poller = zmq.poller_new();
+  if (*poller == nullptr) return false;
+  if (zmq.poller_add(*poller, zsock, nullptr, ZMQ_POLLIN | ZMQ_POLLOUT) != 0) {
+    int err = zmq.errno_();
+    zmq.poller_destroy(poller);
+    errno = err;
+    return false;
+  }
+  return true;
+}
+
 // new Socket(type, onReady, meta: Float64Array)
 static napi_value socketNew(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -346,10 +406,21 @@ static napi_value socketNew(napi_env env, napi_callback_info info) {
     throwZmq(env, zmq.errno_(), "zmq_socket");
     return nullptr;
   }
+  void* poller = nullptr;
+  if (!pollable(zsock, &poller)) {
+    int err = zmq.errno_();
+    zmq.close(zsock);
+    throwZmq(env, err, "zmq_poller (a thread-safe socket needs the draft API)");
+    return nullptr;
+  }
   Socket* s = new Socket();
   s->inst = inst;
   s->env = env;
   s->zsock = zsock;
+  s->poller = poller;
+  s->envelope = type == ZMQ_SERVER ? ENVELOPE_ROUTING_ID
+                : type == ZMQ_RADIO || type == ZMQ_DISH ? ENVELOPE_GROUP
+                                                        : ENVELOPE_NONE;
   s->meta = static_cast<double*>(data);
   s->metaLength = length;
   napi_create_reference(env, argv[2], 1, &s->metaRef);
@@ -414,7 +485,9 @@ static napi_value socketSetOption(napi_env env, napi_callback_info info) {
       rc = zmq.setsockopt(s->zsock, id, &v, sizeof v);
     }
   }
-  if (rc != 0) throwZmq(env, zmq.errno_(), "zmq_setsockopt");
+  int err = rc != 0 ? zmq.errno_() : 0;
+  settle(s);  // the re-check: nothing promises that a setsockopt leaves ZMQ_FD alone (P33)
+  if (rc != 0) throwZmq(env, err, "zmq_setsockopt");
   return nullptr;
 }
 
@@ -436,6 +509,47 @@ static napi_value socketGetInt(napi_env env, napi_callback_info info) {
   return out;
 }
 
+// getOption(kind, id): any option, as zeromq.js's get<kind>Option returns it (a number, a
+// boolean, or a string up to its first NUL, null when empty).
+static napi_value socketGetOption(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2], out = nullptr;
+  Socket* s = unwrap(env, info, &argc, argv);
+  if (s == nullptr) return nullptr;
+  char kind[8];
+  size_t kindLength;
+  CHECK(napi_get_value_string_utf8(env, argv[0], kind, sizeof kind, &kindLength));
+  int32_t id;
+  CHECK(napi_get_value_int32(env, argv[1], &id));
+  union {
+    int32_t i32;
+    uint32_t u32;
+    int64_t i64;
+    uint64_t u64;
+    char text[1025];  // zeromq.js reads at most 1024 bytes
+  } v;
+  memset(&v, 0, sizeof v);
+  bool isString = strcmp(kind, "String") == 0, is64 = strcmp(kind, "Int64") == 0 || strcmp(kind, "Uint64") == 0;
+  size_t size = isString ? sizeof v.text - 1 : is64 ? sizeof v.i64 : sizeof v.i32;
+  int rc = zmq.getsockopt(s->zsock, id, &v, &size);
+  int err = rc != 0 ? zmq.errno_() : 0;
+  settle(s);
+  if (rc != 0) return throwZmq(env, err, "zmq_getsockopt"), nullptr;
+  if (isString) {
+    if (size == 0 || (size == 1 && v.text[0] == '\0')) napi_get_null(env, &out);
+    else napi_create_string_utf8(env, v.text, strnlen(v.text, size), &out);
+  } else if (strcmp(kind, "Bool") == 0) {
+    napi_get_boolean(env, v.i32 != 0, &out);
+  } else {
+    double d = strcmp(kind, "Int64") == 0    ? static_cast<double>(v.i64)
+               : strcmp(kind, "Uint64") == 0 ? static_cast<double>(v.u64)
+               : strcmp(kind, "Uint32") == 0 ? static_cast<double>(v.u32)
+                                             : static_cast<double>(v.i32);
+    napi_create_double(env, d, &out);
+  }
+  return out;
+}
+
 static napi_value lastEndpoint(napi_env env, Socket* s) {
   char buf[1024];
   size_t size = sizeof buf;
@@ -445,28 +559,152 @@ static napi_value lastEndpoint(napi_env env, Socket* s) {
   return out;
 }
 
-// bind(address) → the endpoint zeromq bound; connect(address). Both return at once in libzmq
-// (a tcp bind listens before returning).
-static napi_value socketAttach(napi_env env, napi_callback_info info, bool bind) {
+// One frame's bytes (a string's UTF-8, a Buffer's or Uint8Array's), copied into `out`.
+static bool frameBytes(napi_env env, napi_value frame, std::string* out) {
+  napi_valuetype vt;
+  napi_typeof(env, frame, &vt);
+  bool isTyped = false;
+  if (vt != napi_string) napi_is_typedarray(env, frame, &isTyped);
+  if (vt != napi_string && !isTyped) return false;
+  if (isTyped) {
+    napi_typedarray_type t;
+    size_t n;
+    void* data;
+    napi_get_typedarray_info(env, frame, &t, &n, &data, nullptr, nullptr);
+    if (t != napi_uint8_array && t != napi_uint8_clamped_array && t != napi_int8_array) return false;
+    out->assign(static_cast<const char*>(data), n);
+    return true;
+  }
+  size_t n;
+  napi_get_value_string_utf8(env, frame, nullptr, 0, &n);
+  out->assign(n + 1, '\0');
+  napi_get_value_string_utf8(env, frame, &(*out)[0], n + 1, &n);
+  out->resize(n);
+  return true;
+}
+
+// A control call's argument: a string or a Buffer; false when it is neither (a TypeError is
+// pending, naming the call).
+static bool bytesArg(napi_env env, napi_value value, const char* what, std::string* out) {
+  if (frameBytes(env, value, out)) return true;
+  std::string msg = std::string(what) + ": the argument must be a string or a Buffer";
+  napi_throw_type_error(env, nullptr, msg.c_str());
+  return false;
+}
+
+// What bind … leave share: the one string argument, the call, the re-check after it (also
+// when it failed: libzmq may have processed the socket's commands first), zeromq's error.
+// `call` returns libzmq's rc; the socket when it succeeded, else nullptr (an error is thrown).
+template <typename Call>
+static Socket* endpointCall(napi_env env, napi_callback_info info, const char* name, Call call) {
   size_t argc = 1;
   napi_value argv[1];
   Socket* s = unwrap(env, info, &argc, argv);
-  if (s == nullptr) return nullptr;
-  size_t n;
-  CHECK(napi_get_value_string_utf8(env, argv[0], nullptr, 0, &n));
-  std::string address(n + 1, '\0');
-  CHECK(napi_get_value_string_utf8(env, argv[0], &address[0], n + 1, &n));
-  address.resize(n);
-  int rc = bind ? zmq.bind(s->zsock, address.c_str()) : zmq.connect(s->zsock, address.c_str());
-  if (rc != 0) {
-    throwZmq(env, zmq.errno_(), bind ? "zmq_bind" : "zmq_connect");
-    return nullptr;
+  std::string arg;
+  if (s == nullptr || !bytesArg(env, argv[0], name, &arg)) return nullptr;
+  int rc = call(s->zsock, arg.c_str());
+  int err = rc != 0 ? zmq.errno_() : 0;
+  settle(s);
+  if (rc != 0) return throwZmq(env, err, name), nullptr;
+  return s;
+}
+
+// bind(address) → the endpoint zeromq bound; connect(address) → the endpoint. Both return at
+// once in libzmq (a tcp bind listens before returning).
+static napi_value socketBind(napi_env env, napi_callback_info info) {
+  Socket* s = endpointCall(env, info, "zmq_bind", [](void* z, const char* a) { return zmq.bind(z, a); });
+  return s == nullptr ? nullptr : lastEndpoint(env, s);
+}
+static napi_value socketConnect(napi_env env, napi_callback_info info) {
+  Socket* s = endpointCall(env, info, "zmq_connect", [](void* z, const char* a) { return zmq.connect(z, a); });
+  return s == nullptr ? nullptr : lastEndpoint(env, s);
+}
+
+// unbind(endpoint), disconnect(endpoint): libzmq ends it at once (term_endpoint).
+static napi_value socketUnbind(napi_env env, napi_callback_info info) {
+  endpointCall(env, info, "zmq_unbind", [](void* z, const char* a) { return zmq.unbind(z, a); });
+  return nullptr;
+}
+static napi_value socketDisconnect(napi_env env, napi_callback_info info) {
+  endpointCall(env, info, "zmq_disconnect", [](void* z, const char* a) { return zmq.disconnect(z, a); });
+  return nullptr;
+}
+
+// join(group), leave(group): a dish's groups (draft API; without it, ENOTSUP).
+static int groupCall(void* z, const char* group, bool join) {
+  if (!zmq.draft) {
+    errno = ENOTSUP;
+    return -1;
+  }
+  return join ? zmq.join(z, group) : zmq.leave(z, group);
+}
+static napi_value socketJoin(napi_env env, napi_callback_info info) {
+  endpointCall(env, info, "zmq_join", [](void* z, const char* g) { return groupCall(z, g, true); });
+  return nullptr;
+}
+static napi_value socketLeave(napi_env env, napi_callback_info info) {
+  endpointCall(env, info, "zmq_leave", [](void* z, const char* g) { return groupCall(z, g, false); });
+  return nullptr;
+}
+
+// An envelope's size in the slab: a routing id's 4 bytes or the group's (no NUL).
+static size_t envelopeSize(Socket* s, zmq_msg_t* m) {
+  return s->envelope == ENVELOPE_ROUTING_ID ? 4 : strlen(zmq.msg_group(m));
+}
+
+// recv() of a kind with an envelope (server, dish): single-part messages, each handed as two
+// frames, [envelope, body]; the same limits and layout as recv() otherwise.
+static napi_value recvEnveloped(napi_env env, Socket* s, int32_t maxMessages, int32_t maxBytes) {
+  size_t slots = (s->metaLength - META_FRAMES) / 2;  // two frames per message
+  if (s->msgs.size() < slots) s->msgs.resize(slots);  // before any message in it is live
+  size_t n = 0, total = 0;
+  int err = 0;
+  s->meta[META_ERRNO] = 0;
+  while (n < slots && n < static_cast<size_t>(maxMessages) && total <= static_cast<size_t>(maxBytes)) {
+    zmq_msg_t* m = &s->msgs[n];
+    zmq.msg_init(m);
+    if (zmq.msg_recv(m, s->zsock, ZMQ_DONTWAIT) < 0) {
+      err = zmq.errno_();
+      zmq.msg_close(m);
+      break;
+    }
+    total += envelopeSize(s, m) + zmq.msg_size(m);
+    n++;
+  }
+  if (err != 0 && err != EAGAIN && n == 0) {
+    settle(s);
+    return throwZmq(env, err, "zmq_msg_recv"), nullptr;
+  }
+  s->meta[META_COUNT] = static_cast<double>(n * 2);
+  napi_value out = nullptr;
+  if (n > 0) {
+    void* slab;
+    napi_status st = napi_create_buffer(env, total, &slab, &out);
+    unsigned char* at = static_cast<unsigned char*>(slab);
+    for (size_t i = 0; i < n; i++) {
+      zmq_msg_t* m = &s->msgs[i];
+      size_t head = envelopeSize(s, m), size = zmq.msg_size(m);
+      if (st == napi_ok) {
+        if (s->envelope == ENVELOPE_ROUTING_ID) {
+          uint32_t id = zmq.msg_routing_id(m);
+          at[0] = id >> 24, at[1] = id >> 16, at[2] = id >> 8, at[3] = id;
+        } else {
+          memcpy(at, zmq.msg_group(m), head);
+        }
+        if (size > 0) memcpy(at + head, zmq.msg_data(m), size);
+      }
+      at += head + size;
+      s->meta[META_FRAMES + 2 * i] = static_cast<double>(head) * 2 + 1;
+      s->meta[META_FRAMES + 2 * i + 1] = static_cast<double>(size) * 2;
+      zmq.msg_close(m);
+    }
+    if (st != napi_ok) return nullptr;
+  } else {
+    napi_get_undefined(env, &out);
   }
   settle(s);
-  return lastEndpoint(env, s);
+  return out;
 }
-static napi_value socketBind(napi_env env, napi_callback_info info) { return socketAttach(env, info, true); }
-static napi_value socketConnect(napi_env env, napi_callback_info info) { return socketAttach(env, info, false); }
 
 // recv(maxMessages, maxBytes) → one Buffer holding every frame received, or undefined when
 // none was queued. meta[COUNT] frames follow in meta[FRAMES…] as size*2 + more. Whole
@@ -480,6 +718,7 @@ static napi_value socketRecv(napi_env env, napi_callback_info info) {
   int32_t maxMessages, maxBytes;
   CHECK(napi_get_value_int32(env, argv[0], &maxMessages));
   CHECK(napi_get_value_int32(env, argv[1], &maxBytes));
+  if (s->envelope != ENVELOPE_NONE) return recvEnveloped(env, s, maxMessages, maxBytes);
   size_t slots = s->metaLength - META_FRAMES;
   size_t frames = 0, total = 0;
   int messages = 0, err = 0;
@@ -563,6 +802,47 @@ static int sendFrame(napi_env env, Socket* s, napi_value frame, int flags) {
   return zmq.send(s->zsock, data, length, flags);
 }
 
+// One [envelope, body] message (server: a 4-byte big-endian routing id; radio: a group) as one
+// zmq_msg_t with its envelope set. The put checked the shape (frames.ts); anything else is
+// EINVAL. On failure errno is libzmq's.
+static int sendEnveloped(napi_env env, Socket* s, napi_value message) {
+  bool isArray = false;
+  uint32_t parts = 0;
+  napi_is_array(env, message, &isArray);
+  if (isArray) napi_get_array_length(env, message, &parts);
+  napi_value head, body;
+  std::string envelope;
+  if (parts != 2 || napi_get_element(env, message, 0, &head) != napi_ok ||
+      napi_get_element(env, message, 1, &body) != napi_ok || !frameBytes(env, head, &envelope)) {
+    errno = EINVAL;
+    return -1;
+  }
+  std::string copy;
+  if (!frameBytes(env, body, &copy)) {
+    errno = EINVAL;
+    return -1;
+  }
+  zmq_msg_t m;
+  if (zmq.msg_init_size(&m, copy.size()) != 0) return -1;
+  if (!copy.empty()) memcpy(zmq.msg_data(&m), copy.data(), copy.size());
+  int rc;
+  if (s->envelope == ENVELOPE_ROUTING_ID) {
+    const unsigned char* b = reinterpret_cast<const unsigned char*>(envelope.data());
+    rc = envelope.size() != 4 ? (errno = EINVAL, -1)
+                              : zmq.msg_set_routing_id(&m, uint32_t(b[0]) << 24 | uint32_t(b[1]) << 16 |
+                                                               uint32_t(b[2]) << 8 | b[3]);
+  } else {
+    rc = zmq.msg_set_group(&m, envelope.c_str());  // c_str: libzmq wants it NUL-terminated
+  }
+  if (rc == 0) rc = zmq.msg_send(&m, s->zsock, ZMQ_DONTWAIT);  // on success libzmq owns m
+  if (rc < 0) {
+    int err = errno == EINVAL ? EINVAL : zmq.errno_();
+    zmq.msg_close(&m);
+    errno = err;
+  }
+  return rc;
+}
+
 // send(messages) → how many were handed to libzmq, in order. Each message is a frame or an
 // array of frames, all or nothing: once the first frame is taken, libzmq takes the rest
 // (its high-water mark counts whole messages). Stops at the first message that would block
@@ -580,9 +860,10 @@ static napi_value socketSend(napi_env env, napi_callback_info info) {
     napi_value message;
     napi_get_element(env, argv[0], sent, &message);
     bool isArray = false;
-    napi_is_array(env, message, &isArray);
     int rc;
-    if (!isArray) {
+    if (s->envelope != ENVELOPE_NONE) {
+      rc = sendEnveloped(env, s, message);
+    } else if (napi_is_array(env, message, &isArray), !isArray) {
       rc = sendFrame(env, s, message, ZMQ_DONTWAIT);
     } else {
       uint32_t parts;
@@ -661,26 +942,6 @@ static napi_value socketClosed(napi_env env, napi_callback_info info) {
   CHECK(napi_unwrap(env, self, reinterpret_cast<void**>(&s)));
   napi_get_boolean(env, s->closed, &out);
   return out;
-}
-
-// -- unbind ---------------------------------------------------------------------------------
-
-// unbind(endpoint): stops listening on a bound endpoint (as ZMQ_LAST_ENDPOINT gave it).
-static napi_value socketUnbind(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  Socket* s = unwrap(env, info, &argc, argv);
-  if (s == nullptr) return nullptr;
-  size_t n;
-  CHECK(napi_get_value_string_utf8(env, argv[0], nullptr, 0, &n));
-  std::string endpoint(n + 1, '\0');
-  CHECK(napi_get_value_string_utf8(env, argv[0], &endpoint[0], n + 1, &n));
-  endpoint.resize(n);
-  int rc = zmq.unbind(s->zsock, endpoint.c_str());
-  int err = rc != 0 ? zmq.errno_() : 0;
-  settle(s);
-  if (rc != 0) throwZmq(env, err, "zmq_unbind");
-  return nullptr;
 }
 
 // -- monitor --------------------------------------------------------------------------------
@@ -833,6 +1094,13 @@ static void freeInstance(napi_env env, void* data, void*) {
   delete inst;
 }
 
+// draft() → whether the libzmq found has the draft API (after load()).
+static napi_value hasDraft(napi_env env, napi_callback_info) {
+  napi_value out;
+  napi_get_boolean(env, zmqResolved && zmq.draft, &out);
+  return out;
+}
+
 // load(hint) → libzmq's version ("4.3.5"); throws when no libzmq could be found.
 static napi_value load(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -882,8 +1150,13 @@ static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor methods[] = {
       {"setOption", nullptr, socketSetOption, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"getInt", nullptr, socketGetInt, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"getOption", nullptr, socketGetOption, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"bind", nullptr, socketBind, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"connect", nullptr, socketConnect, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"unbind", nullptr, socketUnbind, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"disconnect", nullptr, socketDisconnect, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"join", nullptr, socketJoin, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"leave", nullptr, socketLeave, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"recv", nullptr, socketRecv, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"send", nullptr, socketSend, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"watch", nullptr, socketWatch, nullptr, nullptr, nullptr, napi_default, nullptr},
@@ -891,7 +1164,6 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"close", nullptr, socketClose, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"closed", nullptr, nullptr, socketClosed, nullptr, nullptr, napi_default, nullptr},
       {"monitor", nullptr, socketMonitor, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"unbind", nullptr, socketUnbind, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_value cls;
   napi_define_class(env, "Socket", NAPI_AUTO_LENGTH, socketNew, nullptr,
@@ -910,6 +1182,9 @@ static napi_value Init(napi_env env, napi_value exports) {
   napi_value fnNames;
   napi_create_function(env, "names", NAPI_AUTO_LENGTH, socketNames, nullptr, &fnNames);
   napi_set_named_property(env, exports, "names", fnNames);
+  napi_value fnDraft;
+  napi_create_function(env, "draft", NAPI_AUTO_LENGTH, hasDraft, nullptr, &fnDraft);
+  napi_set_named_property(env, exports, "draft", fnDraft);
   return exports;
 }
 

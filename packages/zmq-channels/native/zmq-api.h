@@ -17,6 +17,12 @@
 #define ZMQ_EVENTS 15
 #define ZMQ_LINGER 17
 #define ZMQ_LAST_ENDPOINT 32
+#define ZMQ_THREAD_SAFE 81
+
+// socket types whose messages carry an envelope beside the body (draft API)
+#define ZMQ_SERVER 12
+#define ZMQ_RADIO 14
+#define ZMQ_DISH 15
 
 #define ZMQ_DONTWAIT 1
 #define ZMQ_SNDMORE 2
@@ -30,6 +36,14 @@
 typedef struct {
   alignas(8) unsigned char _[64];
 } zmq_msg_t;
+
+// zmq_poller_event_t (zmq.h, draft API), zmq_fd_t being an int on Unix.
+typedef struct {
+  void* socket;
+  int fd;
+  void* user_data;
+  short events;
+} zmq_poller_event_t;
 
 // One pointer per function we call, filled by resolveApi. The typedef names follow zmq.h.
 struct ZmqApi {
@@ -52,9 +66,27 @@ struct ZmqApi {
   void* (*msg_data)(zmq_msg_t*);
   size_t (*msg_size)(const zmq_msg_t*);
   int (*msg_more)(const zmq_msg_t*);
+  // control (resolved by fillControl)
+  int (*unbind)(void*, const char*);
+  int (*disconnect)(void*, const char*);
+  int (*msg_init_size)(zmq_msg_t*, size_t);
+  int (*msg_send)(zmq_msg_t*, void*, int);
+  // The draft API (fillDraft): all of these, or none (`draft` false), so a libzmq built
+  // without it still loads and only the draft kinds are refused.
+  bool draft;
+  int (*join)(void*, const char*);
+  int (*leave)(void*, const char*);
+  int (*msg_set_routing_id)(zmq_msg_t*, uint32_t);
+  uint32_t (*msg_routing_id)(zmq_msg_t*);
+  int (*msg_set_group)(zmq_msg_t*, const char*);
+  const char* (*msg_group)(zmq_msg_t*);
+  void* (*poller_new)(void);
+  int (*poller_destroy)(void**);
+  int (*poller_add)(void*, void*, void*, short);
+  int (*poller_fd)(void*, int*);
+  int (*poller_wait)(void*, zmq_poller_event_t*, long);
   // Monitoring (sluice.cc, socketMonitor). The versioned call is in libzmq's draft API: it
   // may be missing (nullptr), and the version-1 call is the fallback.
   int (*socket_monitor)(void*, const char*, int);
   int (*socket_monitor_versioned)(void*, const char*, uint64_t, int, int);
-  int (*unbind)(void*, const char*);
 };

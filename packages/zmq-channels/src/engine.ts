@@ -27,6 +27,12 @@ import type { KindInfo } from "./kinds";
 export interface Sink {
   /** Takes one message; false: stop after it (the lane waits for room, or for its turn). */
   deliver(message: Frame[]): boolean;
+  /**
+   * How many messages deliver() would take now (at least 1): an engine that receives in
+   * batches takes no more from libzmq, so the pump holds no more than the lane's invariant
+   * says, and what stays in libzmq is still subject to its filters (an unsubscribe).
+   */
+  room(): number;
 }
 
 /** Where a send takes its messages: the send lane. */

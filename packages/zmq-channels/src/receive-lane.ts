@@ -34,6 +34,13 @@ export class ReceiveLane implements Sink {
     return this.#putPending;
   }
 
+  room(): number {
+    if (this.#host.lockstep !== undefined) return 1;
+    const free = this.#recv.capacity - this.#recv.length; // NaN: a buffer that does not say
+    const budget = SOCKET_BUDGET - this.#spent;
+    return Math.max(1, Number.isNaN(free) ? budget : Math.min(free, budget));
+  }
+
   deliver(message: Frame[]): boolean {
     const host = this.#host;
     this.received++;

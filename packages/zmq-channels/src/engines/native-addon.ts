@@ -24,8 +24,8 @@ export const FRAME_SLOTS = 1024;
 export const POLLIN = 1;
 export const POLLOUT = 2;
 
-/** libzmq's socket type numbers (zmq.h), for the kinds the native engine has so far. */
-export const TYPES: Readonly<Partial<Record<Kind, number>>> = {
+/** libzmq's socket type numbers (zmq.h); from server on, the draft API's. */
+export const TYPES: Readonly<Record<Kind, number>> = {
   pair: 0,
   pub: 1,
   sub: 2,
@@ -37,13 +37,26 @@ export const TYPES: Readonly<Partial<Record<Kind, number>>> = {
   push: 8,
   xpub: 9,
   xsub: 10,
+  stream: 11,
+  server: 12,
+  client: 13,
+  radio: 14,
+  dish: 15,
+  gather: 16,
+  scatter: 17,
 };
 
 export interface NativeHandle {
   setOption(type: string, id: number, value: unknown): void;
   getInt(id: number): number;
+  /** Any option, as zeromq.js's get<type>Option reads it. */
+  getOption(type: string, id: number): unknown;
   bind(address: string): string;
   connect(address: string): string;
+  unbind(address: string): void;
+  disconnect(address: string): void;
+  join(group: string | Buffer): void;
+  leave(group: string | Buffer): void;
   recv(maxMessages: number, maxBytes: number): Buffer | undefined;
   send(messages: readonly Message[]): number;
   watch(mask: number): number;
@@ -62,6 +75,8 @@ export interface NativeBinding {
   error(errno: number): Error;
   /** [local, remote] endpoints of a connected socket descriptor, or undefined. */
   names(fd: number): [string, string] | undefined;
+  /** Whether the libzmq found has the draft API (the draft kinds), after load(). */
+  draft(): boolean;
   Socket: new (type: number, onReady: (bits: number) => void, meta: Float64Array) => NativeHandle;
 }
 

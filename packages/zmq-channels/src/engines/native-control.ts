@@ -1,14 +1,20 @@
 // The control calls (engine.ts: bind … set) of a socket of the native engine, which
-// NativeSocket delegates to. So far: bind, unbind, connect with a routing id, (un)subscribe to string
-// topics, set any option and read the integer ones; what is missing says so.
+// NativeSocket delegates to: bind/unbind, connect (with a routing id)/disconnect,
+// (un)subscribe and join/leave (strings or Buffers), and every option, read or written as
+// zeromq.js's accessors do. Monitor events are NativeSocket's (native-monitor.ts).
 //
 // Invariants:
 // - Every call into the addon is followed by `afterOp` (the socket's readiness re-check, see
-//   engine.ts): a call into libzmq can consume the wake-up that a waiting receive() needed.
+//   engine.ts), also when it threw: a call into libzmq can consume the wake-up that a waiting
+//   receive() needed, failing or not. The addon re-reads ZMQ_EVENTS after each call (settle).
 import type { KindInfo } from "../kinds";
 import type { NativeHandle } from "./native-addon";
-import { optionCall, optionRead } from "./native-options";
+import { optionCall, optionGet } from "./native-options";
 import { optionAccess } from "./option-table";
+
+const ZMQ_SUBSCRIBE = 6;
+const ZMQ_UNSUBSCRIBE = 7;
+const ZMQ_CONNECT_ROUTING_ID = 61;
 
 export class NativeControl {
   readonly #handle: NativeHandle;
@@ -32,52 +38,60 @@ export class NativeControl {
 
   bind(address: string): Promise<string> {
     try {
-      this.#lastEndpoint = this.#handle.bind(address);
+      this.#lastEndpoint = this.#call(() => this.#handle.bind(address));
       this.bound.push(this.#lastEndpoint);
-      this.#afterOp();
       return Promise.resolve(this.#lastEndpoint);
     } catch (e) {
       return Promise.reject(e as Error);
     }
   }
 
-  connect(address: string, routingId?: string): void {
-    if (routingId !== undefined) this.set("connectRoutingId", routingId);
-    this.#lastEndpoint = this.#handle.connect(address);
-    this.#afterOp();
-  }
-
-  subscribe(topics: ReadonlyArray<string | Buffer>): void {
-    for (const topic of topics) this.#handle.setOption("String", 6, textTopic(topic)); // ZMQ_SUBSCRIBE
-    this.#afterOp();
-  }
-
-  unsubscribe(topics: ReadonlyArray<string | Buffer>): void {
-    for (const topic of topics) this.#handle.setOption("String", 7, textTopic(topic)); // ZMQ_UNSUBSCRIBE
-    this.#afterOp();
-  }
-
   unbind(address: string): Promise<void> {
     try {
-      this.#handle.unbind(address);
+      this.#call(() => this.#handle.unbind(address));
       return Promise.resolve();
     } catch (e) {
       return Promise.reject(e as Error);
-    } finally {
-      this.#afterOp();
     }
   }
 
-  disconnect(): void {
-    throw notYet("disconnect()");
+  // The routing id is set just before the connect, as zeromq.js's connect does: libzmq
+  // gives ZMQ_CONNECT_ROUTING_ID to the next connect only.
+  connect(address: string, routingId?: string): void {
+    this.#lastEndpoint = this.#call(() => {
+      if (routingId !== undefined) {
+        this.#handle.setOption("String", ZMQ_CONNECT_ROUTING_ID, routingId);
+      }
+      return this.#handle.connect(address);
+    });
   }
 
-  join(): void {
-    throw notYet("join()");
+  disconnect(address: string): void {
+    this.#call(() => this.#handle.disconnect(address));
   }
 
-  leave(): void {
-    throw notYet("leave()");
+  subscribe(topics: ReadonlyArray<string | Buffer>): void {
+    this.#call(() => {
+      for (const topic of topics) this.#handle.setOption("String", ZMQ_SUBSCRIBE, topic);
+    });
+  }
+
+  unsubscribe(topics: ReadonlyArray<string | Buffer>): void {
+    this.#call(() => {
+      for (const topic of topics) this.#handle.setOption("String", ZMQ_UNSUBSCRIBE, topic);
+    });
+  }
+
+  join(groups: ReadonlyArray<string | Buffer>): void {
+    this.#call(() => {
+      for (const group of groups) this.#handle.join(group);
+    });
+  }
+
+  leave(groups: ReadonlyArray<string | Buffer>): void {
+    this.#call(() => {
+      for (const group of groups) this.#handle.leave(group);
+    });
   }
 
   access(name: string): { read: boolean; write: boolean } | undefined {
@@ -85,26 +99,26 @@ export class NativeControl {
   }
 
   get(name: string): unknown {
-    // zeromq.js's getter, run on a recorder, says which libzmq option it reads and how.
-    const read = optionRead(this.#info, name);
-    if (read === undefined || read.type !== "Int32") throw notYet(`get("${name}")`);
-    return this.#handle.getInt(read.id);
+    const got = this.#call(() =>
+      optionGet(this.#info, name, (type, id) => this.#handle.getOption(type, id)),
+    );
+    if (got === undefined)
+      throw new TypeError(`no readable option "${name}" on a ${this.#info.kind} socket`);
+    return got.value;
   }
 
   set(name: string, value: unknown): void {
     const call = optionCall(this.#info, name, value);
     if (call === undefined) throw new TypeError(`no such option on a ${this.#info.kind} socket`);
-    this.#handle.setOption(call.type, call.id, call.value);
+    this.#call(() => this.#handle.setOption(call.type, call.id, call.value));
     if (name === "linger") this.#onLinger();
-    this.#afterOp();
   }
-}
 
-function notYet(call: string): Error {
-  return new Error(`${call} is not supported on the native engine yet; use engine: "zeromq"`);
-}
-
-function textTopic(topic: string | Buffer): string {
-  if (typeof topic === "string") return topic;
-  throw notYet("a Buffer topic");
+  #call<T>(call: () => T): T {
+    try {
+      return call();
+    } finally {
+      this.#afterOp();
+    }
+  }
 }

@@ -34,19 +34,25 @@ export function optionCall(info: KindInfo, name: string, value: unknown): Option
   return call;
 }
 
-/** Which libzmq option reading `name` reads, and how; undefined: no getter. */
-export function optionRead(info: KindInfo, name: string): { type: string; id: number } | undefined {
-  let read: { type: string; id: number } | undefined;
-  const recorder = new Proxy(
+/**
+ * Reads option `name` as zeromq.js's getter does, each libzmq read (`get<type>Option(id)`) made
+ * by `read`, so the getter's own mapping of the value applies; undefined: no getter.
+ */
+export function optionGet(
+  info: KindInfo,
+  name: string,
+  read: (type: string, id: number) => unknown,
+): { value: unknown } | undefined {
+  const getter = optionDescriptor(info.Class.prototype, name)?.get;
+  if (getter === undefined) return undefined;
+  const reader = new Proxy(
     {},
     {
       get: (_, key) =>
         typeof key === "string" && /^get\w+Option$/.test(key)
-          ? (id: number) => void (read = { type: key.slice(3, -6), id })
+          ? (id: number) => read(key.slice(3, -6), id)
           : undefined,
     },
   );
-  const d = optionDescriptor(info.Class.prototype, name);
-  d?.get?.call(recorder);
-  return read;
+  return { value: getter.call(reader) as unknown };
 }

@@ -51,7 +51,7 @@ export class NativeSocket implements EngineSocket {
   constructor(binding: NativeBinding, info: KindInfo, sendTimeout: number) {
     this.#binding = binding;
     this.sendTimeout = sendTimeout;
-    this.handle = new binding.Socket(TYPES[info.kind]!, this.#onReady, this.#meta);
+    this.handle = new binding.Socket(TYPES[info.kind], this.#onReady, this.#meta);
     this.#waits = new NativeWaits(this.handle, this.#meta, () => this.#closed);
     const afterOp = (): void => this.#waits.afterOp();
     this.#control = new NativeControl(this.handle, info, afterOp, () => this.readLinger());
@@ -88,7 +88,7 @@ export class NativeSocket implements EngineSocket {
         }
       }
       if (this.#closed) return false;
-      const slab = this.handle.recv(RECV_MESSAGES, RECV_BYTES);
+      const slab = this.handle.recv(Math.min(RECV_MESSAGES, sink.room()), RECV_BYTES);
       this.#waits.afterOp();
       if (slab === undefined) {
         if (!(await this.#waits.wait(POLLIN))) return false;
@@ -154,8 +154,8 @@ export class NativeSocket implements EngineSocket {
   connect(address: string, routingId?: string): void {
     this.#control.connect(address, routingId);
   }
-  disconnect(): void {
-    this.#control.disconnect();
+  disconnect(address: string): void {
+    this.#control.disconnect(address);
   }
   subscribe(topics: ReadonlyArray<string | Buffer>): void {
     this.#control.subscribe(topics);
@@ -163,11 +163,11 @@ export class NativeSocket implements EngineSocket {
   unsubscribe(topics: ReadonlyArray<string | Buffer>): void {
     this.#control.unsubscribe(topics);
   }
-  join(): void {
-    this.#control.join();
+  join(groups: ReadonlyArray<string | Buffer>): void {
+    this.#control.join(groups);
   }
-  leave(): void {
-    this.#control.leave();
+  leave(groups: ReadonlyArray<string | Buffer>): void {
+    this.#control.leave(groups);
   }
   access(name: string): { read: boolean; write: boolean } | undefined {
     return this.#control.access(name);

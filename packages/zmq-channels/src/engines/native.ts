@@ -13,7 +13,7 @@ import type { Engine, EngineSocket } from "../engine";
 import { describeValue } from "../frames";
 import type { KindInfo } from "../kinds";
 import { DEFAULT_LINGER } from "../tuning";
-import { loadNative, type NativeBinding, TYPES } from "./native-addon";
+import { loadNative, type NativeBinding } from "./native-addon";
 import { optionCall, optionSetter } from "./native-options";
 import { NativeSocket } from "./native-socket";
 
@@ -51,10 +51,10 @@ export class NativeEngine implements Engine {
   }
 
   create(info: KindInfo, options: Readonly<Record<string, unknown>>): EngineSocket {
-    if (TYPES[info.kind] === undefined) {
+    if (info.draft === true && !this.#binding.draft()) {
       throw new TypeError(
-        `socket("${info.kind}"): a ${info.kind} socket is not supported on the native engine ` +
-          `yet; use engine: "zeromq"`,
+        `socket("${info.kind}"): the libzmq the native engine found has no draft API: ` +
+          `the draft kinds (server, client, radio, dish, scatter, gather) are unavailable`,
       );
     }
     const { sendTimeout, ...rest } = options;
