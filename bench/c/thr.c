@@ -18,6 +18,7 @@
 static char endpoint[256];
 static long n;
 static size_t size;
+static int counted; /* set by the PULL once it has all n: only then may the PUSH close */
 
 static double now(void) {
   struct timespec t;
@@ -34,6 +35,9 @@ static void push(void *ctx) {
     zmq_send(s, buf, size, 0);
   }
   free(buf);
+  /* closing right after the last send lost messages over ipc, linger or not (as in the Node
+   * rows, decision B8): the PUSH stays open until the PULL has counted them all */
+  while (!__atomic_load_n(&counted, __ATOMIC_ACQUIRE)) nanosleep(&(struct timespec){0, 1000000}, NULL);
   zmq_close(s);
 }
 
@@ -66,6 +70,7 @@ int main(int argc, char **argv) {
     sum += k;
   }
   zmq_msg_close(&m);
+  __atomic_store_n(&counted, 1, __ATOMIC_RELEASE);
   pthread_join(t, NULL);
   zmq_close(pull);
   zmq_ctx_term(ctx);
