@@ -32,9 +32,19 @@ function resetPeak(): boolean {
   }
 }
 
-function peakMB(): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
-  return m ? Number(m[1]) / 1024 : NaN;
+/**
+ * This process's peak RSS in MB: VmHWM on Linux, which starts afresh at exec, where
+ * `resourceUsage().maxRSS` does not (a spawned child reports at least the RSS its parent had
+ * when it forked); maxRSS elsewhere.
+ */
+export function peakRssMB(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+    if (m) return Number(m[1]) / 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS / 1024;
 }
 
 /**
@@ -52,7 +62,7 @@ export function watched(w: Watched, lib: string, run: Case["run"]): Case["run"] 
     } finally {
       h.disable();
       push(w.eldP99Ms, lib, h.percentile(99) / 1e6);
-      if (peak) push(w.peakRssMB, lib, peakMB());
+      if (peak) push(w.peakRssMB, lib, peakRssMB());
     }
   };
 }
