@@ -10,8 +10,18 @@ export function runJsonChild<T>(
   args: string[],
   timeoutMs: number,
 ): Promise<T> {
+  return runJson<T>(what, process.execPath, [...nodeArgs, script, ...args], timeoutMs);
+}
+
+/** Spawns `command ...args`, killed after `timeoutMs`; resolves the JSON it printed. */
+export function runJson<T>(
+  what: string,
+  command: string,
+  args: string[],
+  timeoutMs: number,
+): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
+    const child = spawn(command, args, {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";

@@ -101,13 +101,13 @@ async function latency(kind: string, rounds: number): Promise<void> {
   const block = 2000;
   const peer = Peer.start();
   try {
-    const medians: Record<string, number[]> = { "sluice pump": [], "plain zeromq.js": [] };
+    const medians: Record<string, number[]> = { "sluice on zeromq.js": [], "plain zeromq.js": [] };
     const ratios: number[] = [];
     for (let r = 0; r < rounds; r++) {
       const order =
         r % 2 === 0
-          ? (["sluice pump", "plain zeromq.js"] as const)
-          : (["plain zeromq.js", "sluice pump"] as const);
+          ? (["sluice on zeromq.js", "plain zeromq.js"] as const)
+          : (["plain zeromq.js", "sluice on zeromq.js"] as const);
       for (const name of order) {
         // both ends the same variant: the client here, the server in the peer process
         const { endpoint, handle } = await peer.request({
@@ -128,10 +128,10 @@ async function latency(kind: string, rounds: number): Promise<void> {
         await peer.request({ op: "close", handle: handle! });
         medians[name]!.push(median(xs));
       }
-      ratios.push(medians["sluice pump"]![r]! / medians["plain zeromq.js"]![r]!);
+      ratios.push(medians["sluice on zeromq.js"]![r]! / medians["plain zeromq.js"]![r]!);
     }
     console.log(
-      `${kind} round trip, 16 B tcp, blocks of ${block}: pump ${median(medians["sluice pump"]!).toFixed(0)} µs, ` +
+      `${kind} round trip, 16 B tcp, blocks of ${block}: pump ${median(medians["sluice on zeromq.js"]!).toFixed(0)} µs, ` +
         `plain ${median(medians["plain zeromq.js"]!).toFixed(0)} µs; median of ${rounds} paired ratios ` +
         `${median(ratios).toFixed(2)}× (quartiles ${quantile(ratios, 0.25).toFixed(2)}–${quantile(ratios, 0.75).toFixed(2)})`,
     );
@@ -182,7 +182,7 @@ async function zmqThroughput(work: string, rounds: number): Promise<void> {
     return tally.seconds;
   };
   try {
-    const pump = VARIANTS["sluice pump"];
+    const pump = VARIANTS["sluice on zeromq.js"];
     const plain = VARIANTS["plain zeromq.js"];
     const ratios = await paired(
       rounds,

@@ -9,12 +9,12 @@
 //                                               one op is ready (pass 1) and when none is (pass 2)
 import { type Channel, chan, select, timeout } from "@sluice/channels";
 import { FloorChan, floorSelect } from "./channels/floor";
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as zmq from "zeromq";
-import { median } from "./measure";
+import { median, triangle } from "./measure";
+import { buildC, runC } from "./zmq/libzmq-c";
 import { PUSH_PULL, Peer } from "./zmq/peer";
 import { receiveN } from "./zmq/pump";
 import { nativeProblem } from "./zmq/native";
@@ -173,7 +173,7 @@ async function receivers(rounds: number, n: number): Promise<void> {
   const variants: Array<[string, Pick<PushPull, "pull">]> = [
     ["zeromq.js fast path", PUSH_PULL["zeromq.js fast path"]],
     ["fast path + one channel hop", fastPathWithHop],
-    ["sluice pump", PUSH_PULL["sluice pump"]],
+    ["sluice on zeromq.js", PUSH_PULL["sluice on zeromq.js"]],
     ["plain zeromq.js", PUSH_PULL["plain zeromq.js"]],
   ];
   const rates = new Map<string, number[]>(variants.map(([name]) => [name, []]));
@@ -220,20 +220,14 @@ async function receivers(rounds: number, n: number): Promise<void> {
 // process over inproc), for 16 B and 1 KiB: the rate per variant, median over the rounds, the
 // variants interleaved round by round (the order reversed every other round), and each one's
 // ratio to the pump on the zeromq.js engine measured in the same rounds.
-// libzmq in C (bench/c/thr.c) is the reference row, compiled here when a C compiler and
-// libzmq's headers are there (the issue's targets are ratios to it).
-function buildC(dir: string): string | { skipped: string } {
-  if (!existsSync("/usr/include/zmq.h")) return { skipped: "no /usr/include/zmq.h (libzmq3-dev)" };
-  const out = join(dir, "thr");
-  const source = join(__dirname, "..", "c", "thr.c");
-  const r = spawnSync("cc", ["-O2", "-o", out, source, "-lzmq", "-lpthread"], { encoding: "utf8" });
-  if (r.status !== 0)
-    return { skipped: `cc failed: ${r.error?.message ?? r.stderr.split("\n")[0]}` };
-  return out;
-}
-
+// libzmq in C (bench/c/thr.c, zmq/libzmq-c.ts) is the reference row when it can be built.
 async function pushPull(rounds: number, n: number): Promise<void> {
-  const names = ["sluice native", "sluice pump", "plain zeromq.js", "zeromq.js fast path"] as const;
+  const names = [
+    "sluice native",
+    "sluice on zeromq.js",
+    "plain zeromq.js",
+    "zeromq.js fast path",
+  ] as const;
   const missing = nativeProblem();
   const variants = names.filter((name) => name !== "sluice native" || missing === undefined);
   if (missing !== undefined) console.log(`no "sluice native": ${missing}`);
@@ -258,10 +252,9 @@ async function pushPull(rounds: number, n: number): Promise<void> {
                   : `inproc://probe-${k++}`;
             if (name === "libzmq C") {
               // 10× the messages: at millions per second, n alone is over in milliseconds
-              const args = [bind, String(n * 10), String(size)];
-              const run = spawnSync(c as string, args, { encoding: "utf8", timeout: 60_000 });
-              if (run.status !== 0) throw new Error(`libzmq C: ${run.stderr || run.error}`);
-              if (r > 0) rates.get(name)!.push(Number(run.stdout));
+              const run = await runC(c as string, bind, n * 10, size, 60_000);
+              if (run.sum !== triangle(n * 10)) throw new Error("pushpull: libzmq C lost messages");
+              if (r > 0) rates.get(name)!.push((n * 10) / run.seconds);
               continue;
             }
             const v: PushPull = PUSH_PULL[name as (typeof variants)[number]];
@@ -282,7 +275,7 @@ async function pushPull(rounds: number, n: number): Promise<void> {
             if (r > 0) rates.get(name)!.push(n / tally.seconds); // round 0 warms up
           }
         }
-        const base = median(rates.get("sluice pump")!);
+        const base = median(rates.get("sluice on zeromq.js")!);
         const cRate = rates.get("libzmq C");
         const cBase = cRate === undefined ? undefined : median(cRate);
         console.log(`PUSH→PULL ${size} B ${transport}, ${rounds} rounds of ${n}:`);

@@ -18,8 +18,9 @@ export interface Row {
   ok: boolean;
   n?: number;
   error?: string;
-  /** side figures printed after the value, e.g. event-loop p99 */
+  /** side figures printed after the value */
   note?: string;
+  /** side figures; those named in COLUMNS get a column of their own */
   extra?: Record<string, number>;
 }
 
@@ -89,14 +90,30 @@ function ratio(g: Group, r: Row): string {
   return x === undefined ? "—" : `${x.toFixed(2)}×`;
 }
 
+/** Side figures shown as columns, when a row of the group has them: key, heading, unit. */
+const COLUMNS: ReadonlyArray<[string, string, string]> = [
+  ["loopP99Ms", "event-loop p99", "ms"],
+  ["peakRssMB", "peak RSS", "MB"],
+];
+
 /** The group as a markdown table (it reads as plain text in a terminal too). */
 export function table(g: Group): string {
-  const head = ["workload", "library", "median", "spread (min–max)", "checked", "sluice / peer"];
+  const side = COLUMNS.filter(([k]) => g.rows.some((r) => r.extra?.[k] !== undefined));
+  const head = [
+    "workload",
+    "library",
+    "median",
+    "spread (min–max)",
+    ...side.map(([, h]) => h),
+    "checked",
+    "sluice / peer",
+  ];
   const lines = g.rows.map((r) => [
     r.workload,
     r.lib,
     fmt(r.value, r.unit) + (r.note ? ` (${r.note})` : ""),
     r.spread ? `${fmt(r.spread[0], r.unit)}–${fmt(r.spread[1], r.unit)}` : "",
+    ...side.map(([k, , unit]) => (r.extra?.[k] === undefined ? "" : fmt(r.extra[k]!, unit))),
     r.ok ? "ok" : `FAILED${r.error ? `: ${r.error}` : ""}`,
     ratio(g, r),
   ]);

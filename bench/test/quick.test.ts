@@ -151,7 +151,18 @@ describe("bench --quick", () => {
       "peak RSS",
     ];
     for (const w of zmq) {
-      for (const lib of ["sluice pump", "plain zeromq.js"]) {
+      for (const lib of ["sluice on zeromq.js", "plain zeromq.js"]) {
+        const found = rows.filter((r) => r.workload.startsWith(w) && r.lib === lib && r.ok);
+        expect({ w, lib, found: found.length }).toEqual({ w, lib, found: 1 });
+      }
+    }
+    // the native engine, when built, runs every workload; libzmq C, when built, every PUSH→PULL
+    for (const [lib, ws] of [
+      ["sluice native", zmq],
+      ["libzmq C", zmq.filter((w) => w.startsWith("PUSH→PULL"))],
+    ] as const) {
+      if (!rows.some((r) => r.lib === lib)) continue;
+      for (const w of ws) {
         const found = rows.filter((r) => r.workload.startsWith(w) && r.lib === lib && r.ok);
         expect({ w, lib, found: found.length }).toEqual({ w, lib, found: 1 });
       }
@@ -224,7 +235,7 @@ describe("pairs and probe (the bench's tools)", () => {
     for (const name of [
       "zeromq.js fast path",
       "fast path + one channel hop",
-      "sluice pump",
+      "sluice on zeromq.js",
       "plain zeromq.js",
     ]) {
       expect(probe.out).toMatch(

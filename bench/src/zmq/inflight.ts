@@ -4,7 +4,7 @@
 // zeromq.js allows one pending send, and a timer per request as the requester arms one). The
 // echo server is the same variant's ROUTER echo (peer.ts), which sends the envelope back.
 import * as zmq from "zeromq";
-import { Pump, requester } from "@sluice/zmq-channels";
+import { Pump, requester, type PumpEngine } from "@sluice/zmq-channels";
 import { indexOf, message, type VariantName } from "./variant";
 
 /** A DEALER client that runs n round trips with `window` of them in flight. */
@@ -32,8 +32,8 @@ async function windowed(n: number, window: number, trip: (i: number) => Promise<
   return { sum, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
 }
 
-async function sluice(connect: string): Promise<InFlightClient> {
-  const pump = new Pump();
+async function sluice(connect: string, engine: PumpEngine): Promise<InFlightClient> {
+  const pump = new Pump({ engine });
   const dealer = await pump.socket("dealer", { connect });
   const client = requester(dealer);
   return {
@@ -90,6 +90,7 @@ async function plain(connect: string): Promise<InFlightClient> {
 }
 
 export const IN_FLIGHT: Record<VariantName, (connect: string) => Promise<InFlightClient>> = {
-  "sluice pump": sluice,
+  "sluice native": (connect) => sluice(connect, "native"),
+  "sluice on zeromq.js": (connect) => sluice(connect, "zeromq"),
   "plain zeromq.js": plain,
 };

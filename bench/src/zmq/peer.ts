@@ -9,7 +9,6 @@ import { native } from "./native";
 import type {
   CeilingName,
   Closer,
-  NativeName,
   PushPull,
   RouterEnd,
   Server,
@@ -20,7 +19,7 @@ import type {
 export type Command =
   | {
       op: "push";
-      variant: VariantName | CeilingName | NativeName;
+      variant: VariantName | CeilingName;
       endpoint: string;
       n: number;
       size: number;
@@ -39,15 +38,15 @@ export interface Reply {
 }
 
 export const VARIANTS: Record<VariantName, Variant> = {
-  "sluice pump": pump,
+  "sluice native": native,
+  "sluice on zeromq.js": pump,
   "plain zeromq.js": plain,
 };
 
 /** Every variant that can run the PUSH→PULL rows, the fast-path ceiling included. */
-export const PUSH_PULL: Record<VariantName | CeilingName | NativeName, PushPull> = {
+export const PUSH_PULL: Record<VariantName | CeilingName, PushPull> = {
   ...VARIANTS,
   "zeromq.js fast path": fastPath,
-  "sluice native": native,
 };
 
 // ---- the child's side

@@ -4,27 +4,28 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { monitorEventLoopDelay } from "node:perf_hooks";
 import { dealtCount } from "../channels/lib";
 import { measure, median, quantile, triangle, type Case, type Mode } from "../measure";
 import type { Group, Row } from "../report";
 import { IN_FLIGHT } from "./inflight";
+import { buildC, LIBZMQ_C, runC } from "./libzmq-c";
 import { nativeProblem } from "./native";
 import { Peer, PUSH_PULL, VARIANTS, type Reply } from "./peer";
 import { soloInChild, type SoloResult } from "./solo";
-import { message, indexOf, type Closer, type PushPull, type Variant } from "./variant";
+import { message, indexOf, type Closer, type Variant } from "./variant";
+import { watched, watchedRuns, type Watched } from "./watch";
 
-const ORDER: Variant[] = [VARIANTS["sluice pump"], VARIANTS["plain zeromq.js"]];
-// PUSH→PULL also runs the fast-path loop with no channels: the ceiling for any pump here.
-// The pump's native engine joins them when it was built (issue 18; nativeProblem() says why not).
-function pushPullOrder(nativeMissing: string | undefined): PushPull[] {
+// The pump on each engine and plain zeromq.js run every workload; the native engine only when
+// it was built (nativeProblem() says why not), and then it is the numerator of the ratios.
+// PUSH→PULL also runs the fast-path loop with no channels (the ceiling for a pump on zeromq.js)
+// and libzmq in C (the ceiling for any binding).
+function order(nativeMissing: string | undefined): Variant[] {
   return [
-    ...(nativeMissing === undefined ? [PUSH_PULL["sluice native"]] : []),
-    ...ORDER,
-    PUSH_PULL["zeromq.js fast path"],
+    ...(nativeMissing === undefined ? [VARIANTS["sluice native"]] : []),
+    VARIANTS["sluice on zeromq.js"],
+    VARIANTS["plain zeromq.js"],
   ];
 }
-const SLUICE = "sluice pump";
 type Transport = "inproc" | "ipc" | "tcp";
 
 /** fails a run that hangs (a lost message would otherwise stall the bench forever) */
@@ -50,13 +51,10 @@ class Endpoints {
   }
 }
 
-function rows(
-  workload: string,
-  results: Awaited<ReturnType<typeof measure>>,
-  eld: Map<string, number[]>,
-): Row[] {
+function rows(workload: string, results: Awaited<ReturnType<typeof measure>>, w: Watched): Row[] {
   return results.map((r) => {
-    const worst = Math.max(...(eld.get(r.lib) ?? [NaN]));
+    const eld = w.eldP99Ms.get(r.lib) ?? [];
+    const rss = w.peakRssMB.get(r.lib) ?? [];
     return {
       workload,
       lib: r.lib,
@@ -65,8 +63,10 @@ function rows(
       spread: [r.min, r.max] as [number, number],
       ok: r.ok,
       n: r.n,
-      note: `loop p99 ≤ ${worst.toFixed(1)} ms`,
-      extra: { eventLoopP99MaxMs: worst },
+      extra: {
+        ...(eld.length ? { loopP99Ms: median(eld), loopP99MaxMs: Math.max(...eld) } : {}),
+        ...(rss.length ? { peakRssMB: median(rss) } : {}),
+      },
       ...(r.error ? { error: r.error } : {}),
     };
   });
@@ -79,30 +79,6 @@ async function closeSender(peer: Peer, sent: Promise<Closer | Reply>): Promise<v
   else await peer.request({ op: "close", handle: s.handle! });
 }
 
-/**
- * wraps a run to record the event loop's p99 delay while it ran: measured runs only, so the
- * short cold calibration runs (whose p99 is their setup's worst pause) are not counted
- */
-function watched(
-  eld: Map<string, number[]>,
-  lib: string,
-  run: (n: number) => Promise<{ checksum: number; expected: number; seconds: number }>,
-): Case["run"] {
-  return async (n, measured) => {
-    if (!measured) return run(n);
-    const h = monitorEventLoopDelay({ resolution: 2 });
-    h.enable();
-    try {
-      return await run(n);
-    } finally {
-      h.disable();
-      const list = eld.get(lib) ?? [];
-      list.push(h.percentile(99) / 1e6);
-      eld.set(lib, list);
-    }
-  };
-}
-
 export async function runZmq(mode: Mode, log: (s: string) => void): Promise<Group[]> {
   const peer = Peer.start();
   const eps = new Endpoints();
@@ -110,19 +86,22 @@ export async function runZmq(mode: Mode, log: (s: string) => void): Promise<Grou
   try {
     const throughput: Row[] = [];
     const eldAll = new Map<string, number[]>();
-
-    // ---- PUSH→PULL throughput
     const nativeMissing = nativeProblem();
     if (nativeMissing !== undefined) log(`zmq: no "sluice native" rows: ${nativeMissing}`);
-    const PUSH_PULL_ORDER = pushPullOrder(nativeMissing);
+    const ORDER = order(nativeMissing);
+    const SLUICE = ORDER[0]!.name;
+    const c = buildC(eps.dir);
+    if (typeof c !== "string") log(`zmq: no "${LIBZMQ_C}" rows: ${c.skipped}`);
+
+    // ---- PUSH→PULL throughput
     for (const size of [16, 1024]) {
       for (const t of ["inproc", "ipc", "tcp"] as Transport[]) {
         const name = `PUSH→PULL ${size} B ${t}`;
         log(`zmq: ${name} …`);
-        const eld = new Map<string, number[]>();
-        const cases: Case[] = PUSH_PULL_ORDER.map((v) => ({
+        const w = watchedRuns();
+        const cases: Case[] = [...ORDER, PUSH_PULL["zeromq.js fast path"]].map((v) => ({
           lib: v.name,
-          run: watched(eld, v.name, async (n) => {
+          run: watched(w, v.name, async (n) => {
             const r = await v.pull(eps.next(t));
             const sent =
               t === "inproc"
@@ -137,8 +116,20 @@ export async function runZmq(mode: Mode, log: (s: string) => void): Promise<Grou
             }
           }),
         }));
-        throughput.push(...rows(name, await measure(cases, 100_000, mode, 2 ** 24), eld));
-        for (const [k, v] of eld) eldAll.set(k, [...(eldAll.get(k) ?? []), ...v]);
+        if (typeof c === "string") {
+          // its own process: its own time, checksum and peak RSS (no event loop to watch)
+          cases.push({
+            lib: LIBZMQ_C,
+            run: async (n, measured) => {
+              const r = await runC(c, eps.next(t), n, size, limitMs);
+              if (measured)
+                w.peakRssMB.set(LIBZMQ_C, [...(w.peakRssMB.get(LIBZMQ_C) ?? []), r.peakRssMB]);
+              return { checksum: r.sum, expected: triangle(n), seconds: r.seconds };
+            },
+          });
+        }
+        throughput.push(...rows(name, await measure(cases, 100_000, mode, 2 ** 24), w));
+        for (const [k, v] of w.eldP99Ms) eldAll.set(k, [...(eldAll.get(k) ?? []), ...v]);
       }
     }
 
@@ -148,10 +139,10 @@ export async function runZmq(mode: Mode, log: (s: string) => void): Promise<Grou
         ? "DEALER⇄ROUTER 16 B tcp, full duplex (each way)"
         : "ROUTER→DEALER 16 B tcp, one way";
       log(`zmq: ${name} …`);
-      const eld = new Map<string, number[]>();
+      const w = watchedRuns();
       const cases: Case[] = ORDER.map((v) => ({
         lib: v.name,
-        run: watched(eld, v.name, async (n) => {
+        run: watched(w, v.name, async (n) => {
           const { endpoint, handle } = await peer.request({
             op: "router",
             variant: v.name,
@@ -177,7 +168,7 @@ export async function runZmq(mode: Mode, log: (s: string) => void): Promise<Grou
           }
         }),
       }));
-      throughput.push(...rows(name, await measure(cases, 50_000, mode, 2 ** 24), eld));
+      throughput.push(...rows(name, await measure(cases, 50_000, mode, 2 ** 24), w));
     }
 
     // ---- requests in flight over one DEALER: requester() against correlation by hand
@@ -185,10 +176,10 @@ export async function runZmq(mode: Mode, log: (s: string) => void): Promise<Grou
       const window = 64;
       const name = `requester round trips, ${window} in flight, 16 B tcp`;
       log(`zmq: ${name} …`);
-      const eld = new Map<string, number[]>();
+      const w = watchedRuns();
       const cases: Case[] = ORDER.map((v) => ({
         lib: v.name,
-        run: watched(eld, v.name, async (n) => {
+        run: watched(w, v.name, async (n) => {
           const { endpoint, handle } = await peer.request({
             op: "echo",
             variant: v.name,
@@ -205,7 +196,7 @@ export async function runZmq(mode: Mode, log: (s: string) => void): Promise<Grou
           }
         }),
       }));
-      throughput.push(...rows(name, await measure(cases, 20_000, mode, 2 ** 22), eld));
+      throughput.push(...rows(name, await measure(cases, 20_000, mode, 2 ** 22), w));
     }
 
     // ---- select over 100 PULL sockets, fed by 100 PUSH sockets in the peer over ipc
@@ -213,10 +204,10 @@ export async function runZmq(mode: Mode, log: (s: string) => void): Promise<Grou
       const k = 100;
       const name = `select over ${k} PULL sockets, 16 B ipc`;
       log(`zmq: ${name} …`);
-      const eld = new Map<string, number[]>();
+      const w = watchedRuns();
       const cases: Case[] = ORDER.map((v) => ({
         lib: v.name,
-        run: watched(eld, v.name, async (n) => {
+        run: watched(w, v.name, async (n) => {
           const binds = Array.from({ length: k }, () => eps.next("ipc"));
           const many = await v.pulls(binds);
           try {
@@ -239,7 +230,7 @@ export async function runZmq(mode: Mode, log: (s: string) => void): Promise<Grou
           }
         }),
       }));
-      throughput.push(...rows(name, await measure(cases, 50_000, mode, 2 ** 24), eld));
+      throughput.push(...rows(name, await measure(cases, 50_000, mode, 2 ** 24), w));
     }
 
     // ---- round-trip latency over tcp, blocks of round trips interleaved between variants

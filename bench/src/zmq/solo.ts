@@ -1,11 +1,13 @@
 // Peak RSS and event-loop delay of one variant alone in a fresh process
 // (`node solo.js VARIANT N`): inproc PUSH→PULL, 1 KiB, N messages, both ends in this process.
-// A process's peak RSS never goes down, so each variant needs a process of its own.
+// A process's peak RSS never goes down, so each variant needs a process of its own (and reads
+// VmHWM: maxRSS would carry the bench's own peak over the exec, watch.ts).
 import { runJsonChild } from "../child";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { triangle } from "../measure";
 import { VARIANTS } from "./peer";
 import type { VariantName } from "./variant";
+import { peakRssMB } from "./watch";
 
 export interface SoloResult {
   variant: VariantName;
@@ -31,7 +33,7 @@ async function solo(name: VariantName, n: number): Promise<SoloResult> {
     n,
     ok: tally.sum === triangle(n),
     rate: n / tally.seconds,
-    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    peakRssMB: peakRssMB(),
     eldP99ms: eld.percentile(99) / 1e6,
   };
 }

@@ -1,5 +1,6 @@
-// The work the ZeroMQ group measures, as one interface with two implementations: plain
-// zeromq.js written the way its docs show (plain.ts), and the sluice pump (pump.ts). Both ends
+// The work the ZeroMQ group measures, as one interface with three implementations: plain
+// zeromq.js written the way its docs show (plain.ts), and the sluice pump (pump.ts) on each of
+// its engines (native.ts for the native one). Both ends
 // of every measurement use the same variant. Every message carries its index (1..n) in its
 // first four bytes, so the receiving side's sum is the checksum.
 
@@ -54,17 +55,14 @@ export interface RouterEnd {
   close(): Promise<void>;
 }
 
-export type VariantName = "sluice pump" | "plain zeromq.js";
+export type VariantName = "sluice native" | "sluice on zeromq.js" | "plain zeromq.js";
 
 /** The variant that runs only PUSH→PULL: the fast-path loop with no channels (fastpath.ts). */
 export type CeilingName = "zeromq.js fast path";
 
-/** The pump on its native engine (native.ts): PUSH→PULL rows only, for now (issue 18). */
-export type NativeName = "sluice native";
-
 /** What every PUSH→PULL row needs: a PULL that counts, and a PUSH that sends 1..n. */
 export interface PushPull {
-  name: VariantName | CeilingName | NativeName;
+  name: VariantName | CeilingName;
   pull(bind: string): Promise<Receiver>;
   /**
    * connects a PUSH and sends 1..n; the socket stays open until the receiver has counted
