@@ -45,12 +45,16 @@ export class NativeSocket implements EngineSocket {
   readonly #received = new NativeReceived();
   readonly #waits: NativeWaits;
   readonly #control: NativeControl;
+  // SUB and DISH filter in libzmq as they receive: a batch takes no more than recv has room
+  // for, or messages held here would outlive an unsubscribe or leave (decisions P35).
+  readonly #filters: boolean;
   #closed = false;
   #linger = DEFAULT_LINGER;
 
   constructor(binding: NativeBinding, info: KindInfo, sendTimeout: number) {
     this.#binding = binding;
     this.sendTimeout = sendTimeout;
+    this.#filters = info.subscribes || info.joins === true;
     this.handle = new binding.Socket(TYPES[info.kind], this.#onReady, this.#meta);
     this.#waits = new NativeWaits(this.handle, this.#meta, () => this.#closed);
     const afterOp = (): void => this.#waits.afterOp();
@@ -88,7 +92,8 @@ export class NativeSocket implements EngineSocket {
         }
       }
       if (this.#closed) return false;
-      const slab = this.handle.recv(Math.min(RECV_MESSAGES, sink.room()), RECV_BYTES);
+      const most = this.#filters ? Math.min(RECV_MESSAGES, sink.room()) : RECV_MESSAGES;
+      const slab = this.handle.recv(most, RECV_BYTES);
       this.#waits.afterOp();
       if (slab === undefined) {
         if (!(await this.#waits.wait(POLLIN))) return false;
