@@ -3,7 +3,7 @@
 import * as zmq from "zeromq";
 import type { Engine, EngineSocket } from "../engine";
 import { describeValue } from "../frames";
-import { kindOf, type KindInfo } from "../kinds";
+import { KINDS, kindOf, type KindInfo } from "../kinds";
 import { DEFAULT_LINGER } from "../tuning";
 import { optionDescriptor } from "./option-table";
 import { ZeromqSocket } from "./zeromq-socket";
@@ -55,6 +55,23 @@ export class ZeromqEngine implements Engine {
     }
     adopted.add(socket);
     return new ZeromqSocket(socket, info, (sendTimeout as number | undefined) ?? -1);
+  }
+
+  get context(): object {
+    return this.#context ?? zmq.context;
+  }
+
+  // bindSync: zeromq.js's bind is asynchronous, and pump.zap() reports a taken endpoint at the call.
+  boundRouter(address: string): EngineSocket {
+    const router = new zmq.Router({ context: this.#context ?? zmq.context, linger: 0 });
+    try {
+      (router as unknown as { bindSync(a: string): void }).bindSync(address);
+    } catch (e) {
+      router.close();
+      throw e;
+    }
+    adopted.add(router);
+    return new ZeromqSocket(router, KINDS.router, -1);
   }
 
   /**
