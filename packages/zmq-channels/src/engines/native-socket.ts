@@ -21,6 +21,7 @@ import {
   POLLOUT,
   TYPES,
 } from "./native-addon";
+import { InprocClaims } from "./inproc";
 import { NativeControl } from "./native-control";
 import { NativeReceived } from "./native-received";
 import { NativeWaits } from "./native-waits";
@@ -45,6 +46,7 @@ export class NativeSocket implements EngineSocket {
   readonly #received = new NativeReceived();
   readonly #waits: NativeWaits;
   readonly #control: NativeControl;
+  readonly #inproc = new InprocClaims("native"); // what this socket binds and connects over inproc
   #closed = false;
   #linger = DEFAULT_LINGER;
 
@@ -140,22 +142,23 @@ export class NativeSocket implements EngineSocket {
     if (this.#closed) return;
     this.#closed = true;
     this.handle.close();
+    this.#inproc.dropAll();
     this.#waits.fire(POLLIN | POLLOUT); // the waiters see `closed` and give up
   }
 
   // -- control: NativeControl ------------------------------------------------------------------
 
   bind(address: string): Promise<string> {
-    return this.#control.bind(address);
+    return this.#inproc.bind(address, () => this.#control.bind(address));
   }
-  unbind(): Promise<void> {
-    return this.#control.unbind();
+  unbind(address: string): Promise<void> {
+    return this.#inproc.unbind(address, () => this.#control.unbind());
   }
   connect(address: string, routingId?: string): void {
-    this.#control.connect(address, routingId);
+    this.#inproc.connect(address, () => this.#control.connect(address, routingId));
   }
-  disconnect(): void {
-    this.#control.disconnect();
+  disconnect(address: string): void {
+    this.#inproc.disconnect(address, () => this.#control.disconnect());
   }
   subscribe(topics: ReadonlyArray<string | Buffer>): void {
     this.#control.subscribe(topics);

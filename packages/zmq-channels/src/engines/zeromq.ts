@@ -5,6 +5,7 @@ import type { Engine, EngineSocket } from "../engine";
 import { describeValue } from "../frames";
 import { KINDS, kindOf, type KindInfo } from "../kinds";
 import { DEFAULT_LINGER } from "../tuning";
+import { InprocClaims } from "./inproc";
 import { optionDescriptor } from "./option-table";
 import { ZeromqSocket } from "./zeromq-socket";
 
@@ -94,9 +95,12 @@ export class ZeromqEngine implements Engine {
     if (adopted.has(socket)) {
       throw new TypeError(`register(socket): this ${info.kind} socket is already registered`);
     }
+    // Bound or connected already: of its endpoints, zeromq.js shows the last.
+    const inproc = new InprocClaims("zeromq");
+    if (socket.lastEndpoint) inproc.claim("register", socket.lastEndpoint, "used");
     adopted.add(socket);
     if (socket.linger < 0) socket.linger = DEFAULT_LINGER;
     const sendTimeout = info.canSend ? (socket as Writable).sendTimeout : -1;
-    return { info, socket: new ZeromqSocket(socket, info, sendTimeout) };
+    return { info, socket: new ZeromqSocket(socket, info, sendTimeout, inproc) };
   }
 }
