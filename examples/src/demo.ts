@@ -6,7 +6,6 @@
 import { pipe } from "@sluice/channels";
 import { Pump, type PumpStats, type Sockets } from "@sluice/zmq-channels";
 import { performance } from "node:perf_hooks";
-import * as zmq from "zeromq";
 import { inproc, ipc, runAsProgram, type Program } from "./cli";
 import { Progress, Samples, ms, rate, table } from "./stats";
 
@@ -59,18 +58,15 @@ export async function main(opts: DemoOptions = {}): Promise<DemoSummary> {
 
   const pump = new Pump();
   // #region broker
-  // The frontend listens on all three transports at once; tcp on a free loopback port.
-  const router = new zmq.Router({ linger: 0 });
-  const endpoints: Record<(typeof TRANSPORTS)[number], string> = {
-    inproc: inproc("demo-frontend"),
-    ipc: ipc("demo-frontend"),
-    tcp: "tcp://127.0.0.1:*",
-  };
-  for (const transport of TRANSPORTS) {
-    await router.bind(endpoints[transport]);
-    endpoints[transport] = router.lastEndpoint!;
-  }
-  const frontend = pump.register(router);
+  // The frontend listens on all three transports at once; tcp on a free loopback port. It is
+  // made by the pump, as the clients are, so it runs on the pump's engine with them: inproc
+  // connects only sockets of one engine (a register()ed zeromq.js socket stays on zeromq.js).
+  const frontend = await pump.socket("router", {
+    bind: [inproc("demo-frontend"), ipc("demo-frontend"), "tcp://127.0.0.1:*"],
+    options: { linger: 0 },
+  });
+  const [inprocAt, ipcAt, tcpAt] = frontend.endpoints; // as bound: tcp with its port
+  const endpoints = { inproc: inprocAt!, ipc: ipcAt!, tcp: tcpAt! };
   const backendAddress = inproc("demo-backend");
   const backend = await pump.socket("dealer", { bind: backendAddress });
   pipe(frontend.recv, backend.send);

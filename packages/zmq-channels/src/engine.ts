@@ -70,6 +70,17 @@ export interface Engine {
    * zeromq refuses is named; the socket is then closed and a TypeError thrown.
    */
   create(info: KindInfo, options: Readonly<Record<string, unknown>>): EngineSocket;
+  /**
+   * The libzmq context this engine's sockets live in, as a key: inproc endpoints, and the ZAP
+   * handler (one per context, zap.ts), are the context's.
+   */
+  readonly context: object;
+  /**
+   * A ROUTER with linger 0 in this engine's context, bound now (synchronously) to `address`:
+   * the ZAP handler (zap.ts). Throws zeromq's error (code `EADDRINUSE`: taken); the socket is
+   * then closed.
+   */
+  boundRouter(address: string): EngineSocket;
   /** The pump has closed every socket it made (the native engine ends its context). */
   close?(): void;
 }

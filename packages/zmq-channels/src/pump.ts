@@ -14,7 +14,7 @@ import type { Engine, EngineName, EngineSocket, SocketEvent } from "./engine";
 import { chooseEngine, type PumpEngine } from "./engine-choice";
 import { ZeromqEngine } from "./engines/zeromq";
 import type { PumpError } from "./errors";
-import { kindNamed, type Kind } from "./kinds";
+import { KINDS, kindNamed, type Kind } from "./kinds";
 import { Monitors } from "./monitor";
 import {
   open,
@@ -26,7 +26,7 @@ import {
 import { Registry, type PumpStats } from "./registry";
 import { Reports } from "./reports";
 import type { Sockets } from "./sockets";
-import { openZap, type ZapOptions, type ZapRequest } from "./zap";
+import { openZap, ZAP_ENDPOINT, type ZapOptions, type ZapRequest } from "./zap";
 
 export type { PumpEngine } from "./engine-choice";
 export type { PumpStats } from "./registry";
@@ -49,7 +49,6 @@ export class Pump {
   readonly #reports = new Reports(); // errors, droppedErrors
   readonly #registry = new Registry((e) => this.#reports.report(e));
   readonly #monitors = new Monitors((e) => this.#reports.report(e));
-  readonly #context: zmq.Context | undefined;
   #closing: Promise<void> | undefined;
 
   /**
@@ -61,7 +60,6 @@ export class Pump {
    */
   constructor(opts: { context?: zmq.Context; engine?: PumpEngine } = {}) {
     this.#engine = chooseEngine(opts);
-    this.#context = opts.context;
     if (debug.enabled) debug("pump: engine %s", this.#engine.describe());
   }
 
@@ -164,8 +162,8 @@ export class Pump {
 
   /**
    * ZeroMQ authentication (ZAP, RFC 27) as a channel [no core.async counterpart]: each
-   * CURVE/PLAIN/NULL handshake of a socket in this pump's context (its `context`, else
-   * zeromq.js's default) becomes a ZapRequest, answered with `allow()`/`deny()` whenever the
+   * CURVE/PLAIN/NULL handshake of a socket in this pump's engine's context (zeromq.js: its
+   * `context`, else zeromq.js's default; native: the native engine's one context) becomes a ZapRequest, answered with `allow()`/`deny()` whenever the
    * application likes. Unanswered within `timeout` (5000 ms): denied 500; the channel full
    * (`buffer`, 64): denied 300 at once; another `domain`: denied 400. Closes with the pump.
    * Sockets ask for it with ZeroMQ's options (`curveServer` + `curveSecretKey`, `plainServer`,
@@ -177,7 +175,9 @@ export class Pump {
    */
   zap(opts: ZapOptions = {}): Channel<ZapRequest> {
     this.#assertOpen("zap()");
-    return openZap(this.#context, opts, (router) => this.register(router));
+    return openZap(this.#engine, opts, (router) =>
+      this.#registry.adopt(router, KINDS.router, {}, [ZAP_ENDPOINT], false),
+    );
   }
 
   /**

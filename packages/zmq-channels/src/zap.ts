@@ -1,6 +1,7 @@
 // ZeroMQ authentication (ZAP, RFC 27) as a channel of requests (pump.zap). The handler is a
-// ROUTER bound to inproc://zeromq.zap.01 in the engine's context, pumped like any socket; this
-// module turns its requests into ZapRequests and their answers back into replies.
+// ROUTER bound to inproc://zeromq.zap.01 in the context of the pump's engine (libzmq asks in
+// the context of the socket that handshakes), a socket of that engine pumped like any other;
+// this module turns its requests into ZapRequests and their answers back into replies.
 //
 // Invariants:
 // - Every request gets exactly one reply: the first answer (allow/deny) counts, later ones are
@@ -12,6 +13,7 @@
 //   cleared then.
 import { chan, type Channel } from "@sluice/channels";
 import * as zmq from "zeromq";
+import type { Engine, EngineSocket } from "./engine";
 import { describeValue, type Frame } from "./frames";
 import type { Sockets } from "./sockets";
 
@@ -201,32 +203,33 @@ function parse(
 }
 
 /**
- * pump.zap()'s setup: checks `opts`, binds a handler in `context` (zeromq.js's default when
- * undefined) and has `register` pump it.
+ * pump.zap()'s setup: checks `opts`, binds a handler in the context of the pump's `engine`
+ * (zeromq.js's: the pump's context or the default one; the native engine's own) and has
+ * `adopt` pump it.
  */
 export function openZap(
-  context: zmq.Context | undefined,
+  engine: Engine,
   opts: ZapOptions,
-  register: (router: zmq.Router) => Sockets,
+  adopt: (router: EngineSocket) => Sockets,
 ): Channel<ZapRequest> {
   const checked = checkZapOptions(opts);
-  const ctx = context ?? zmq.context;
+  const ctx = engine.context;
   if (zapContexts.has(ctx)) {
     throw new Error(
-      `zap(): this pump's context already has a ZAP handler (${ZAP_ENDPOINT}); one per context`,
+      `zap(): the ${engine.name} engine's context of this pump already has a ZAP handler ` +
+        `(${ZAP_ENDPOINT}); one per context`,
     );
   }
-  const router = new zmq.Router({ context: ctx, linger: 0 });
+  let router: EngineSocket;
   try {
-    bindZap(router);
+    router = bindZap(engine);
   } catch (e) {
-    router.close();
     throw new Error(`zap(): could not bind ${ZAP_ENDPOINT} (another ZAP handler?): ${String(e)}`, {
       cause: e,
     });
   }
   zapContexts.add(ctx);
-  const handler = register(router);
+  const handler = adopt(router);
   return serveZap(handler, checked, () => zapContexts.delete(ctx));
 }
 
@@ -234,12 +237,11 @@ export function openZap(
 // thread has closed its socket (inproc endpoints are released there, not at close()): a
 // zap() right after such a close waits for that, up to 200 ms, before it reports the
 // endpoint as taken. (zap() is synchronous, and is called once per pump.)
-function bindZap(router: zmq.Router): void {
+function bindZap(engine: Engine): EngineSocket {
   const pause = new Int32Array(new SharedArrayBuffer(4));
   for (let tries = 0; ; tries++) {
     try {
-      (router as unknown as { bindSync(a: string): void }).bindSync(ZAP_ENDPOINT);
-      return;
+      return engine.boundRouter(ZAP_ENDPOINT);
     } catch (e) {
       if ((e as { code?: unknown }).code !== "EADDRINUSE" || tries >= 40) throw e;
       Atomics.wait(pause, 0, 0, 5);

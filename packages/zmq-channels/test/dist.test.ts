@@ -2,6 +2,7 @@
 // only a whole process shows: how it exits.
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
+import { Pump } from "@sluice/zmq-channels";
 
 const dist = path.join(__dirname, "..", "dist", "index.js");
 
@@ -42,7 +43,17 @@ describe("the built package (dist/index.js)", () => {
       await pump.close();
     })();`;
 
-  it("logs the lifecycle with NODE_DEBUG=sluice", () => {
+  // The first line names the engine that the child's `new Pump()` chose (SLUICE_ENGINE is
+  // inherited), and the libzmq it runs.
+  const ENGINE_LINE = {
+    zeromq: /^pump: engine zeromq \(zeromq\.js, libzmq \d+\.\d+\.\d+\)$/,
+    native: /^pump: engine native \(sluice's addon, libzmq \d+\.\d+\.\d+ from zeromq\.js\)$/,
+  };
+
+  it("logs the lifecycle with NODE_DEBUG=sluice", async () => {
+    const chosen = new Pump(); // as the child's
+    const engine = chosen.engine;
+    await chosen.close();
     const r = spawnSync(process.execPath, ["-e", lifecycle], {
       encoding: "utf8",
       timeout: 20_000,
@@ -52,7 +63,7 @@ describe("the built package (dist/index.js)", () => {
     const lines = r.stderr.split("\n").map((l) => l.replace(/^SLUICE \d+: /, ""));
     expect(lines).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^pump: engine zeromq \(zeromq\.js, libzmq \d+\.\d+\.\d+\)$/),
+        expect.stringMatching(ENGINE_LINE[engine]),
         "pull socket inproc://debug: open",
         "push socket inproc://debug: open",
         "pump: closing 2 socket(s), 0 being set up",

@@ -11,6 +11,7 @@
 import { spawnSync } from "node:child_process";
 import {
   copyFileSync,
+  existsSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
@@ -216,6 +217,34 @@ describe("the packages packed and installed with npm", () => {
       expect(manifest.keywords.length).toBeGreaterThan(3);
       expect(JSON.stringify(manifest.dependencies ?? {})).not.toMatch(/workspace:/);
     },
+  );
+
+  // scripts/pack-native.js (P41): the addon the build made travels as a prebuild, and the
+  // installed package, which has no local build, loads it.
+  const BUILT = existsSync(
+    join(PACKAGES["@sluice/zmq-channels"], "build", "Release", "sluice.node"),
+  );
+  const PREBUILD = `prebuilds/${process.platform}-${process.arch}/node.napi.node`;
+
+  (BUILT ? it : it.skip)(
+    "carries the native engine as a prebuild, and the installed package runs on it",
+    () => {
+      expect(tarballs["@sluice/zmq-channels"]).toContain(PREBUILD);
+      expect(existsSync(join(PACKAGES["@sluice/zmq-channels"], "prebuilds"))).toBe(false);
+      const script = `const { Pump } = require("@sluice/zmq-channels");
+        (async () => {
+          const pump = new Pump({ engine: "native" });
+          const pull = await pump.socket("pull", { bind: "inproc://packed" });
+          const push = await pump.socket("push", { connect: "inproc://packed" });
+          await push.send.put("native");
+          const [frame] = await pull.recv.take();
+          await pump.close();
+          console.log(JSON.stringify({ engine: pump.engine, received: String(frame) }));
+        })();`;
+      const out = run(process.execPath, ["-e", script], project).trim().split("\n").at(-1)!;
+      expect(JSON.parse(out)).toEqual({ engine: "native", received: "native" });
+    },
+    RUN_MS,
   );
 
   it("installs one copy of @sluice/channels, shared by @sluice/zmq-channels", () => {

@@ -4,16 +4,17 @@ import * as zmq from "zeromq";
 import { chan } from "@sluice/channels";
 import { Pump, type Message } from "@sluice/zmq-channels";
 import { address, sleep, takeN, takeWithin, text, TRANSPORTS } from "./helpers";
+import { rawPeer } from "./peer-socket";
 
 describe.each(TRANSPORTS)("a bridged socket over %s", (transport) => {
   let pump: Pump;
-  const raw: zmq.Socket[] = []; // test-side peers that the pump does not own
+  const raw: Array<{ close(): void }> = []; // test-side peers that the pump does not own
   beforeEach(() => {
     pump = new Pump();
   });
   afterEach(async () => {
-    await pump.close();
     for (const s of raw.splice(0)) s.close();
+    await pump.close();
   });
 
   // Regression: on zeromq 6.8.0, reading socket.readable/writable, or an awaited send with
@@ -26,7 +27,7 @@ describe.each(TRANSPORTS)("a bridged socket over %s", (transport) => {
       options: { sendHighWaterMark: 1, receiveHighWaterMark: 1, sendTimeout: 40, linger: 0 },
       send,
     });
-    const b = new zmq.Dealer({ receiveHighWaterMark: 1, sendTimeout: 0, linger: 0 });
+    const b = rawPeer(pump.engine, "dealer", { receiveHighWaterMark: 1 }); // inproc: same engine
     raw.push(b);
     b.connect(a.endpoints[0]!);
     // Fill a → b until a's sends are given up: b never reads, so a is unwritable.

@@ -1,8 +1,8 @@
 // The shared budget (scheduler.ts): a flooding or blocked socket does not starve the others.
-import * as zmq from "zeromq";
 import { chan } from "@sluice/channels";
 import { Pump, type PumpError } from "@sluice/zmq-channels";
 import { address, sleep, takeN, takeWithin, text, TRANSPORTS, within } from "./helpers";
+import { rawPeer } from "./peer-socket";
 
 describe.each(TRANSPORTS)("the pump over %s", (transport) => {
   let pump: Pump;
@@ -15,8 +15,9 @@ describe.each(TRANSPORTS)("the pump over %s", (transport) => {
     const N = 20000;
     const flood = await pump.socket("pull", { bind: address(transport), recv: chan(N) });
     const quiet = await pump.socket("pull", { bind: address(transport) });
-    const floodPeer = new zmq.Push({ sendHighWaterMark: N + 10, sendTimeout: 0, linger: 0 });
-    const quietPeer = new zmq.Push({ sendTimeout: 0, linger: 0 });
+    // Peers on the pump's engine, so that they reach it over inproc too.
+    const floodPeer = rawPeer(pump.engine, "push", { sendHighWaterMark: N + 10 });
+    const quietPeer = rawPeer(pump.engine, "push");
     try {
       floodPeer.connect(flood.endpoints[0]!);
       quietPeer.connect(quiet.endpoints[0]!);

@@ -2,7 +2,10 @@
 // counts, one handler per context, closing with the pump. CURVE sockets of the same pump.
 import * as zmq from "zeromq";
 import { curveKeyPair, Pump, type Sockets } from "@sluice/zmq-channels";
-import { takeWithin, text } from "./helpers";
+import { loadNative } from "../src/engines/native";
+import { sleep, takeWithin, text } from "./helpers";
+
+const nativeBuilt = !("error" in loadNative());
 
 let pump: Pump;
 beforeEach(() => {
@@ -61,6 +64,49 @@ describe("pump.zap()", () => {
     await dealer.send.put("in");
     expect(text(await takeWithin(router.recv))).toEqual(["c1", "in"]);
   });
+
+  it("keeps a denied client out and lets an allowed one in", async () => {
+    const zap = pump.zap();
+    const router = await curveRouter("d");
+    const denied = await curveClient(router, "out");
+    (await takeWithin(zap, 5000, "the first handshake")).deny();
+    const allowed = await curveClient(router, "in");
+    (await takeWithin(zap, 5000, "the second handshake")).allow();
+    await denied.send.put("from out");
+    await allowed.send.put("from in");
+    expect(text(await takeWithin(router.recv))).toEqual(["in", "from in"]);
+    await sleep(100);
+    expect(router.recv.poll()).toBeUndefined();
+  });
+
+  // Needs the native engine built (native.test.ts says so when it is not).
+  (nativeBuilt ? it : it.skip)(
+    "has a handler per engine: each engine's sockets ask their own",
+    async () => {
+      const natives = new Pump({ engine: "native" });
+      const zeromqs = new Pump({ engine: "zeromq" });
+      try {
+        const byEngine = [natives, zeromqs].map((p) => ({ pump: p, zap: p.zap() }));
+        for (const { pump: p, zap } of byEngine) {
+          const router = await p.socket("router", {
+            bind: "tcp://127.0.0.1:*",
+            options: { plainServer: true, zapDomain: "d", zapEnforceDomain: true },
+          });
+          const dealer = await p.socket("dealer", {
+            connect: router.endpoints[0],
+            options: { plainUsername: p.engine, plainPassword: "pw", routingId: "c" },
+          });
+          const request = await takeWithin(zap, 5000, `the ${p.engine} handshake`);
+          expect(request.username).toBe(p.engine);
+          request.allow();
+          await dealer.send.put("hi");
+          expect(text(await takeWithin(router.recv))).toEqual(["c", "hi"]);
+        }
+      } finally {
+        await Promise.all([natives.close(), zeromqs.close()]);
+      }
+    },
+  );
 
   it("denies an unanswered request 500 after the timeout", async () => {
     const zap = pump.zap({ timeout: 100 });

@@ -20,6 +20,7 @@ import {
   POLLOUT,
   TYPES,
 } from "./native-addon";
+import { InprocClaims } from "./inproc";
 import { NativeControl } from "./native-control";
 import { startMonitor } from "./native-monitor";
 import { NativeReceived } from "./native-received";
@@ -48,6 +49,7 @@ export class NativeSocket implements EngineSocket {
   // SUB and DISH filter in libzmq as they receive: a batch takes no more than recv has room
   // for, or messages held here would outlive an unsubscribe or leave (decisions P35).
   readonly #filters: boolean;
+  readonly #inproc = new InprocClaims("native"); // what this socket binds and connects over inproc
   #closed = false;
   #linger = DEFAULT_LINGER;
 
@@ -145,22 +147,23 @@ export class NativeSocket implements EngineSocket {
     if (this.#closed) return;
     this.#closed = true;
     this.handle.close();
+    this.#inproc.dropAll();
     this.#waits.fire(POLLIN | POLLOUT); // the waiters see `closed` and give up
   }
 
   // -- control: NativeControl ------------------------------------------------------------------
 
   bind(address: string): Promise<string> {
-    return this.#control.bind(address);
+    return this.#inproc.bind(address, () => this.#control.bind(address));
   }
   unbind(address: string): Promise<void> {
-    return this.#control.unbind(address);
+    return this.#inproc.unbind(address, () => this.#control.unbind(address));
   }
   connect(address: string, routingId?: string): void {
-    this.#control.connect(address, routingId);
+    this.#inproc.connect(address, () => this.#control.connect(address, routingId));
   }
   disconnect(address: string): void {
-    this.#control.disconnect(address);
+    this.#inproc.disconnect(address, () => this.#control.disconnect(address));
   }
   subscribe(topics: ReadonlyArray<string | Buffer>): void {
     this.#control.subscribe(topics);

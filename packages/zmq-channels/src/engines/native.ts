@@ -11,7 +11,7 @@
 // - Each engine holds the addon's native context (acquire) until close() releases it, once.
 import type { Engine, EngineSocket } from "../engine";
 import { describeValue } from "../frames";
-import type { KindInfo } from "../kinds";
+import { KINDS, type KindInfo } from "../kinds";
 import { DEFAULT_LINGER } from "../tuning";
 import { loadNative, type NativeBinding } from "./native-addon";
 import { optionCall, optionSetter } from "./native-options";
@@ -74,6 +74,22 @@ export class NativeEngine implements Engine {
       }
     }
     socket.readLinger();
+    return socket;
+  }
+
+  // One native context per Node environment, and one binding object per environment.
+  get context(): object {
+    return this.#binding;
+  }
+
+  boundRouter(address: string): EngineSocket {
+    const socket = this.create(KINDS.router, { linger: 0 }) as NativeSocket;
+    try {
+      socket.handle.bind(address);
+    } catch (e) {
+      socket.close();
+      throw e;
+    }
     return socket;
   }
 

@@ -15,6 +15,7 @@ import type { EngineSocket, SocketEvent, Sink, Source } from "../engine";
 import { codeOf } from "../errors";
 import type { Message } from "../frames";
 import type { KindInfo } from "../kinds";
+import { InprocClaims } from "./inproc";
 import { type Native, ZeromqControl } from "./zeromq-control";
 import { ZeromqReceiver } from "./zeromq-receive";
 import { WriteWaits } from "./write-waits";
@@ -39,9 +40,17 @@ export class ZeromqSocket implements EngineSocket {
   // sending
   readonly #waits: WriteWaits;
   readonly #ctl: ZeromqControl;
+  readonly #inproc: InprocClaims; // what this socket binds and connects over inproc
 
-  constructor(socket: zmq.Socket, info: KindInfo, sendTimeout: number) {
+  /** `inproc`: the claims of a socket adopted with an inproc endpoint already (engines/zeromq.ts). */
+  constructor(
+    socket: zmq.Socket,
+    info: KindInfo,
+    sendTimeout: number,
+    inproc = new InprocClaims("zeromq"),
+  ) {
     this.#socket = socket;
+    this.#inproc = inproc;
     this.sendsWhileWaiting = !info.canRecv; // a parked send (write-waits.ts)
     this.#envelope = info.framing?.envelope;
     this.#waits = new WriteWaits(socket as Writable, info.canRecv, (message) =>
@@ -120,21 +129,22 @@ export class ZeromqSocket implements EngineSocket {
 
   close(): void {
     this.#socket.close();
+    this.#inproc.dropAll();
   }
 
   // -- control: ZeromqControl ----------------------------------------------------------------
 
   bind(address: string): Promise<string> {
-    return this.#ctl.bind(address);
+    return this.#inproc.bind(address, () => this.#ctl.bind(address));
   }
   unbind(address: string): Promise<void> {
-    return this.#ctl.unbind(address);
+    return this.#inproc.unbind(address, () => this.#ctl.unbind(address));
   }
   connect(address: string, routingId?: string): void {
-    this.#ctl.connect(address, routingId);
+    this.#inproc.connect(address, () => this.#ctl.connect(address, routingId));
   }
   disconnect(address: string): void {
-    this.#ctl.disconnect(address);
+    this.#inproc.disconnect(address, () => this.#ctl.disconnect(address));
   }
   subscribe(topics: ReadonlyArray<string | Buffer>): void {
     this.#ctl.subscribe(topics);

@@ -3,8 +3,9 @@
 import * as zmq from "zeromq";
 import type { Engine, EngineSocket } from "../engine";
 import { describeValue } from "../frames";
-import { kindOf, type KindInfo } from "../kinds";
+import { KINDS, kindOf, type KindInfo } from "../kinds";
 import { DEFAULT_LINGER } from "../tuning";
+import { InprocClaims } from "./inproc";
 import { optionDescriptor } from "./option-table";
 import { ZeromqSocket } from "./zeromq-socket";
 
@@ -57,6 +58,23 @@ export class ZeromqEngine implements Engine {
     return new ZeromqSocket(socket, info, (sendTimeout as number | undefined) ?? -1);
   }
 
+  get context(): object {
+    return this.#context ?? zmq.context;
+  }
+
+  // bindSync: zeromq.js's bind is asynchronous, and pump.zap() reports a taken endpoint at the call.
+  boundRouter(address: string): EngineSocket {
+    const router = new zmq.Router({ context: this.#context ?? zmq.context, linger: 0 });
+    try {
+      (router as unknown as { bindSync(a: string): void }).bindSync(address);
+    } catch (e) {
+      router.close();
+      throw e;
+    }
+    adopted.add(router);
+    return new ZeromqSocket(router, KINDS.router, -1);
+  }
+
   /**
    * Adopts a zeromq.js socket that is configured and bound or connected (`pump.register`).
    * Throws a TypeError naming what is wrong with it. A linger of -1 becomes DEFAULT_LINGER.
@@ -77,9 +95,12 @@ export class ZeromqEngine implements Engine {
     if (adopted.has(socket)) {
       throw new TypeError(`register(socket): this ${info.kind} socket is already registered`);
     }
+    // Bound or connected already: of its endpoints, zeromq.js shows the last.
+    const inproc = new InprocClaims("zeromq");
+    if (socket.lastEndpoint) inproc.claim("register", socket.lastEndpoint, "used");
     adopted.add(socket);
     if (socket.linger < 0) socket.linger = DEFAULT_LINGER;
     const sendTimeout = info.canSend ? (socket as Writable).sendTimeout : -1;
-    return { info, socket: new ZeromqSocket(socket, info, sendTimeout) };
+    return { info, socket: new ZeromqSocket(socket, info, sendTimeout, inproc) };
   }
 }
