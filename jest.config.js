@@ -24,10 +24,24 @@ function project(dir, extra = {}) {
   };
 }
 
+// The pump's suite runs once per engine: as "auto" chooses, and again on the native engine
+// when the build made it (SLUICE_ENGINE, set in each test process by native-engine.setup.js).
+const nativeBuilt = require("node:fs").existsSync(
+  path.join(__dirname, "packages/zmq-channels/build/Release/sluice.node"),
+);
+
 module.exports = {
   projects: [
     project("packages/channels"),
     project("packages/zmq-channels"),
+    ...(nativeBuilt
+      ? [
+          project("packages/zmq-channels", {
+            displayName: "packages/zmq-channels (native engine)",
+            setupFiles: [path.join(__dirname, ".ci/native-engine.setup.js")],
+          }),
+        ]
+      : []),
     // The examples' ipc files: jest's `process` never emits "exit" to the handler cli.ts sets.
     project("examples", { setupFilesAfterEnv: ["<rootDir>/test/setup.ts"] }),
     project("bench"),
