@@ -53,7 +53,10 @@ export interface Source {
  * `address`); the zeromq.js engine leaves it undefined (decision P36, docs/zmq.md "Monitor
  * events").
  */
-export type SocketEvent = zmq.Event & { readonly peer?: string };
+export type SocketEvent = zmq.Event & {
+  /** The other end's address, when the engine knows it (the native engine; see above). */
+  readonly peer?: string;
+};
 
 /** Which engine moves a socket's bytes. */
 export type EngineName = "zeromq" | "native";
