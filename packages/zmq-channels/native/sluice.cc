@@ -491,24 +491,6 @@ static napi_value socketSetOption(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// getInt(id): an int option (linger, type, …)
-static napi_value socketGetInt(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1], out;
-  Socket* s = unwrap(env, info, &argc, argv);
-  if (s == nullptr) return nullptr;
-  int32_t id;
-  CHECK(napi_get_value_int32(env, argv[0], &id));
-  int v = 0;
-  size_t size = sizeof v;
-  if (zmq.getsockopt(s->zsock, id, &v, &size) != 0) {
-    throwZmq(env, zmq.errno_(), "zmq_getsockopt");
-    return nullptr;
-  }
-  napi_create_int32(env, v, &out);
-  return out;
-}
-
 // getOption(kind, id): any option, as zeromq.js's get<kind>Option returns it (a number, a
 // boolean, or a string up to its first NUL, null when empty).
 static napi_value socketGetOption(napi_env env, napi_callback_info info) {
@@ -1149,7 +1131,6 @@ static napi_value Init(napi_env env, napi_value exports) {
 
   napi_property_descriptor methods[] = {
       {"setOption", nullptr, socketSetOption, nullptr, nullptr, nullptr, napi_default, nullptr},
-      {"getInt", nullptr, socketGetInt, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"getOption", nullptr, socketGetOption, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"bind", nullptr, socketBind, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"connect", nullptr, socketConnect, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -48,7 +48,6 @@ export const TYPES: Readonly<Record<Kind, number>> = {
 
 export interface NativeHandle {
   setOption(type: string, id: number, value: unknown): void;
-  getInt(id: number): number;
   /** Any option, as zeromq.js's get<type>Option reads it. */
   getOption(type: string, id: number): unknown;
   bind(address: string): string;

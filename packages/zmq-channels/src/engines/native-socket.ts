@@ -77,7 +77,7 @@ export class NativeSocket implements EngineSocket {
 
   /** Reads the linger back once the options are set (ZMQ_LINGER). */
   readLinger(): void {
-    this.#linger = this.handle.getInt(17);
+    this.#linger = this.handle.getOption("Int32", 17) as number;
   }
 
   // A wake-up from the poll: these directions became ready.
