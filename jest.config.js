@@ -24,8 +24,9 @@ function project(dir, extra = {}) {
   };
 }
 
-// The pump's suite runs once per engine: as "auto" chooses, and again on the native engine
-// when the build made it (SLUICE_ENGINE, set in each test process by native-engine.setup.js).
+// The pump's suite runs once per engine: as "auto" chooses (native when the build made it), and
+// then, if it did, again on the zeromq.js engine (SLUICE_ENGINE, set in each test process by
+// zeromq-engine.setup.js). Without a native build "auto" is zeromq.js and one run covers it.
 const nativeBuilt = require("node:fs").existsSync(
   path.join(__dirname, "packages/zmq-channels/build/Release/sluice.node"),
 );
@@ -37,8 +38,8 @@ module.exports = {
     ...(nativeBuilt
       ? [
           project("packages/zmq-channels", {
-            displayName: "packages/zmq-channels (native engine)",
-            setupFiles: [path.join(__dirname, ".ci/native-engine.setup.js")],
+            displayName: "packages/zmq-channels (zeromq.js engine)",
+            setupFiles: [path.join(__dirname, ".ci/zeromq-engine.setup.js")],
           }),
         ]
       : []),

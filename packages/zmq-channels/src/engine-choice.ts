@@ -3,12 +3,12 @@
 //
 // Invariants:
 // - A zeromq.js context means the zeromq.js engine ("native" with a context is a TypeError).
-// - "auto" chooses native only once it is complete (NATIVE_COMPLETE) and loads; otherwise
-//   zeromq.js, and the debug log says why.
+// - "auto" chooses native whenever its addon loads (it passes the pump's whole suite, as
+//   zeromq.js does: decisions P42); otherwise zeromq.js, and the debug log says why.
 import type * as zmq from "zeromq";
 import { debug } from "./debug";
 import type { Engine, EngineName } from "./engine";
-import { loadNative, NATIVE_COMPLETE, NativeEngine } from "./engines/native";
+import { loadNative, NativeEngine } from "./engines/native";
 import { ZeromqEngine } from "./engines/zeromq";
 
 /** What `new Pump({ engine })` may ask for. */
@@ -43,13 +43,10 @@ export function chooseEngine(opts: { context?: zmq.Context; engine?: PumpEngine 
     return new ZeromqEngine(opts.context);
   }
   if (wanted === "native") return new NativeEngine();
-  if (wanted === "auto" && NATIVE_COMPLETE && !("error" in loadNative())) return new NativeEngine();
-  if (wanted === "auto" && debug.enabled) {
+  if (wanted === "auto") {
     const native = loadNative();
-    debug(
-      "pump: auto chose zeromq: %s",
-      "error" in native ? native.error : "the native engine is not complete yet (issue 18)",
-    );
+    if (!("error" in native)) return new NativeEngine();
+    debug("pump: auto chose zeromq: %s", native.error);
   }
   return new ZeromqEngine();
 }

@@ -56,7 +56,8 @@ export class Pump {
    *   the zeromq.js engine).
    * @param opts.engine who moves the bytes of the sockets `socket()` creates: "zeromq"
    *   (zeromq.js), "native" (sluice's batched addon; an Error when it is not built), or
-   *   "auto" (the default; SLUICE_ENGINE overrides it): native once it is complete, else zeromq.
+   *   "auto" (the default; SLUICE_ENGINE overrides it): native when it was built and loads,
+   *   else zeromq (NODE_DEBUG=sluice says why).
    */
   constructor(opts: { context?: zmq.Context; engine?: PumpEngine } = {}) {
     this.#engine = chooseEngine(opts);

@@ -174,7 +174,7 @@ describe("a control call while a receive waits on an idle socket", () => {
   const ROUNDS = 1000;
 
   async function setUp(): Promise<{ xpub: RawPeer; sub: Sockets }> {
-    const xpub = rawPeer(pump, "xpub");
+    const xpub = rawPeer(pump.engine, "xpub");
     const endpoint = address("inproc");
     await xpub.bind(endpoint);
     const sub = await pump.socket("sub", { connect: endpoint, subscribe: "a" });
@@ -187,11 +187,11 @@ describe("a control call while a receive waits on an idle socket", () => {
     try {
       for (let i = 0; i < ROUNDS; i++) {
         await sleep(0); // the lane's receive is waiting (inside zeromq.js, or on the poll)
-        xpub.send(`a${i}`); // queued at the sub, its wake-up signalled…
+        const sent = xpub.send(`a${i}`); // queued at the sub, its wake-up signalled…
         const subscribed = sub.subscribe(`t${i}`); // …and the call runs before the poller looks
-        await subscribed;
+        await Promise.all([sent, subscribed]);
         expect((await xpub.receive())[0]!.toString()).toBe(`\x01t${i}`);
-        xpub.send(`t${i}`);
+        await xpub.send(`t${i}`);
         expect(text(await takeWithin(sub.recv, 2000, `a${i}`))).toEqual([`a${i}`]);
         expect(text(await takeWithin(sub.recv, 2000, `t${i}`))).toEqual([`t${i}`]);
         await sub.unsubscribe(`t${i}`);
@@ -208,9 +208,9 @@ describe("a control call while a receive waits on an idle socket", () => {
     try {
       for (let i = 0; i < ROUNDS / 4; i++) {
         await sleep(0);
-        xpub.send(`a${i}`);
+        const sent = xpub.send(`a${i}`);
         const call = i % 2 === 0 ? sub.connect(elsewhere) : sub.disconnect(elsewhere);
-        await call;
+        await Promise.all([sent, call]);
         expect(text(await takeWithin(sub.recv, 2000, `a${i}`))).toEqual([`a${i}`]);
       }
     } finally {
@@ -222,14 +222,17 @@ describe("a control call while a receive waits on an idle socket", () => {
   draftIt(`a server (draft) connects while its receive waits (${ROUNDS / 10} times)`, async () => {
     const endpoint = address("inproc");
     const server = await pump.socket("server", { bind: endpoint });
-    const client = rawPeer(pump, "client");
+    const client = rawPeer(pump.engine, "client");
     client.connect(endpoint);
     const elsewhere = address("inproc");
     try {
       for (let i = 0; i < ROUNDS / 10; i++) {
         await sleep(0);
-        client.send(`c${i}`);
-        await (i % 2 === 0 ? server.connect(elsewhere) : server.disconnect(elsewhere));
+        const sent = client.send(`c${i}`);
+        await Promise.all([
+          sent,
+          i % 2 === 0 ? server.connect(elsewhere) : server.disconnect(elsewhere),
+        ]);
         const [id, body] = await takeWithin(server.recv, 2000, `c${i}`);
         expect(id).toHaveLength(4);
         expect(body!.toString()).toBe(`c${i}`);

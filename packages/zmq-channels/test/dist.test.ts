@@ -1,6 +1,8 @@
 // The built package, as a user's process loads it: `pnpm build` runs before the tests. What
 // only a whole process shows: how it exits.
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { Pump } from "@sluice/zmq-channels";
 
@@ -84,5 +86,40 @@ describe("the built package (dist/index.js)", () => {
       env,
     });
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
+  });
+
+  // A machine with no compiler: the package without build/ and prebuilds/ (its dist and
+  // package.json copied out, its dependencies linked), as a user's install has no binary.
+  it('without its addon, "auto" runs zeromq.js and says why; "native" is an Error', () => {
+    const pkg = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-nonative-"));
+    try {
+      const here = path.join(__dirname, "..");
+      fs.cpSync(path.join(here, "dist"), path.join(pkg, "dist"), { recursive: true });
+      fs.copyFileSync(path.join(here, "package.json"), path.join(pkg, "package.json"));
+      fs.symlinkSync(path.join(here, "node_modules"), path.join(pkg, "node_modules"), "dir");
+      const env: NodeJS.ProcessEnv = { ...process.env, NODE_DEBUG: "sluice" };
+      delete env.SLUICE_ENGINE;
+      const r = spawnSync(
+        process.execPath,
+        [
+          "-e",
+          `const { Pump } = require(${JSON.stringify(path.join(pkg, "dist", "index.js"))});
+           const pump = new Pump();
+           console.log(pump.engine);
+           try { new Pump({ engine: "native" }); } catch (e) { console.log(e.message); }
+           pump.close();`,
+        ],
+        { encoding: "utf8", timeout: 20_000, env },
+      );
+      expect({ status: r.status, signal: r.signal }).toEqual({ status: 0, signal: null });
+      const [engine, refusal] = r.stdout.split("\n");
+      expect(engine).toBe("zeromq");
+      expect(refusal).toMatch(/^engine "native" is not available: the native engine is not built/);
+      expect(refusal).toContain(path.join(pkg, "build", "Release", "sluice.node") + ": absent");
+      expect(r.stderr).toMatch(/pump: auto chose zeromq: the native engine is not built/);
+      expect(r.stderr).toMatch(/pump: engine zeromq \(zeromq\.js, libzmq/);
+    } finally {
+      fs.rmSync(pkg, { recursive: true, force: true });
+    }
   });
 });

@@ -47,6 +47,20 @@ describeNative("native monitor events: the peer", () => {
   });
   afterEach(() => pump.close());
 
+  /** A ROUTER bound at `bind` and a DEALER connected to it, each watched from the start: the
+   * events of each up to its handshake. */
+  async function handshaken(bind: string) {
+    const router = await pump.socket("router", { bind });
+    const endpoint = router.endpoints[0]!;
+    const serverEvents = pump.events(router);
+    const dealer = await pump.socket("dealer", {});
+    const clientEvents = pump.events(dealer);
+    await dealer.connect(endpoint);
+    const server = await until(serverEvents, "handshake");
+    const client = await until(clientEvents, "handshake");
+    return { endpoint, dealer, serverEvents, server, client };
+  }
+
   it("names a tcp client's address and port on accept and disconnect of a socket that binds", async () => {
     const router = await pump.socket("router", { bind: "tcp://127.0.0.1:*" });
     const endpoint = router.endpoints[0]!;
@@ -67,14 +81,8 @@ describeNative("native monitor events: the peer", () => {
   });
 
   it("names the peer on the handshake too, and the endpoint on the side that connects", async () => {
-    const router = await pump.socket("router", { bind: "tcp://127.0.0.1:*" });
-    const endpoint = router.endpoints[0]!;
-    const serverEvents = pump.events(router);
-    const dealer = await pump.socket("dealer", {});
-    const clientEvents = pump.events(dealer);
-    await dealer.connect(endpoint);
-    const server = await until(serverEvents, "handshake");
-    const client = await until(clientEvents, "handshake");
+    const { endpoint, dealer, serverEvents, server, client } =
+      await handshaken("tcp://127.0.0.1:*");
     const peer = only(server, "accept").peer;
     expect(peer).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
     expect(peer).not.toBe(endpoint);
@@ -93,14 +101,7 @@ describeNative("native monitor events: the peer", () => {
   });
 
   it("gives no peer for an ipc client, which has no path, and the endpoint to the client", async () => {
-    const router = await pump.socket("router", { bind: address("ipc") });
-    const endpoint = router.endpoints[0]!;
-    const serverEvents = pump.events(router);
-    const dealer = await pump.socket("dealer", {});
-    const clientEvents = pump.events(dealer);
-    await dealer.connect(endpoint);
-    const server = await until(serverEvents, "handshake");
-    const client = await until(clientEvents, "handshake");
+    const { endpoint, server, client } = await handshaken(address("ipc"));
     expect(only(server, "accept")).toEqual({ type: "accept", address: endpoint });
     expect(only(server, "handshake")).toEqual({ type: "handshake", address: endpoint });
     expect(only(client, "handshake")).toEqual({

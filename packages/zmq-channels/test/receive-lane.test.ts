@@ -4,7 +4,7 @@ import * as zmq from "zeromq";
 import { chan } from "@sluice/channels";
 import { Pump, type Message } from "@sluice/zmq-channels";
 import { address, sleep, takeN, takeWithin, text, TRANSPORTS } from "./helpers";
-import { rawPeer } from "./peer-socket";
+import { rawPeer } from "./raw-peer";
 
 describe.each(TRANSPORTS)("a bridged socket over %s", (transport) => {
   let pump: Pump;

@@ -2,7 +2,7 @@
 import { chan } from "@sluice/channels";
 import { Pump, type PumpError } from "@sluice/zmq-channels";
 import { address, sleep, takeN, takeWithin, text, TRANSPORTS, within } from "./helpers";
-import { rawPeer } from "./peer-socket";
+import { rawPeer } from "./raw-peer";
 
 describe.each(TRANSPORTS)("the pump over %s", (transport) => {
   let pump: Pump;

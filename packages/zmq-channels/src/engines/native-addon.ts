@@ -64,7 +64,6 @@ export interface NativeHandle {
   readonly closed: boolean;
   /** Starts the socket's monitor at an inproc endpoint; the event version that runs (2 or 1). */
   monitor(endpoint: string, version: number): number;
-  unbind(endpoint: string): void;
 }
 
 export interface NativeBinding {

@@ -20,12 +20,6 @@ import { NativeSocket } from "./native-socket";
 export { loadNative } from "./native-addon";
 export { NativeSocket } from "./native-socket";
 
-/**
- * Whether the native engine does everything the zeromq.js engine does (monitor events, the
- * whole pump suite): until then "auto" keeps choosing zeromq.js (issue 18, step 1).
- */
-export const NATIVE_COMPLETE = false;
-
 /** Sockets made by sluice's native addon, in its own libzmq context (one per environment). */
 export class NativeEngine implements Engine {
   readonly name = "native";
