@@ -63,7 +63,8 @@ export interface ZapOptions {
 export interface ZapRequest {
   /** The socket's `zapDomain` ("" when none). */
   readonly domain: string;
-  /** The peer's IP address, as libzmq gives it. */
+  /** The peer's address, as libzmq gives it: its IP over tcp; over ipc (Linux)
+   * `localhost:<uid>:<gid>:<pid>` of the connecting process. */
   readonly address: string;
   /** The connection's routing id (libzmq's identity frame). */
   readonly routingId: Buffer;
