@@ -42,6 +42,8 @@ export interface DemoSummary {
   transports: TransportSummary[];
   /** Replies that matched no request in flight (must be 0). */
   unmatched: number;
+  /** The engine the pump ran on (`pump.engine`). */
+  engine: string;
 }
 
 const TRANSPORTS = ["inproc", "ipc", "tcp"] as const;
@@ -170,7 +172,13 @@ export async function main(opts: DemoOptions = {}): Promise<DemoSummary> {
     };
   });
   const total = transports.reduce((n, t) => n + t.replies, 0);
-  const summary = { seconds: elapsed, perSecond: total / elapsed, transports, unmatched };
+  const summary = {
+    seconds: elapsed,
+    perSecond: total / elapsed,
+    transports,
+    unmatched,
+    engine: pump.engine,
+  };
   out.write(`\n${render(summary, clients, window, workers)}\n`);
   return summary;
 }
@@ -205,7 +213,7 @@ function render(s: DemoSummary, clients: number, window: number, workers: number
   ]);
   const all = s.transports.reduce((n, t) => n + t.replies, 0);
   return [
-    `sluice demo: ${clients} DEALER clients x ${window} in flight -> ROUTER | DEALER broker -> ${workers} workers, one Pump`,
+    `sluice demo: ${clients} DEALER clients x ${window} in flight -> ROUTER | DEALER broker -> ${workers} workers, one Pump (engine: ${s.engine})`,
     "",
     table(["transport", "requests", "replies", "p50", "p99", "max"], rows),
     "",

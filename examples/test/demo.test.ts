@@ -22,6 +22,7 @@ describe("demo", () => {
       intervalMs: 100,
     });
     expect(summary.unmatched).toBe(0);
+    expect(["native", "zeromq"]).toContain(summary.engine);
     for (const t of summary.transports) {
       expect(t.requests).toBeGreaterThan(0);
       expect(t.replies).toBe(t.requests);
@@ -32,6 +33,7 @@ describe("demo", () => {
     // pump.stats() on each progress line: 1 router, 1 backend, 2 workers, 3 clients.
     expect(text).toMatch(/ {2}pump: 7 sockets, queued \d+ out\/\d+ in, \d+ blocked, 0 errors$/m);
     expect(text).toMatch(/^transport +requests +replies +p50 +p99 +max$/m);
+    expect(text).toContain(`one Pump (engine: ${summary.engine})`);
     for (const t of ["inproc", "ipc", "tcp"]) expect(text).toMatch(new RegExp(`^${t} `, "m"));
   });
 
