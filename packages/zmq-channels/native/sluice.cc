@@ -436,26 +436,43 @@ static napi_value socketNew(napi_env env, napi_callback_info info) {
 
 // setOption(kind, id, value): kind is zeromq.js's option type (Int32, Uint32, Int64, Uint64,
 // Bool, String); the value's JS type is checked as zeromq.js checks it.
+// The (type, id) that setOption and getOption begin with: the value's type as zeromq.js names
+// it (native-options.ts) and the option's ZMQ_ number.
+enum class OptType { Bool, Int32, Uint32, Int64, Uint64, String };
+
+static bool optionArgs(napi_env env, napi_value* argv, OptType* type, int32_t* id) {
+  char kind[8];
+  size_t n;
+  if (napi_get_value_string_utf8(env, argv[0], kind, sizeof kind, &n) != napi_ok) return false;
+  if (napi_get_value_int32(env, argv[1], id) != napi_ok) return false;
+  static const struct { const char* name; OptType type; } types[] = {
+      {"Bool", OptType::Bool},   {"Int32", OptType::Int32},   {"Uint32", OptType::Uint32},
+      {"Int64", OptType::Int64}, {"Uint64", OptType::Uint64}, {"String", OptType::String}};
+  for (const auto& t : types) {
+    if (strcmp(kind, t.name) == 0) return *type = t.type, true;
+  }
+  napi_throw_type_error(env, nullptr, "unknown option type");
+  return false;
+}
+
 static napi_value socketSetOption(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
   Socket* s = unwrap(env, info, &argc, argv);
   if (s == nullptr) return nullptr;
-  char kind[8];
-  size_t kindLength;
-  CHECK(napi_get_value_string_utf8(env, argv[0], kind, sizeof kind, &kindLength));
+  OptType type;
   int32_t id;
-  CHECK(napi_get_value_int32(env, argv[1], &id));
+  if (!optionArgs(env, argv, &type, &id)) return nullptr;
   napi_valuetype vt;
   CHECK(napi_typeof(env, argv[2], &vt));
   int rc;
-  if (strcmp(kind, "Bool") == 0) {
+  if (type == OptType::Bool) {
     bool b;
     if (vt != napi_boolean) return napi_throw_type_error(env, nullptr, "Value must be a boolean"), nullptr;
     napi_get_value_bool(env, argv[2], &b);
     int v = b ? 1 : 0;
     rc = zmq.setsockopt(s->zsock, id, &v, sizeof v);
-  } else if (strcmp(kind, "String") == 0) {
+  } else if (type == OptType::String) {
     if (vt == napi_null) {
       rc = zmq.setsockopt(s->zsock, id, nullptr, 0);
     } else if (vt == napi_string) {
@@ -475,7 +492,7 @@ static napi_value socketSetOption(napi_env env, napi_callback_info info) {
     }
   } else {
     if (vt != napi_number) return napi_throw_type_error(env, nullptr, "Value must be a number"), nullptr;
-    if (strcmp(kind, "Int32") == 0 || strcmp(kind, "Uint32") == 0) {
+    if (type == OptType::Int32 || type == OptType::Uint32) {
       int32_t v;
       napi_get_value_int32(env, argv[2], &v);
       rc = zmq.setsockopt(s->zsock, id, &v, sizeof v);
@@ -498,11 +515,9 @@ static napi_value socketGetOption(napi_env env, napi_callback_info info) {
   napi_value argv[2], out = nullptr;
   Socket* s = unwrap(env, info, &argc, argv);
   if (s == nullptr) return nullptr;
-  char kind[8];
-  size_t kindLength;
-  CHECK(napi_get_value_string_utf8(env, argv[0], kind, sizeof kind, &kindLength));
+  OptType type;
   int32_t id;
-  CHECK(napi_get_value_int32(env, argv[1], &id));
+  if (!optionArgs(env, argv, &type, &id)) return nullptr;
   union {
     int32_t i32;
     uint32_t u32;
@@ -511,7 +526,7 @@ static napi_value socketGetOption(napi_env env, napi_callback_info info) {
     char text[1025];  // zeromq.js reads at most 1024 bytes
   } v;
   memset(&v, 0, sizeof v);
-  bool isString = strcmp(kind, "String") == 0, is64 = strcmp(kind, "Int64") == 0 || strcmp(kind, "Uint64") == 0;
+  bool isString = type == OptType::String, is64 = type == OptType::Int64 || type == OptType::Uint64;
   size_t size = isString ? sizeof v.text - 1 : is64 ? sizeof v.i64 : sizeof v.i32;
   int rc = zmq.getsockopt(s->zsock, id, &v, &size);
   int err = rc != 0 ? zmq.errno_() : 0;
@@ -520,13 +535,13 @@ static napi_value socketGetOption(napi_env env, napi_callback_info info) {
   if (isString) {
     if (size == 0 || (size == 1 && v.text[0] == '\0')) napi_get_null(env, &out);
     else napi_create_string_utf8(env, v.text, strnlen(v.text, size), &out);
-  } else if (strcmp(kind, "Bool") == 0) {
+  } else if (type == OptType::Bool) {
     napi_get_boolean(env, v.i32 != 0, &out);
   } else {
-    double d = strcmp(kind, "Int64") == 0    ? static_cast<double>(v.i64)
-               : strcmp(kind, "Uint64") == 0 ? static_cast<double>(v.u64)
-               : strcmp(kind, "Uint32") == 0 ? static_cast<double>(v.u32)
-                                             : static_cast<double>(v.i32);
+    double d = type == OptType::Int64    ? static_cast<double>(v.i64)
+               : type == OptType::Uint64 ? static_cast<double>(v.u64)
+               : type == OptType::Uint32 ? static_cast<double>(v.u32)
+                                         : static_cast<double>(v.i32);
     napi_create_double(env, d, &out);
   }
   return out;
