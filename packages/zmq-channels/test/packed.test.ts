@@ -220,20 +220,22 @@ describe("the packages packed and installed with npm", () => {
   );
 
   // scripts/pack-native.js (P41): the addon the build made travels as a prebuild, and the
-  // installed package, which has no local build, loads it.
+  // installed package, which has no local build, loads it: a user's `new Pump()` (no
+  // SLUICE_ENGINE, which the test run may set) runs on it (P42).
   const BUILT = existsSync(
     join(PACKAGES["@sluice/zmq-channels"], "build", "Release", "sluice.node"),
   );
   const PREBUILD = `prebuilds/${process.platform}-${process.arch}/node.napi.node`;
 
   (BUILT ? it : it.skip)(
-    "carries the native engine as a prebuild, and the installed package runs on it",
+    "carries the native engine as a prebuild, and the installed package's new Pump() runs on it",
     () => {
       expect(tarballs["@sluice/zmq-channels"]).toContain(PREBUILD);
       expect(existsSync(join(PACKAGES["@sluice/zmq-channels"], "prebuilds"))).toBe(false);
-      const script = `const { Pump } = require("@sluice/zmq-channels");
+      const script = `delete process.env.SLUICE_ENGINE;
+        const { Pump } = require("@sluice/zmq-channels");
         (async () => {
-          const pump = new Pump({ engine: "native" });
+          const pump = new Pump();
           const pull = await pump.socket("pull", { bind: "inproc://packed" });
           const push = await pump.socket("push", { connect: "inproc://packed" });
           await push.send.put("native");
