@@ -5,6 +5,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { plain } from "./plain";
 import { pump } from "./pump";
 import { fastPath } from "./fastpath";
+import { bulk } from "./bulk";
 import { native } from "./native";
 import type {
   CeilingName,
@@ -47,6 +48,7 @@ export const VARIANTS: Record<VariantName, Variant> = {
 export const PUSH_PULL: Record<VariantName | CeilingName, PushPull> = {
   ...VARIANTS,
   "zeromq.js fast path": fastPath,
+  "sluice native, bulk loops": bulk,
 };
 
 // ---- the child's side

@@ -99,7 +99,11 @@ export async function runZmq(mode: Mode, log: (s: string) => void): Promise<Grou
         const name = `PUSH→PULL ${size} B ${t}`;
         log(`zmq: ${name} …`);
         const w = watchedRuns();
-        const cases: Case[] = [...ORDER, PUSH_PULL["zeromq.js fast path"]].map((v) => ({
+        const beside = [
+          PUSH_PULL["zeromq.js fast path"],
+          ...(nativeMissing === undefined ? [PUSH_PULL["sluice native, bulk loops"]] : []),
+        ];
+        const cases: Case[] = [...ORDER, ...beside].map((v) => ({
           lib: v.name,
           run: watched(w, v.name, async (n) => {
             const r = await v.pull(eps.next(t));

@@ -57,8 +57,9 @@ export interface RouterEnd {
 
 export type VariantName = "sluice native" | "sluice on zeromq.js" | "plain zeromq.js";
 
-/** The variant that runs only PUSH→PULL: the fast-path loop with no channels (fastpath.ts). */
-export type CeilingName = "zeromq.js fast path";
+/** The variants that run only PUSH→PULL: the fast-path loop with no channels (fastpath.ts),
+ * and the native pump driven by bulk loops (bulk.ts). */
+export type CeilingName = "zeromq.js fast path" | "sluice native, bulk loops";
 
 /** What every PUSH→PULL row needs: a PULL that counts, and a PUSH that sends 1..n. */
 export interface PushPull {
