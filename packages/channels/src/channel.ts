@@ -31,8 +31,19 @@ export const MAX_PENDING = 1024;
 const SWEEP_FROM = 64;
 
 /** What tryPut/tryTake return when the operation would have to wait. */
-export const NOT_READY: unique symbol = Symbol("sluice.notReady");
-type NotReady = typeof NOT_READY;
+const notReady: unique symbol = Symbol("sluice.notReady");
+export { notReady as NOT_READY };
+type NotReady = typeof notReady;
+
+/**
+ * Whether an outcome of tryPut or tryTake is NOT_READY. V8 compiles `x === NOT_READY`, where x
+ * has been both a symbol and a number or boolean, to a call of its generic comparison; here it
+ * is a type check and a pointer compare. (The symbol is a module constant, not an export,
+ * which TypeScript would read from `exports` at each use.)
+ */
+export function isNotReady(x: unknown): x is NotReady {
+  return typeof x === "symbol" && x === notReady;
+}
 
 // Settled promises are immutable, so the outcomes that carry no value are shared.
 const TRUE: Promise<boolean> = Promise.resolve(true);
@@ -82,7 +93,7 @@ export class Channel<T> implements AsyncIterable<T> {
     internal.validate = (ch, value) => ch.validate(value);
     internal.tryPut = (ch, value) => ch.#tryPut(value);
     internal.tryTake = (ch) => ch.#tryTake();
-    internal.park = (ch, handler, isPut) => ch.#park(isPut ? ch.#puts : ch.#takes, handler, isPut);
+    internal.park = (ch, handler, isPut) => ch.#park(isPut ? ch.#puts : ch.#takes, handler);
   }
 
   /**
@@ -168,11 +179,19 @@ export class Channel<T> implements AsyncIterable<T> {
    */
   put(value: T, opts?: OpOptions): Promise<boolean> {
     this.validate(value);
-    // (kept small, with the signal's path apart, so V8 inlines it into the caller's loop)
-    if (opts?.signal !== undefined) return this.#putAbortable(value, opts.signal);
-    const done = this.#tryPut(value);
-    if (done !== NOT_READY) return done ? TRUE : FALSE;
-    return this.#wait(new PendingOp<T>(value), true);
+    if (opts !== undefined) return this.#putWith(value, opts);
+    // #tryPut written out, with no outcome to test (see isNotReady). `=== true` on a boolean
+    // field is one compare; V8 tests a bare `if (field)` against every falsy kind of value.
+    if (this.#closed === true) return FALSE;
+    const buffer = this.#buffer;
+    if (buffer !== undefined && !buffer.full) {
+      this.#putBuffered(buffer, value);
+      return TRUE;
+    }
+    const taker = nextLive(this.#takes);
+    if (taker === undefined) return this.#wait(this.#puts, new PendingOp<T>(value));
+    taker.commit(value, this);
+    return TRUE;
   }
 
   /**
@@ -186,10 +205,16 @@ export class Channel<T> implements AsyncIterable<T> {
    * @example for (let v; (v = await ch.take()) !== undefined; ) use(v);
    */
   take(opts?: OpOptions): Promise<T | undefined> {
-    if (opts?.signal !== undefined) return this.#takeAbortable(opts.signal);
-    const value = this.#tryTake();
-    if (value !== NOT_READY) return value === undefined ? NOTHING : Promise.resolve(value);
-    return this.#wait(new PendingOp<T>(undefined), false);
+    if (opts !== undefined) return this.#takeWith(opts);
+    // #tryTake written out, as put writes out #tryPut.
+    const buffer = this.#buffer;
+    if (buffer !== undefined) return this.#takeBufferedOrWait(buffer);
+    const putter = nextLive(this.#puts);
+    if (putter !== undefined) {
+      putter.commit(true, this);
+      return Promise.resolve(putter.value as T);
+    }
+    return this.#closed === true ? NOTHING : this.#wait(this.#takes, new PendingOp<T>(undefined));
   }
 
   /**
@@ -200,7 +225,7 @@ export class Channel<T> implements AsyncIterable<T> {
   offer(value: T): boolean {
     this.validate(value);
     const done = this.#tryPut(value);
-    return done === NOT_READY ? false : done;
+    return isNotReady(done) ? false : done;
   }
 
   /**
@@ -210,7 +235,7 @@ export class Channel<T> implements AsyncIterable<T> {
    */
   poll(): T | undefined {
     const value = this.#tryTake();
-    return value === NOT_READY ? undefined : value;
+    return isNotReady(value) ? undefined : value;
   }
 
   /**
@@ -311,7 +336,7 @@ export class Channel<T> implements AsyncIterable<T> {
     // No buffer, or a full one: a waiting taker takes the value directly. (Takes wait on a full
     // buffer only when it holds nothing: a zero-capacity buffer, core.async's (buffer 0).)
     const taker = nextLive(this.#takes);
-    if (taker === undefined) return NOT_READY;
+    if (taker === undefined) return notReady;
     taker.commit(value, this);
     return true;
   }
@@ -339,7 +364,7 @@ export class Channel<T> implements AsyncIterable<T> {
       putter.commit(true, this);
       return putter.value as T;
     }
-    return this.#closed ? undefined : NOT_READY;
+    return this.#closed ? undefined : notReady;
   }
 
   #takeBuffered(buffer: Buffer<T>): T {
@@ -385,7 +410,7 @@ export class Channel<T> implements AsyncIterable<T> {
   #takeTransformed(buffer: Buffer<T>): T | undefined | NotReady {
     this.#refill(buffer);
     if (!buffer.empty) return buffer.remove();
-    if (!this.#closed) return NOT_READY;
+    if (!this.#closed) return notReady;
     this.#complete();
     return buffer.empty ? undefined : buffer.remove();
   }
@@ -461,25 +486,43 @@ export class Channel<T> implements AsyncIterable<T> {
 
   // -- waiting ------------------------------------------------------------------------------
 
-  #wait<R>(op: PendingOp<T>, isPut: boolean): Promise<R> {
+  #wait<R>(queue: Ring<Handler<T>>, op: PendingOp<T>): Promise<R> {
     const promise = new Promise<R>((resolve) => (op.resolve = resolve));
-    this.#park(isPut ? this.#puts : this.#takes, op, isPut);
+    this.#park(queue, op);
     return promise;
   }
 
-  #putAbortable(value: T, signal: AbortSignal): Promise<boolean> {
-    checkSignal("put(value, opts)", signal);
-    if (signal.aborted) return Promise.reject(signal.reason);
+  // A take on a channel with a buffer: what #tryTake does, then a wait if nothing was there.
+  #takeBufferedOrWait(buffer: Buffer<T>): Promise<T | undefined> {
+    if (!buffer.empty) return Promise.resolve(this.#takeBuffered(buffer));
+    const value = this.#tryTake();
+    if (!isNotReady(value)) return value === undefined ? NOTHING : Promise.resolve(value);
+    return this.#wait(this.#takes, new PendingOp<T>(undefined));
+  }
+
+  // put and take with options: a signal's checks, then what the plain call does. (opts may be
+  // null from untyped code: it means no options, as undefined does.)
+  #putWith(value: T, opts: OpOptions): Promise<boolean> {
+    const signal = (opts as OpOptions | null)?.signal;
+    if (signal !== undefined) {
+      checkSignal("put(value, opts)", signal);
+      if (signal.aborted) return Promise.reject(signal.reason);
+    }
     const done = this.#tryPut(value);
-    if (done !== NOT_READY) return done ? TRUE : FALSE;
+    if (!isNotReady(done)) return done ? TRUE : FALSE;
+    if (signal === undefined) return this.#wait(this.#puts, new PendingOp<T>(value));
     return this.#waitAbortable(new AbortableOp<T>(value, signal), true);
   }
 
-  #takeAbortable(signal: AbortSignal): Promise<T | undefined> {
-    checkSignal("take(opts)", signal);
-    if (signal.aborted) return Promise.reject(signal.reason);
+  #takeWith(opts: OpOptions): Promise<T | undefined> {
+    const signal = (opts as OpOptions | null)?.signal;
+    if (signal !== undefined) {
+      checkSignal("take(opts)", signal);
+      if (signal.aborted) return Promise.reject(signal.reason);
+    }
     const value = this.#tryTake();
-    if (value !== NOT_READY) return value === undefined ? NOTHING : Promise.resolve(value);
+    if (!isNotReady(value)) return value === undefined ? NOTHING : Promise.resolve(value);
+    if (signal === undefined) return this.#wait(this.#takes, new PendingOp<T>(undefined));
     return this.#waitAbortable(new AbortableOp<T>(undefined, signal), false);
   }
 
@@ -488,24 +531,26 @@ export class Channel<T> implements AsyncIterable<T> {
       op.resolve = resolve;
       op.reject = reject;
     });
-    this.#park(isPut ? this.#puts : this.#takes, op, isPut);
+    this.#park(isPut ? this.#puts : this.#takes, op);
     op.signal.addEventListener("abort", op);
     return promise;
   }
 
   /** Queues a handler that could not complete now. Throws (and queues nothing) past the limit. */
-  #park(queue: Ring<Handler<T>>, handler: Handler<T>, isPut: boolean): void {
-    const n = queue.length;
-    // Sweep dead handlers (lost selects, aborted ops) at each power of two: amortised O(1),
-    // and a queue never holds more than twice its live handlers plus SWEEP_FROM. (The rare
-    // work is a method of its own so that this one stays small enough to inline.)
-    if (n >= SWEEP_FROM && ((n & (n - 1)) === 0 || n >= MAX_PENDING)) this.#sweep(queue, isPut);
+  #park(queue: Ring<Handler<T>>, handler: Handler<T>): void {
+    // (The rare work is a method of its own so that this one stays small enough to inline.)
+    if (queue.length >= SWEEP_FROM) this.#sweep(queue);
     queue.push(handler);
   }
 
-  #sweep(queue: Ring<Handler<T>>, isPut: boolean): void {
+  // Sweeps dead handlers (lost selects, aborted ops) at each power of two: amortised O(1), and
+  // a queue never holds more than twice its live handlers plus SWEEP_FROM.
+  #sweep(queue: Ring<Handler<T>>): void {
+    const n = queue.length;
+    if ((n & (n - 1)) !== 0 && n < MAX_PENDING) return;
     queue.retain(isLive);
     if (queue.length < MAX_PENDING) return;
+    const isPut = queue === this.#puts;
     const what = isPut ? "puts" : "takes";
     throw new RangeError(
       `No more than ${MAX_PENDING} pending ${what} are allowed on a single channel ` +
@@ -533,16 +578,21 @@ function callListeners(listeners: Array<() => void>): void {
   if (errors.length > 1) throw new AggregateError(errors, "close(): onClose listeners threw");
 }
 
-/** Removes dead handlers from the front; commits and returns the first live one. */
+/**
+ * Removes dead handlers from the front; commits and returns the first live one. (One call of
+ * shift, not two in a for header: V8 inlines each call site and counts each against the
+ * caller's inlining budget.)
+ */
 function nextLive<T>(queue: Ring<Handler<T>>): Handler<T> | undefined {
-  for (let h = queue.shift(); h !== undefined; h = queue.shift()) {
+  for (;;) {
+    const h = queue.shift();
+    if (h === undefined) return undefined;
     const flag = h.flag;
-    if (flag.active) {
+    if (flag.active === true) {
       flag.active = false;
       return h;
     }
   }
-  return undefined;
 }
 
 class ChannelIterator<T> implements AsyncIterator<T> {
@@ -558,7 +608,7 @@ class ChannelIterator<T> implements AsyncIterator<T> {
     const ch = this.#channel;
     if (ch === undefined) return DONE;
     const value = internal.tryTake(ch);
-    if (value === NOT_READY) {
+    if (isNotReady(value)) {
       return new Promise((resolve) => {
         const take = new PendingOp<T>(undefined);
         take.resolve = (result: unknown) =>

@@ -4,6 +4,11 @@
  * Channels keep their buffers and their queues of pending operations in rings: `Array#shift` is
  * O(n) in V8 once an array leaves its fast mode, and a channel shifts on every take.
  * Capacity is always a power of two so an index wraps with a mask.
+ *
+ * Every ring's storage is an array of the same V8 elements kind (holey, any value), whether it
+ * holds numbers or handlers, so the methods see one array map and stay monomorphic; and they
+ * read each field once, into locals, so that their bytecode is small and V8 inlines them into
+ * a channel's put and take within its inlining budget.
  */
 export class Ring<T> {
   #items: Array<T | undefined>;
@@ -14,7 +19,7 @@ export class Ring<T> {
   constructor(initialCapacity = 0) {
     let capacity = initialCapacity > 0 ? 1 : 0;
     while (capacity < initialCapacity) capacity <<= 1;
-    this.#items = new Array<T | undefined>(capacity);
+    this.#items = storage<T>(capacity);
   }
 
   get length(): number {
@@ -22,18 +27,23 @@ export class Ring<T> {
   }
 
   push(item: T): void {
-    if (this.#length === this.#items.length) this.#grow();
-    this.#items[(this.#head + this.#length) & (this.#items.length - 1)] = item;
-    this.#length++;
+    const n = this.#length;
+    let items = this.#items;
+    if (n === items.length) items = this.#grow();
+    items[(this.#head + n) & (items.length - 1)] = item;
+    this.#length = n + 1;
   }
 
   /** Removes and returns the oldest item; `undefined` when empty. */
   shift(): T | undefined {
-    if (this.#length === 0) return undefined;
-    const item = this.#items[this.#head];
-    this.#items[this.#head] = undefined; // let it be collected
-    this.#head = (this.#head + 1) & (this.#items.length - 1);
-    this.#length--;
+    const n = this.#length;
+    if (n === 0) return undefined;
+    const items = this.#items;
+    const head = this.#head;
+    const item = items[head];
+    items[head] = undefined; // let it be collected
+    this.#head = (head + 1) & (items.length - 1);
+    this.#length = n - 1;
     return item;
   }
 
@@ -49,12 +59,23 @@ export class Ring<T> {
     this.#length = kept;
   }
 
-  #grow(): void {
+  #grow(): Array<T | undefined> {
     const old = this.#items;
     // (with no storage yet the masks below are never reached: length is 0)
-    const items = new Array<T | undefined>(old.length === 0 ? 4 : old.length * 2);
+    const items = storage<T>(old.length === 0 ? 4 : old.length * 2);
     for (let i = 0; i < this.#length; i++) items[i] = old[(this.#head + i) & (old.length - 1)];
     this.#items = items;
     this.#head = 0;
+    return items;
   }
 }
+
+// The one elements kind of every ring's storage: holey, any value (an array made by
+// `new Array(n)` starts holey-small-integers and changes kind at its first object).
+function storage<T>(capacity: number): Array<T | undefined> {
+  return capacity === 0 ? NONE : new Array<T | undefined>(capacity).fill(undefined);
+}
+
+// The storage of an empty ring, shared: a ring with no room grows before it writes.
+const NONE: never[] = new Array<never>(1).fill(undefined as never);
+NONE.length = 0;
