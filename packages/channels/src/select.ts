@@ -1,6 +1,23 @@
-import { Channel, NOT_READY, internal } from "./channel";
+import { Channel, internal, isNotReady } from "./channel";
 import { checkSignal, describe } from "./errors";
 import { Flag, Handler } from "./handler";
+
+// What every select reads of channel.ts, as module constants: TypeScript compiles each use of
+// an imported name to a read from that module's exports object (a live binding), and V8 folds
+// a constant of this module into the caller it inlines select into.
+const ChannelClass = Channel;
+const doors = internal;
+const notReady = isNotReady;
+
+// What the last check of an ops array saw (see select), and the scratch permutation (see
+// permutationOf): fields of a module constant rather than module `let`s, each read of which
+// V8 compiles with a check that it was initialised.
+const memo = {
+  checked: undefined as readonly SelectOp[] | undefined,
+  checkedLength: 0,
+  scratch: new Int32Array(16),
+  scratchSize: -1,
+};
 
 /** The `channel` of a select result when no op was ready and a `default` was given. */
 export const DEFAULT: unique symbol = Symbol("sluice.DEFAULT");
@@ -105,7 +122,7 @@ export function select(ops: readonly SelectOp[], opts?: SelectOptions): Promise<
   // the array checked last is remembered: a loop that passes the same array skips the check.
   // Each op is still checked again when it is used (a put tried, an op parked), so an array
   // changed in place fails at the first call that touches the changed op.
-  if (ops !== lastChecked || ops.length !== lastCheckedLength) checkOps(ops, opts);
+  if (ops !== memo.checked || ops.length !== memo.checkedLength) checkOps(ops, opts);
   const n = ops.length;
   if (opts !== undefined) checkOptions(opts);
   const signal = opts?.signal;
@@ -128,9 +145,9 @@ export function select(ops: readonly SelectOp[], opts?: SelectOptions): Promise<
       order[i] = k;
     }
     const op = ops[k];
-    if (op instanceof Channel) {
-      const value = internal.tryTake(op);
-      if (value !== NOT_READY) return Promise.resolve(outcome(op, value, k));
+    if (op instanceof ChannelClass) {
+      const value = doors.tryTake(op);
+      if (!notReady(value)) return Promise.resolve(outcome(op, value, k));
     } else {
       const result = attemptPut(op, k);
       if (result !== undefined) return Promise.resolve(result);
@@ -202,12 +219,9 @@ function checkOps(ops: readonly SelectOp[], opts: SelectOptions | undefined): vo
     );
   }
   for (let i = 0; i < n; i++) checkOp(ops[i], i);
-  lastChecked = ops;
-  lastCheckedLength = n;
+  memo.checked = ops;
+  memo.checkedLength = n;
 }
-
-let lastChecked: readonly SelectOp[] | undefined;
-let lastCheckedLength = 0;
 
 function checkOp(op: unknown, i: number): void {
   if (op instanceof Channel) return;
@@ -215,7 +229,7 @@ function checkOp(op: unknown, i: number): void {
     internal.validate(op[0], op[1]);
     return;
   }
-  lastChecked = undefined; // (an array that failed is never remembered as checked)
+  memo.checked = undefined; // (an array that failed is never remembered as checked)
   throw new TypeError(
     `select(ops): ops[${i}] must be a Channel (a take) or a [channel, value] pair (a put), ` +
       `got ${describe(op)}`,
@@ -225,8 +239,8 @@ function checkOp(op: unknown, i: number): void {
 function attemptPut(op: unknown, i: number): SelectResult | undefined {
   checkOp(op, i);
   const [ch, value] = op as readonly [Channel<any>, any];
-  const ok = internal.tryPut(ch, value);
-  return ok === NOT_READY ? undefined : outcome(ch, ok, i);
+  const ok = doors.tryPut(ch, value);
+  return notReady(ok) ? undefined : outcome(ch, ok, i);
 }
 
 // A select's result: a literal of one shape, so every result shares one hidden class.
@@ -236,13 +250,13 @@ function outcome(channel: Channel<any> | typeof DEFAULT, value: any, index: numb
 
 // A scratch permutation reused across calls (pass 1 is synchronous, so calls never overlap).
 // Any permutation is a fine start for Fisher–Yates, so it is refilled only when n changes.
-let scratch = new Int32Array(16);
-let scratchSize = -1;
 function permutationOf(n: number): Int32Array {
-  if (n !== scratchSize) {
-    if (scratch.length < n) scratch = new Int32Array(Math.max(n, scratch.length * 2));
+  let scratch = memo.scratch;
+  if (n !== memo.scratchSize) {
+    if (scratch.length < n)
+      memo.scratch = scratch = new Int32Array(Math.max(n, scratch.length * 2));
     for (let i = 0; i < n; i++) scratch[i] = i;
-    scratchSize = n;
+    memo.scratchSize = n;
   }
   return scratch;
 }
