@@ -66,6 +66,8 @@ export const internal = {} as {
   tryPut<T>(ch: Channel<T>, value: T): boolean | NotReady;
   tryTake<T>(ch: Channel<T>): T | undefined | NotReady;
   park<T>(ch: Channel<T>, handler: Handler<T>, isPut: boolean): void;
+  /** For wait, below: what #park does past SWEEP_FROM. */
+  sweep<T>(ch: Channel<T>, queue: Ring<Handler<T>>): void;
 };
 
 /**
@@ -88,9 +90,13 @@ export class Channel<T> implements AsyncIterable<T> {
   #xf: Transformer<any> | undefined; // (any: a private field of type T would make Channel invariant)
   #exHandler: ExHandler<T> | undefined;
   #completed = false;
+  // True while the channel is unbuffered, without a transducer, and open: then put and take
+  // (without options) take their whole path in place, behind this one test.
+  #rendezvous = false;
 
   static {
     internal.validate = (ch, value) => ch.validate(value);
+    internal.sweep = (ch, queue) => ch.#sweep(queue);
     internal.tryPut = (ch, value) => ch.#tryPut(value);
     internal.tryTake = (ch) => ch.#tryTake();
     internal.park = (ch, handler, isPut) => ch.#park(isPut ? ch.#puts : ch.#takes, handler);
@@ -105,7 +111,10 @@ export class Channel<T> implements AsyncIterable<T> {
       this.#transducing(buffer, xform, exHandler);
       return;
     }
-    if (buffer === undefined || buffer === 0) return;
+    if (buffer === undefined || buffer === 0) {
+      this.#rendezvous = true;
+      return;
+    }
     this.#buffer = toBuffer(buffer);
   }
 
@@ -179,17 +188,11 @@ export class Channel<T> implements AsyncIterable<T> {
    */
   put(value: T, opts?: OpOptions): Promise<boolean> {
     this.validate(value);
-    if (opts !== undefined) return this.#putWith(value, opts);
-    // #tryPut written out, with no outcome to test (see isNotReady). `=== true` on a boolean
-    // field is one compare; V8 tests a bare `if (field)` against every falsy kind of value.
-    if (this.#closed === true) return FALSE;
-    const buffer = this.#buffer;
-    if (buffer !== undefined && !buffer.full) {
-      this.#putBuffered(buffer, value);
-      return TRUE;
-    }
+    // The rest of #putWith, on an open unbuffered channel, written out: small enough that V8
+    // inlines put and take together into the caller's loop (its budget counts bytecode).
+    if (opts !== undefined || this.#rendezvous !== true) return this.#putWith(value, opts);
     const taker = nextLive(this.#takes);
-    if (taker === undefined) return this.#wait(this.#puts, new PendingOp<T>(value));
+    if (taker === undefined) return wait(this, this.#puts, value);
     taker.commit(value, this);
     return TRUE;
   }
@@ -205,16 +208,12 @@ export class Channel<T> implements AsyncIterable<T> {
    * @example for (let v; (v = await ch.take()) !== undefined; ) use(v);
    */
   take(opts?: OpOptions): Promise<T | undefined> {
-    if (opts !== undefined) return this.#takeWith(opts);
-    // #tryTake written out, as put writes out #tryPut.
-    const buffer = this.#buffer;
-    if (buffer !== undefined) return this.#takeBufferedOrWait(buffer);
+    // As put: the rest of #takeWith, on an open unbuffered channel, written out.
+    if (opts !== undefined || this.#rendezvous !== true) return this.#takeWith(opts);
     const putter = nextLive(this.#puts);
-    if (putter !== undefined) {
-      putter.commit(true, this);
-      return Promise.resolve(putter.value as T);
-    }
-    return this.#closed === true ? NOTHING : this.#wait(this.#takes, new PendingOp<T>(undefined));
+    if (putter === undefined) return wait(this, this.#takes, undefined);
+    putter.commit(true, this);
+    return Promise.resolve(putter.value as T);
   }
 
   /**
@@ -250,6 +249,7 @@ export class Channel<T> implements AsyncIterable<T> {
   #close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#rendezvous = false;
     // Live takes wait only while nothing is buffered and no put waits, so they get nothing,
     // unless a transducer's completion step adds values now (a partition's tail).
     if (this.#xf !== undefined) this.#complete();
@@ -314,12 +314,8 @@ export class Channel<T> implements AsyncIterable<T> {
    * @throws TypeError for `undefined` (it marks "closed" on takes, so it can't be a value).
    */
   protected validate(value: unknown): void {
-    if (value === undefined) {
-      throw new TypeError(
-        "Can't put undefined on a channel: undefined is what a take returns once the channel " +
-          "is closed (core.async's nil). Put null or a sentinel instead.",
-      );
-    }
+    // (the error is made elsewhere: this method's bytecode counts in every put's inlining)
+    if (value === undefined) throw undefinedPut();
   }
 
   /** Describes the channel for error messages, e.g. `chan(fixed(3))`. */
@@ -486,43 +482,29 @@ export class Channel<T> implements AsyncIterable<T> {
 
   // -- waiting ------------------------------------------------------------------------------
 
-  #wait<R>(queue: Ring<Handler<T>>, op: PendingOp<T>): Promise<R> {
-    const promise = new Promise<R>((resolve) => (op.resolve = resolve));
-    this.#park(queue, op);
-    return promise;
-  }
-
-  // A take on a channel with a buffer: what #tryTake does, then a wait if nothing was there.
-  #takeBufferedOrWait(buffer: Buffer<T>): Promise<T | undefined> {
-    if (!buffer.empty) return Promise.resolve(this.#takeBuffered(buffer));
-    const value = this.#tryTake();
-    if (!isNotReady(value)) return value === undefined ? NOTHING : Promise.resolve(value);
-    return this.#wait(this.#takes, new PendingOp<T>(undefined));
-  }
-
-  // put and take with options: a signal's checks, then what the plain call does. (opts may be
-  // null from untyped code: it means no options, as undefined does.)
-  #putWith(value: T, opts: OpOptions): Promise<boolean> {
-    const signal = (opts as OpOptions | null)?.signal;
+  // put and take in general: a signal's checks, then complete now or wait. (opts may be null
+  // from untyped code: it means no options, as undefined does.)
+  #putWith(value: T, opts: OpOptions | undefined): Promise<boolean> {
+    const signal = (opts as OpOptions | null | undefined)?.signal;
     if (signal !== undefined) {
       checkSignal("put(value, opts)", signal);
       if (signal.aborted) return Promise.reject(signal.reason);
     }
     const done = this.#tryPut(value);
     if (!isNotReady(done)) return done ? TRUE : FALSE;
-    if (signal === undefined) return this.#wait(this.#puts, new PendingOp<T>(value));
+    if (signal === undefined) return wait(this, this.#puts, value);
     return this.#waitAbortable(new AbortableOp<T>(value, signal), true);
   }
 
-  #takeWith(opts: OpOptions): Promise<T | undefined> {
-    const signal = (opts as OpOptions | null)?.signal;
+  #takeWith(opts: OpOptions | undefined): Promise<T | undefined> {
+    const signal = (opts as OpOptions | null | undefined)?.signal;
     if (signal !== undefined) {
       checkSignal("take(opts)", signal);
       if (signal.aborted) return Promise.reject(signal.reason);
     }
     const value = this.#tryTake();
     if (!isNotReady(value)) return value === undefined ? NOTHING : Promise.resolve(value);
-    if (signal === undefined) return this.#wait(this.#takes, new PendingOp<T>(undefined));
+    if (signal === undefined) return wait(this, this.#takes, undefined);
     return this.#waitAbortable(new AbortableOp<T>(undefined, signal), false);
   }
 
@@ -563,6 +545,26 @@ export class Channel<T> implements AsyncIterable<T> {
 }
 
 function noop(): void {}
+
+function undefinedPut(): TypeError {
+  return new TypeError(
+    "Can't put undefined on a channel: undefined is what a take returns once the channel " +
+      "is closed (core.async's nil). Put null or a sentinel instead.",
+  );
+}
+
+/**
+ * A plain put or take that must wait: its promise, and its handler queued as #park queues one.
+ * A function of the module rather than a method, and the handler made here: its call is the
+ * smaller in bytecode, which V8's inlining budget counts.
+ */
+function wait<T, R>(ch: Channel<T>, queue: Ring<Handler<T>>, value: T | undefined): Promise<R> {
+  let op!: PendingOp<T>;
+  const promise = new Promise<R>((resolve) => (op = new PendingOp<T>(value, resolve)));
+  if (queue.length >= SWEEP_FROM) internal.sweep(ch, queue);
+  queue.push(op);
+  return promise;
+}
 
 // Every listener runs; then close() throws what they threw (the channel is closed by then).
 function callListeners(listeners: Array<() => void>): void {
@@ -610,13 +612,13 @@ class ChannelIterator<T> implements AsyncIterator<T> {
     const value = internal.tryTake(ch);
     if (isNotReady(value)) {
       return new Promise((resolve) => {
-        const take = new PendingOp<T>(undefined);
-        take.resolve = (result: unknown) =>
+        const take = new PendingOp<T>(undefined, (result: unknown) =>
           resolve(
             result === undefined
               ? { done: true, value: undefined }
               : { done: false, value: result as T },
-          );
+          ),
+        );
         internal.park(ch, take, false);
         this.#waiting = take;
       });
