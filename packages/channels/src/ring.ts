@@ -6,66 +6,64 @@
  * Capacity is always a power of two so an index wraps with a mask.
  *
  * Every ring's storage is an array of the same V8 elements kind (holey, any value), whether it
- * holds numbers or handlers, so the methods see one array map and stay monomorphic; and they
- * read each field once, into locals, so that their bytecode is small and V8 inlines them into
- * a channel's put and take within its inlining budget.
+ * holds numbers or handlers, so the methods see one array map and stay monomorphic. push and
+ * shift are inlined into every put and take, within a budget V8 counts in bytecode, so they
+ * read each field once, into locals, and the fields are properties rather than #private: a
+ * private field's read or write is about twice the bytecode. Outside this file they are
+ * read-only (`length` is read by channels and buffers).
  */
 export class Ring<T> {
-  #items: Array<T | undefined>;
-  #head = 0;
-  #length = 0;
+  /** @internal */ items: Array<T | undefined>;
+  /** @internal */ head = 0;
+  /** How many items it holds. */ length = 0;
 
   /** Starts with no storage: an idle channel's queues cost a few words each. */
   constructor(initialCapacity = 0) {
     let capacity = initialCapacity > 0 ? 1 : 0;
     while (capacity < initialCapacity) capacity <<= 1;
-    this.#items = storage<T>(capacity);
-  }
-
-  get length(): number {
-    return this.#length;
+    this.items = storage<T>(capacity);
   }
 
   push(item: T): void {
-    const n = this.#length;
-    let items = this.#items;
-    if (n === items.length) items = this.#grow();
-    items[(this.#head + n) & (items.length - 1)] = item;
-    this.#length = n + 1;
+    const n = this.length;
+    let items = this.items;
+    if (n === items.length) items = this.grow();
+    items[(this.head + n) & (items.length - 1)] = item;
+    this.length = n + 1;
   }
 
   /** Removes and returns the oldest item; `undefined` when empty. */
   shift(): T | undefined {
-    const n = this.#length;
+    const n = this.length;
     if (n === 0) return undefined;
-    const items = this.#items;
-    const head = this.#head;
+    const items = this.items;
+    const head = this.head;
     const item = items[head];
     items[head] = undefined; // let it be collected
-    this.#head = (head + 1) & (items.length - 1);
-    this.#length = n - 1;
+    this.head = (head + 1) & (items.length - 1);
+    this.length = n - 1;
     return item;
   }
 
   /** Keeps only the items for which `keep` is true, in order. O(length). */
   retain(keep: (item: T) => boolean): void {
-    const mask = this.#items.length - 1;
+    const mask = this.items.length - 1;
     let kept = 0;
-    for (let i = 0; i < this.#length; i++) {
-      const item = this.#items[(this.#head + i) & mask] as T;
-      if (keep(item)) this.#items[(this.#head + kept++) & mask] = item;
+    for (let i = 0; i < this.length; i++) {
+      const item = this.items[(this.head + i) & mask] as T;
+      if (keep(item)) this.items[(this.head + kept++) & mask] = item;
     }
-    for (let i = kept; i < this.#length; i++) this.#items[(this.#head + i) & mask] = undefined;
-    this.#length = kept;
+    for (let i = kept; i < this.length; i++) this.items[(this.head + i) & mask] = undefined;
+    this.length = kept;
   }
 
-  #grow(): Array<T | undefined> {
-    const old = this.#items;
+  private grow(): Array<T | undefined> {
+    const old = this.items;
     // (with no storage yet the masks below are never reached: length is 0)
     const items = storage<T>(old.length === 0 ? 4 : old.length * 2);
-    for (let i = 0; i < this.#length; i++) items[i] = old[(this.#head + i) & (old.length - 1)];
-    this.#items = items;
-    this.#head = 0;
+    for (let i = 0; i < this.length; i++) items[i] = old[(this.head + i) & (old.length - 1)];
+    this.items = items;
+    this.head = 0;
     return items;
   }
 }
