@@ -123,19 +123,37 @@ export function select(ops: readonly SelectOp[], opts?: SelectOptions): Promise<
   // Each op is still checked again when it is used (a put tried, an op parked), so an array
   // changed in place fails at the first call that touches the changed op.
   if (ops !== memo.checked || ops.length !== memo.checkedLength) checkOps(ops, opts);
+  // Options apart: what is inlined into the caller's loop is this, pass 1 and one take
+  // (V8 inlines select only while the whole stays within its budget, counted in bytecode).
+  if (opts !== undefined) return selectWith(ops, opts);
   const n = ops.length;
-  if (opts !== undefined) checkOptions(opts);
-  const signal = opts?.signal;
+  const order = n === 1 ? undefined : permutationOf(n);
+  return readyNow(ops, order) ?? park(ops, order, undefined);
+}
+
+function selectWith(ops: readonly SelectOp[], opts: SelectOptions): Promise<SelectResult> {
+  checkOptions(opts);
+  const signal = opts.signal;
   if (signal !== undefined) {
     checkSignal("select(ops, opts)", signal);
     if (signal.aborted) return Promise.reject(signal.reason);
   }
+  const n = ops.length;
+  const order = n === 1 || opts.priority === true ? undefined : permutationOf(n);
+  const ready = readyNow(ops, order);
+  if (ready !== undefined) return ready;
+  if ("default" in opts) return Promise.resolve(outcome(DEFAULT, opts.default, -1));
+  return park(ops, order, signal);
+}
 
-  // Pass 1: look for an op that can complete now, in a random order (Fisher–Yates, drawn
-  // lazily so the usual case — the first op tried is ready — costs one draw). This loop is the
-  // hot path of every select, so it is kept small enough for V8 to inline select into the
-  // caller's loop, with takes tried in place: both measured ~10% each on the bench's select.
-  const order = n === 1 || opts?.priority === true ? undefined : permutationOf(n);
+// Pass 1: look for an op that can complete now, in a random order (Fisher–Yates, drawn lazily
+// so the usual case — the first op tried is ready — costs one draw), or in the order given.
+// This loop is the hot path of every select, with takes tried in place.
+function readyNow(
+  ops: readonly SelectOp[],
+  order: Int32Array | undefined,
+): Promise<SelectResult> | undefined {
+  const n = ops.length;
   for (let i = 0; i < n; i++) {
     let k = i;
     if (order !== undefined) {
@@ -153,10 +171,7 @@ export function select(ops: readonly SelectOp[], opts?: SelectOptions): Promise<
       if (result !== undefined) return Promise.resolve(result);
     }
   }
-  if (opts !== undefined && "default" in opts) {
-    return Promise.resolve(outcome(DEFAULT, opts.default, -1));
-  }
-  return park(ops, order, signal);
+  return undefined;
 }
 
 // Pass 2: nothing is ready, and nothing can change until we return: park a handler on every
@@ -249,15 +264,17 @@ function outcome(channel: Channel<any> | typeof DEFAULT, value: any, index: numb
 }
 
 // A scratch permutation reused across calls (pass 1 is synchronous, so calls never overlap).
-// Any permutation is a fine start for Fisher–Yates, so it is refilled only when n changes.
+// Any permutation is a fine start for Fisher–Yates, so it is refilled only when n changes
+// (apart, so that what select inlines stays small).
 function permutationOf(n: number): Int32Array {
+  return n === memo.scratchSize ? memo.scratch : refill(n);
+}
+
+function refill(n: number): Int32Array {
   let scratch = memo.scratch;
-  if (n !== memo.scratchSize) {
-    if (scratch.length < n)
-      memo.scratch = scratch = new Int32Array(Math.max(n, scratch.length * 2));
-    for (let i = 0; i < n; i++) scratch[i] = i;
-    memo.scratchSize = n;
-  }
+  if (scratch.length < n) memo.scratch = scratch = new Int32Array(Math.max(n, scratch.length * 2));
+  for (let i = 0; i < n; i++) scratch[i] = i;
+  memo.scratchSize = n;
   return scratch;
 }
 
