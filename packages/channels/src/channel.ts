@@ -353,14 +353,17 @@ export class Channel<T> implements AsyncIterable<T> {
 
   #tryTake(): T | undefined | NotReady {
     const buffer = this.#buffer;
-    if (buffer !== undefined && !buffer.empty) return this.#takeBuffered(buffer);
-    if (this.#xf !== undefined) return this.#takeTransformed(buffer as Buffer<T>);
+    // (a transducer comes with a buffer, so an unbuffered channel makes one test here)
+    if (buffer !== undefined) {
+      if (!buffer.empty) return this.#takeBuffered(buffer);
+      if (this.#xf !== undefined) return this.#takeTransformed(buffer);
+    }
     const putter = nextLive(this.#puts);
     if (putter !== undefined) {
       putter.commit(true, this);
       return putter.value as T;
     }
-    return this.#closed ? undefined : notReady;
+    return this.#closed === true ? undefined : notReady;
   }
 
   #takeBuffered(buffer: Buffer<T>): T {
