@@ -556,6 +556,10 @@ function undefinedPut(): TypeError {
   );
 }
 
+// PendingOp as a module constant: TypeScript compiles each use of an imported name to a read
+// from the other module's exports, which V8 then checks; a constant of this module it folds.
+const Pending = PendingOp;
+
 /**
  * A plain put or take that must wait: its promise, and its handler queued as #park queues one.
  * A function of the module rather than a method, and the handler made here: its call is the
@@ -563,7 +567,7 @@ function undefinedPut(): TypeError {
  */
 function wait<T, R>(ch: Channel<T>, queue: Ring<Handler<T>>, value: T | undefined): Promise<R> {
   let op!: PendingOp<T>;
-  const promise = new Promise<R>((resolve) => (op = new PendingOp<T>(value, resolve)));
+  const promise = new Promise<R>((resolve) => (op = new Pending<T>(value, resolve)));
   if (queue.length >= SWEEP_FROM) internal.sweep(ch, queue);
   queue.push(op);
   return promise;
