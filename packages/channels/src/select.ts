@@ -157,7 +157,7 @@ function readyNow(
   for (let i = 0; i < n; i++) {
     let k = i;
     if (order !== undefined) {
-      const j = i + Math.floor(Math.random() * (n - i));
+      const j = i + draw(n - i);
       k = order[j] as number;
       order[j] = order[i] as number;
       order[i] = k;
@@ -261,6 +261,22 @@ function attemptPut(op: unknown, i: number): SelectResult | undefined {
 // A select's result: a literal of one shape, so every result shares one hidden class.
 function outcome(channel: Channel<any> | typeof DEFAULT, value: any, index: number): SelectResult {
   return { channel, value, index };
+}
+
+// The draws of pass 1: xorshift32 (Marsaglia), seeded once from Math.random. A draw is a few
+// integer operations where Math.random is a call and a floating-point multiply, and pass 1 may
+// draw once per op it tries (the floor draws once per select). Its period, 2^32 - 1, and its
+// evenness are far beyond what choosing among a select's ready ops needs.
+const rng = new Int32Array([(Math.random() * 0x100000000) | 1]);
+
+/** A whole number drawn evenly from [0, m). */
+function draw(m: number): number {
+  let x = rng[0] as number;
+  x ^= x << 13;
+  x ^= x >>> 17;
+  x ^= x << 5;
+  rng[0] = x;
+  return Math.floor((x >>> 0) * (m / 0x100000000));
 }
 
 // A scratch permutation reused across calls (pass 1 is synchronous, so calls never overlap).
