@@ -7,8 +7,14 @@
 //   node bench/dist/probe.js pushpull [rounds] [n]  PUSH→PULL per engine, paired rounds (issue 18)
 //   node bench/dist/probe.js select-passes [k]  ns per select, sluice and the promise floor, when
 //                                               one op is ready (pass 1) and when none is (pass 2)
+//   node bench/dist/probe.js workload sluice|floor ping|spsc|select2|select16|select128|fanin reps
+//       runs one library's workload reps × 20 000 times and nothing else: under
+//       `valgrind --tool=callgrind node --single-threaded`, the instructions it takes (two rep
+//       counts apart, divided by the operations between them) are a figure this machine's noise
+//       does not move (decisions C21–C25)
 import { type Channel, chan, select, timeout } from "@sluice/channels";
 import { FloorChan, floorSelect } from "./channels/floor";
+import { libNamed } from "./channels/libs";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,7 +31,8 @@ const usage =
   "       node bench/dist/probe.js receivers [rounds] [messages]\n" +
   "       node bench/dist/probe.js timeouts [rounds]\n" +
   "       node bench/dist/probe.js pushpull [rounds] [messages]\n" +
-  "       node bench/dist/probe.js select-passes [k]";
+  "       node bench/dist/probe.js select-passes [k]\n" +
+  "       node bench/dist/probe.js workload sluice|floor ping|spsc|select2|select16|select128|fanin reps";
 
 // Where a select's time goes, per pass: k buffered channels, one value offered per select on
 // one of them, the select made after the offer (pass 1 finds it ready) or before (pass 2 parks
@@ -295,8 +302,33 @@ async function pushPull(rounds: number, n: number): Promise<void> {
   }
 }
 
+// One library's workload, reps times over n = 20 000, with no timing and no output: for
+// counting instructions (see the usage above), not for timing.
+async function workload(lib: string, work: string, reps: number): Promise<void> {
+  const n = 20_000;
+  const l = libNamed(lib === "floor" ? "promise floor" : lib);
+  const runs: Record<string, () => Promise<number>> = {
+    ping: () => l.pingPong(n),
+    spsc: () => l.spsc(n, 1024),
+    select2: () => l.select!(n, 2),
+    select16: () => l.select!(n, 16),
+    select128: () => l.select!(n, 128),
+    fanin: () => l.fanIn(n, 100),
+  };
+  const run = runs[work];
+  if (run === undefined) throw new Error(usage);
+  for (let i = 0; i < reps; i++) await run();
+}
+
 async function main(): Promise<void> {
-  const [probe, arg, arg2] = process.argv.slice(2);
+  const [probe, arg, arg2, arg3] = process.argv.slice(2);
+  if (probe === "workload") {
+    const reps = Number(arg3);
+    if (arg === undefined || arg2 === undefined || !(Number.isInteger(reps) && reps > 0)) {
+      throw new Error(usage);
+    }
+    return workload(arg, arg2, reps);
+  }
   if (probe === "pushpull") {
     const rounds = arg === undefined ? 5 : Number(arg);
     const n = arg2 === undefined ? 200_000 : Number(arg2);

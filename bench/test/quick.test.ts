@@ -223,6 +223,20 @@ describe("pairs and probe (the bench's tools)", () => {
     expect(missing.out).toContain("no-such-checkout");
   }, 60_000);
 
+  it("runs one library's workload untimed, for counting instructions", async () => {
+    for (const [lib, work] of [
+      ["sluice", "ping"],
+      ["floor", "select2"],
+    ]) {
+      const ran = await tool("probe.js", "workload", lib!, work!, "1");
+      expect(ran.code).toBe(0);
+      expect(ran.out).toBe("");
+    }
+    const bad = await tool("probe.js", "workload", "sluice", "no-such-workload", "1");
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain("usage");
+  }, 60_000);
+
   it("runs the idle-select probe and checks its sum", async () => {
     const probe = await tool("probe.js", "idle-select", "4");
     expect(probe.code).toBe(0);

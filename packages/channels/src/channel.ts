@@ -31,8 +31,19 @@ export const MAX_PENDING = 1024;
 const SWEEP_FROM = 64;
 
 /** What tryPut/tryTake return when the operation would have to wait. */
-export const NOT_READY: unique symbol = Symbol("sluice.notReady");
-type NotReady = typeof NOT_READY;
+const notReady: unique symbol = Symbol("sluice.notReady");
+export { notReady as NOT_READY };
+type NotReady = typeof notReady;
+
+/**
+ * Whether an outcome of tryPut or tryTake is NOT_READY. V8 compiles `x === NOT_READY`, where x
+ * has been both a symbol and a number or boolean, to a call of its generic comparison; here it
+ * is a type check and a pointer compare. (The symbol is a module constant, not an export,
+ * which TypeScript would read from `exports` at each use.)
+ */
+export function isNotReady(x: unknown): x is NotReady {
+  return typeof x === "symbol" && x === notReady;
+}
 
 // Settled promises are immutable, so the outcomes that carry no value are shared.
 const TRUE: Promise<boolean> = Promise.resolve(true);
@@ -55,6 +66,8 @@ export const internal = {} as {
   tryPut<T>(ch: Channel<T>, value: T): boolean | NotReady;
   tryTake<T>(ch: Channel<T>): T | undefined | NotReady;
   park<T>(ch: Channel<T>, handler: Handler<T>, isPut: boolean): void;
+  /** For wait, below: what #park does past SWEEP_FROM. */
+  sweep<T>(ch: Channel<T>, queue: Ring<Handler<T>>): void;
 };
 
 /**
@@ -77,12 +90,16 @@ export class Channel<T> implements AsyncIterable<T> {
   #xf: Transformer<any> | undefined; // (any: a private field of type T would make Channel invariant)
   #exHandler: ExHandler<T> | undefined;
   #completed = false;
+  // True while the channel is unbuffered, without a transducer, and open: then put and take
+  // (without options) take their whole path in place, behind this one test.
+  #rendezvous = false;
 
   static {
     internal.validate = (ch, value) => ch.validate(value);
+    internal.sweep = (ch, queue) => ch.#sweep(queue);
     internal.tryPut = (ch, value) => ch.#tryPut(value);
     internal.tryTake = (ch) => ch.#tryTake();
-    internal.park = (ch, handler, isPut) => ch.#park(isPut ? ch.#puts : ch.#takes, handler, isPut);
+    internal.park = (ch, handler, isPut) => ch.#park(isPut ? ch.#puts : ch.#takes, handler);
   }
 
   /**
@@ -94,7 +111,10 @@ export class Channel<T> implements AsyncIterable<T> {
       this.#transducing(buffer, xform, exHandler);
       return;
     }
-    if (buffer === undefined || buffer === 0) return;
+    if (buffer === undefined || buffer === 0) {
+      this.#rendezvous = true;
+      return;
+    }
     this.#buffer = toBuffer(buffer);
   }
 
@@ -168,11 +188,13 @@ export class Channel<T> implements AsyncIterable<T> {
    */
   put(value: T, opts?: OpOptions): Promise<boolean> {
     this.validate(value);
-    // (kept small, with the signal's path apart, so V8 inlines it into the caller's loop)
-    if (opts?.signal !== undefined) return this.#putAbortable(value, opts.signal);
-    const done = this.#tryPut(value);
-    if (done !== NOT_READY) return done ? TRUE : FALSE;
-    return this.#wait(new PendingOp<T>(value), true);
+    // The rest of #putWith, on an open unbuffered channel, written out: small enough that V8
+    // inlines put and take together into the caller's loop (its budget counts bytecode).
+    if (opts !== undefined || this.#rendezvous !== true) return this.#putWith(value, opts);
+    const taker = nextLive(this.#takes);
+    if (taker === undefined) return wait(this, this.#puts, value);
+    taker.commit(value, this);
+    return TRUE;
   }
 
   /**
@@ -186,10 +208,12 @@ export class Channel<T> implements AsyncIterable<T> {
    * @example for (let v; (v = await ch.take()) !== undefined; ) use(v);
    */
   take(opts?: OpOptions): Promise<T | undefined> {
-    if (opts?.signal !== undefined) return this.#takeAbortable(opts.signal);
-    const value = this.#tryTake();
-    if (value !== NOT_READY) return value === undefined ? NOTHING : Promise.resolve(value);
-    return this.#wait(new PendingOp<T>(undefined), false);
+    // As put: the rest of #takeWith, on an open unbuffered channel, written out.
+    if (opts !== undefined || this.#rendezvous !== true) return this.#takeWith(opts);
+    const putter = nextLive(this.#puts);
+    if (putter === undefined) return wait(this, this.#takes, undefined);
+    putter.commit(true, this);
+    return Promise.resolve(putter.value as T);
   }
 
   /**
@@ -200,7 +224,7 @@ export class Channel<T> implements AsyncIterable<T> {
   offer(value: T): boolean {
     this.validate(value);
     const done = this.#tryPut(value);
-    return done === NOT_READY ? false : done;
+    return isNotReady(done) ? false : done;
   }
 
   /**
@@ -210,7 +234,7 @@ export class Channel<T> implements AsyncIterable<T> {
    */
   poll(): T | undefined {
     const value = this.#tryTake();
-    return value === NOT_READY ? undefined : value;
+    return isNotReady(value) ? undefined : value;
   }
 
   /**
@@ -225,6 +249,7 @@ export class Channel<T> implements AsyncIterable<T> {
   #close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#rendezvous = false;
     // Live takes wait only while nothing is buffered and no put waits, so they get nothing,
     // unless a transducer's completion step adds values now (a partition's tail).
     if (this.#xf !== undefined) this.#complete();
@@ -289,12 +314,8 @@ export class Channel<T> implements AsyncIterable<T> {
    * @throws TypeError for `undefined` (it marks "closed" on takes, so it can't be a value).
    */
   protected validate(value: unknown): void {
-    if (value === undefined) {
-      throw new TypeError(
-        "Can't put undefined on a channel: undefined is what a take returns once the channel " +
-          "is closed (core.async's nil). Put null or a sentinel instead.",
-      );
-    }
+    // (the error is made elsewhere: this method's bytecode counts in every put's inlining)
+    if (value === undefined) throw undefinedPut();
   }
 
   /** Describes the channel for error messages, e.g. `chan(fixed(3))`. */
@@ -311,7 +332,7 @@ export class Channel<T> implements AsyncIterable<T> {
     // No buffer, or a full one: a waiting taker takes the value directly. (Takes wait on a full
     // buffer only when it holds nothing: a zero-capacity buffer, core.async's (buffer 0).)
     const taker = nextLive(this.#takes);
-    if (taker === undefined) return NOT_READY;
+    if (taker === undefined) return notReady;
     taker.commit(value, this);
     return true;
   }
@@ -332,14 +353,17 @@ export class Channel<T> implements AsyncIterable<T> {
 
   #tryTake(): T | undefined | NotReady {
     const buffer = this.#buffer;
-    if (buffer !== undefined && !buffer.empty) return this.#takeBuffered(buffer);
-    if (this.#xf !== undefined) return this.#takeTransformed(buffer as Buffer<T>);
+    // (a transducer comes with a buffer, so an unbuffered channel makes one test here)
+    if (buffer !== undefined) {
+      if (!buffer.empty) return this.#takeBuffered(buffer);
+      if (this.#xf !== undefined) return this.#takeTransformed(buffer);
+    }
     const putter = nextLive(this.#puts);
     if (putter !== undefined) {
       putter.commit(true, this);
       return putter.value as T;
     }
-    return this.#closed ? undefined : NOT_READY;
+    return this.#closed === true ? undefined : notReady;
   }
 
   #takeBuffered(buffer: Buffer<T>): T {
@@ -385,7 +409,7 @@ export class Channel<T> implements AsyncIterable<T> {
   #takeTransformed(buffer: Buffer<T>): T | undefined | NotReady {
     this.#refill(buffer);
     if (!buffer.empty) return buffer.remove();
-    if (!this.#closed) return NOT_READY;
+    if (!this.#closed) return notReady;
     this.#complete();
     return buffer.empty ? undefined : buffer.remove();
   }
@@ -461,25 +485,29 @@ export class Channel<T> implements AsyncIterable<T> {
 
   // -- waiting ------------------------------------------------------------------------------
 
-  #wait<R>(op: PendingOp<T>, isPut: boolean): Promise<R> {
-    const promise = new Promise<R>((resolve) => (op.resolve = resolve));
-    this.#park(isPut ? this.#puts : this.#takes, op, isPut);
-    return promise;
-  }
-
-  #putAbortable(value: T, signal: AbortSignal): Promise<boolean> {
-    checkSignal("put(value, opts)", signal);
-    if (signal.aborted) return Promise.reject(signal.reason);
+  // put and take in general: a signal's checks, then complete now or wait. (opts may be null
+  // from untyped code: it means no options, as undefined does.)
+  #putWith(value: T, opts: OpOptions | undefined): Promise<boolean> {
+    const signal = (opts as OpOptions | null | undefined)?.signal;
+    if (signal !== undefined) {
+      checkSignal("put(value, opts)", signal);
+      if (signal.aborted) return Promise.reject(signal.reason);
+    }
     const done = this.#tryPut(value);
-    if (done !== NOT_READY) return done ? TRUE : FALSE;
+    if (!isNotReady(done)) return done ? TRUE : FALSE;
+    if (signal === undefined) return wait(this, this.#puts, value);
     return this.#waitAbortable(new AbortableOp<T>(value, signal), true);
   }
 
-  #takeAbortable(signal: AbortSignal): Promise<T | undefined> {
-    checkSignal("take(opts)", signal);
-    if (signal.aborted) return Promise.reject(signal.reason);
+  #takeWith(opts: OpOptions | undefined): Promise<T | undefined> {
+    const signal = (opts as OpOptions | null | undefined)?.signal;
+    if (signal !== undefined) {
+      checkSignal("take(opts)", signal);
+      if (signal.aborted) return Promise.reject(signal.reason);
+    }
     const value = this.#tryTake();
-    if (value !== NOT_READY) return value === undefined ? NOTHING : Promise.resolve(value);
+    if (!isNotReady(value)) return value === undefined ? NOTHING : Promise.resolve(value);
+    if (signal === undefined) return wait(this, this.#takes, undefined);
     return this.#waitAbortable(new AbortableOp<T>(undefined, signal), false);
   }
 
@@ -488,24 +516,26 @@ export class Channel<T> implements AsyncIterable<T> {
       op.resolve = resolve;
       op.reject = reject;
     });
-    this.#park(isPut ? this.#puts : this.#takes, op, isPut);
+    this.#park(isPut ? this.#puts : this.#takes, op);
     op.signal.addEventListener("abort", op);
     return promise;
   }
 
   /** Queues a handler that could not complete now. Throws (and queues nothing) past the limit. */
-  #park(queue: Ring<Handler<T>>, handler: Handler<T>, isPut: boolean): void {
-    const n = queue.length;
-    // Sweep dead handlers (lost selects, aborted ops) at each power of two: amortised O(1),
-    // and a queue never holds more than twice its live handlers plus SWEEP_FROM. (The rare
-    // work is a method of its own so that this one stays small enough to inline.)
-    if (n >= SWEEP_FROM && ((n & (n - 1)) === 0 || n >= MAX_PENDING)) this.#sweep(queue, isPut);
+  #park(queue: Ring<Handler<T>>, handler: Handler<T>): void {
+    // (The rare work is a method of its own so that this one stays small enough to inline.)
+    if (queue.length >= SWEEP_FROM) this.#sweep(queue);
     queue.push(handler);
   }
 
-  #sweep(queue: Ring<Handler<T>>, isPut: boolean): void {
+  // Sweeps dead handlers (lost selects, aborted ops) at each power of two: amortised O(1), and
+  // a queue never holds more than twice its live handlers plus SWEEP_FROM.
+  #sweep(queue: Ring<Handler<T>>): void {
+    const n = queue.length;
+    if ((n & (n - 1)) !== 0 && n < MAX_PENDING) return;
     queue.retain(isLive);
     if (queue.length < MAX_PENDING) return;
+    const isPut = queue === this.#puts;
     const what = isPut ? "puts" : "takes";
     throw new RangeError(
       `No more than ${MAX_PENDING} pending ${what} are allowed on a single channel ` +
@@ -518,6 +548,30 @@ export class Channel<T> implements AsyncIterable<T> {
 }
 
 function noop(): void {}
+
+function undefinedPut(): TypeError {
+  return new TypeError(
+    "Can't put undefined on a channel: undefined is what a take returns once the channel " +
+      "is closed (core.async's nil). Put null or a sentinel instead.",
+  );
+}
+
+// PendingOp as a module constant: TypeScript compiles each use of an imported name to a read
+// from the other module's exports, which V8 then checks; a constant of this module it folds.
+const Pending = PendingOp;
+
+/**
+ * A plain put or take that must wait: its promise, and its handler queued as #park queues one.
+ * A function of the module rather than a method, and the handler made here: its call is the
+ * smaller in bytecode, which V8's inlining budget counts.
+ */
+function wait<T, R>(ch: Channel<T>, queue: Ring<Handler<T>>, value: T | undefined): Promise<R> {
+  let op!: PendingOp<T>;
+  const promise = new Promise<R>((resolve) => (op = new Pending<T>(value, resolve)));
+  if (queue.length >= SWEEP_FROM) internal.sweep(ch, queue);
+  queue.push(op);
+  return promise;
+}
 
 // Every listener runs; then close() throws what they threw (the channel is closed by then).
 function callListeners(listeners: Array<() => void>): void {
@@ -533,16 +587,21 @@ function callListeners(listeners: Array<() => void>): void {
   if (errors.length > 1) throw new AggregateError(errors, "close(): onClose listeners threw");
 }
 
-/** Removes dead handlers from the front; commits and returns the first live one. */
+/**
+ * Removes dead handlers from the front; commits and returns the first live one. (One call of
+ * shift, not two in a for header: V8 inlines each call site and counts each against the
+ * caller's inlining budget.)
+ */
 function nextLive<T>(queue: Ring<Handler<T>>): Handler<T> | undefined {
-  for (let h = queue.shift(); h !== undefined; h = queue.shift()) {
+  for (;;) {
+    const h = queue.shift();
+    if (h === undefined) return undefined;
     const flag = h.flag;
-    if (flag.active) {
+    if (flag.active === true) {
       flag.active = false;
       return h;
     }
   }
-  return undefined;
 }
 
 class ChannelIterator<T> implements AsyncIterator<T> {
@@ -558,15 +617,15 @@ class ChannelIterator<T> implements AsyncIterator<T> {
     const ch = this.#channel;
     if (ch === undefined) return DONE;
     const value = internal.tryTake(ch);
-    if (value === NOT_READY) {
+    if (isNotReady(value)) {
       return new Promise((resolve) => {
-        const take = new PendingOp<T>(undefined);
-        take.resolve = (result: unknown) =>
+        const take = new PendingOp<T>(undefined, (result: unknown) =>
           resolve(
             result === undefined
               ? { done: true, value: undefined }
               : { done: false, value: result as T },
-          );
+          ),
+        );
         internal.park(ch, take, false);
         this.#waiting = take;
       });

@@ -30,12 +30,20 @@ export const isLive = (h: Handler<unknown>): boolean => h.flag.active;
 
 /**
  * A plain put or take waiting on one channel, with its own flag. Three fields: most waits
- * carry no signal, and every waiting producer or consumer holds one of these.
+ * carry no signal, and every waiting producer or consumer holds one of these. (Declared and
+ * assigned in the constructor rather than initialised where declared: TypeScript compiles
+ * field initialisers to a function of their own, and V8 counts its bytecode too against the
+ * inlining budget of the loop that puts or takes.)
  */
 export class PendingOp<T> implements Handler<T>, Flag {
-  active = true;
-  resolve!: (result: any) => void;
-  constructor(readonly value: T | undefined) {}
+  declare readonly value: T | undefined;
+  declare active: boolean;
+  declare resolve: (result: any) => void;
+  constructor(value: T | undefined, resolve: (result: any) => void) {
+    this.value = value;
+    this.active = true;
+    this.resolve = resolve;
+  }
   get flag(): Flag {
     return this;
   }
@@ -55,7 +63,7 @@ export class AbortableOp<T> extends PendingOp<T> {
     value: T | undefined,
     readonly signal: AbortSignal,
   ) {
-    super(value);
+    super(value, noop);
   }
   override commit(result: unknown): void {
     this.signal.removeEventListener("abort", this);
@@ -67,3 +75,5 @@ export class AbortableOp<T> extends PendingOp<T> {
     this.reject(this.signal.reason);
   }
 }
+
+function noop(): void {}

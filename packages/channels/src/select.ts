@@ -1,6 +1,23 @@
-import { Channel, NOT_READY, internal } from "./channel";
+import { Channel, internal, isNotReady } from "./channel";
 import { checkSignal, describe } from "./errors";
 import { Flag, Handler } from "./handler";
+
+// What every select reads of channel.ts, as module constants: TypeScript compiles each use of
+// an imported name to a read from that module's exports object (a live binding), and V8 folds
+// a constant of this module into the caller it inlines select into.
+const ChannelClass = Channel;
+const doors = internal;
+const notReady = isNotReady;
+
+// What the last check of an ops array saw (see select), and the scratch permutation (see
+// permutationOf): fields of a module constant rather than module `let`s, each read of which
+// V8 compiles with a check that it was initialised.
+const memo = {
+  checked: undefined as readonly SelectOp[] | undefined,
+  checkedLength: 0,
+  scratch: new Int32Array(16),
+  scratchSize: -1,
+};
 
 /** The `channel` of a select result when no op was ready and a `default` was given. */
 export const DEFAULT: unique symbol = Symbol("sluice.DEFAULT");
@@ -105,41 +122,56 @@ export function select(ops: readonly SelectOp[], opts?: SelectOptions): Promise<
   // the array checked last is remembered: a loop that passes the same array skips the check.
   // Each op is still checked again when it is used (a put tried, an op parked), so an array
   // changed in place fails at the first call that touches the changed op.
-  if (ops !== lastChecked || ops.length !== lastCheckedLength) checkOps(ops, opts);
+  if (ops !== memo.checked || ops.length !== memo.checkedLength) checkOps(ops, opts);
+  // Options apart: what is inlined into the caller's loop is this, pass 1 and one take
+  // (V8 inlines select only while the whole stays within its budget, counted in bytecode).
+  if (opts !== undefined) return selectWith(ops, opts);
   const n = ops.length;
-  if (opts !== undefined) checkOptions(opts);
-  const signal = opts?.signal;
+  const order = n === 1 ? undefined : permutationOf(n);
+  return readyNow(ops, order) ?? park(ops, order, undefined);
+}
+
+function selectWith(ops: readonly SelectOp[], opts: SelectOptions): Promise<SelectResult> {
+  checkOptions(opts);
+  const signal = opts.signal;
   if (signal !== undefined) {
     checkSignal("select(ops, opts)", signal);
     if (signal.aborted) return Promise.reject(signal.reason);
   }
+  const n = ops.length;
+  const order = n === 1 || opts.priority === true ? undefined : permutationOf(n);
+  const ready = readyNow(ops, order);
+  if (ready !== undefined) return ready;
+  if ("default" in opts) return Promise.resolve(outcome(DEFAULT, opts.default, -1));
+  return park(ops, order, signal);
+}
 
-  // Pass 1: look for an op that can complete now, in a random order (Fisher–Yates, drawn
-  // lazily so the usual case — the first op tried is ready — costs one draw). This loop is the
-  // hot path of every select, so it is kept small enough for V8 to inline select into the
-  // caller's loop, with takes tried in place: both measured ~10% each on the bench's select.
-  const order = n === 1 || opts?.priority === true ? undefined : permutationOf(n);
+// Pass 1: look for an op that can complete now, in a random order (Fisher–Yates, drawn lazily
+// so the usual case — the first op tried is ready — costs one draw), or in the order given.
+// This loop is the hot path of every select, with takes tried in place.
+function readyNow(
+  ops: readonly SelectOp[],
+  order: Int32Array | undefined,
+): Promise<SelectResult> | undefined {
+  const n = ops.length;
   for (let i = 0; i < n; i++) {
     let k = i;
     if (order !== undefined) {
-      const j = i + Math.floor(Math.random() * (n - i));
+      const j = i + draw(n - i);
       k = order[j] as number;
       order[j] = order[i] as number;
       order[i] = k;
     }
     const op = ops[k];
-    if (op instanceof Channel) {
-      const value = internal.tryTake(op);
-      if (value !== NOT_READY) return Promise.resolve(outcome(op, value, k));
+    if (op instanceof ChannelClass) {
+      const value = doors.tryTake(op);
+      if (!notReady(value)) return Promise.resolve(outcome(op, value, k));
     } else {
       const result = attemptPut(op, k);
       if (result !== undefined) return Promise.resolve(result);
     }
   }
-  if (opts !== undefined && "default" in opts) {
-    return Promise.resolve(outcome(DEFAULT, opts.default, -1));
-  }
-  return park(ops, order, signal);
+  return undefined;
 }
 
 // Pass 2: nothing is ready, and nothing can change until we return: park a handler on every
@@ -202,12 +234,9 @@ function checkOps(ops: readonly SelectOp[], opts: SelectOptions | undefined): vo
     );
   }
   for (let i = 0; i < n; i++) checkOp(ops[i], i);
-  lastChecked = ops;
-  lastCheckedLength = n;
+  memo.checked = ops;
+  memo.checkedLength = n;
 }
-
-let lastChecked: readonly SelectOp[] | undefined;
-let lastCheckedLength = 0;
 
 function checkOp(op: unknown, i: number): void {
   if (op instanceof Channel) return;
@@ -215,7 +244,7 @@ function checkOp(op: unknown, i: number): void {
     internal.validate(op[0], op[1]);
     return;
   }
-  lastChecked = undefined; // (an array that failed is never remembered as checked)
+  memo.checked = undefined; // (an array that failed is never remembered as checked)
   throw new TypeError(
     `select(ops): ops[${i}] must be a Channel (a take) or a [channel, value] pair (a put), ` +
       `got ${describe(op)}`,
@@ -225,8 +254,8 @@ function checkOp(op: unknown, i: number): void {
 function attemptPut(op: unknown, i: number): SelectResult | undefined {
   checkOp(op, i);
   const [ch, value] = op as readonly [Channel<any>, any];
-  const ok = internal.tryPut(ch, value);
-  return ok === NOT_READY ? undefined : outcome(ch, ok, i);
+  const ok = doors.tryPut(ch, value);
+  return notReady(ok) ? undefined : outcome(ch, ok, i);
 }
 
 // A select's result: a literal of one shape, so every result shares one hidden class.
@@ -234,16 +263,34 @@ function outcome(channel: Channel<any> | typeof DEFAULT, value: any, index: numb
   return { channel, value, index };
 }
 
+// The draws of pass 1: xorshift32 (Marsaglia), seeded once from Math.random. A draw is a few
+// integer operations where Math.random is a call and a floating-point multiply, and pass 1 may
+// draw once per op it tries (the floor draws once per select). Its period, 2^32 - 1, and its
+// evenness are far beyond what choosing among a select's ready ops needs.
+const rng = new Int32Array([(Math.random() * 0x100000000) | 1]);
+
+/** A whole number drawn evenly from [0, m). */
+function draw(m: number): number {
+  let x = rng[0] as number;
+  x ^= x << 13;
+  x ^= x >>> 17;
+  x ^= x << 5;
+  rng[0] = x;
+  return Math.floor((x >>> 0) * (m / 0x100000000));
+}
+
 // A scratch permutation reused across calls (pass 1 is synchronous, so calls never overlap).
-// Any permutation is a fine start for Fisher–Yates, so it is refilled only when n changes.
-let scratch = new Int32Array(16);
-let scratchSize = -1;
+// Any permutation is a fine start for Fisher–Yates, so it is refilled only when n changes
+// (apart, so that what select inlines stays small).
 function permutationOf(n: number): Int32Array {
-  if (n !== scratchSize) {
-    if (scratch.length < n) scratch = new Int32Array(Math.max(n, scratch.length * 2));
-    for (let i = 0; i < n; i++) scratch[i] = i;
-    scratchSize = n;
-  }
+  return n === memo.scratchSize ? memo.scratch : refill(n);
+}
+
+function refill(n: number): Int32Array {
+  let scratch = memo.scratch;
+  if (scratch.length < n) memo.scratch = scratch = new Int32Array(Math.max(n, scratch.length * 2));
+  for (let i = 0; i < n; i++) scratch[i] = i;
+  memo.scratchSize = n;
   return scratch;
 }
 
