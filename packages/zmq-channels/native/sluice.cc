@@ -230,6 +230,7 @@ static int zmqEvents(Socket* s) {
 }
 
 static void onPoll(uv_poll_t* handle, int status, int);
+static void dropCallback(Socket* s);
 
 static void stopPolling(Socket* s) {
   if (s->polling) {
@@ -300,7 +301,8 @@ static void onPoll(uv_poll_t* handle, int status, int) {
     callReady(s, fired);
   }
   s->inCallback = false;
-  if (!s->closed && s->interest == 0) stopPolling(s);
+  if (s->closed) dropCallback(s);  // closed from the callback: the async context goes now
+  else if (s->interest == 0) stopPolling(s);
 }
 
 // -- socket lifetime -------------------------------------------------------------------------
@@ -309,6 +311,21 @@ static void freeSocket(uv_handle_t* handle) {
   Socket* s = static_cast<Socket*>(handle->data);
   s->pollInit = false;
   if (s->jsGone) delete s;
+}
+
+// After close nothing calls into JS any more, so the references kept for the callback go: the
+// onReady closure holds the JS socket, and a strong reference to it kept the JS socket, its
+// meta array and this struct alive for ever (finalizeSocket never ran: ~90 KB per socket).
+// The async context goes too, unless onPoll is inside it (onPoll drops it when it returns).
+static void dropCallback(Socket* s) {
+  if (s->onReady != nullptr) napi_delete_reference(s->env, s->onReady);
+  if (s->metaRef != nullptr) napi_delete_reference(s->env, s->metaRef);
+  s->onReady = s->metaRef = nullptr;
+  s->meta = nullptr;  // the array may be collected now; nothing reads it after close
+  if (s->async != nullptr && !s->inCallback) {
+    napi_async_destroy(s->env, s->async);
+    s->async = nullptr;
+  }
 }
 
 static void closeSocket(Socket* s, bool discard) {
@@ -336,6 +353,7 @@ static void closeSocket(Socket* s, bool discard) {
       break;
     }
   }
+  dropCallback(s);
   if (s->self != nullptr) napi_reference_unref(s->env, s->self, nullptr);
 }
 
