@@ -38,9 +38,12 @@ if (compiler === undefined) skip("no C++ compiler (tried " + candidates.join(", 
 
 const tmp = `${out}.${process.pid}.tmp`;
 fs.mkdirSync(path.dirname(out), { recursive: true });
+// SLUICE_NATIVE_SANITIZE=address: an AddressSanitizer build for .ci/asan (use after free,
+// overflows), never for a user's build.
+const sanitize = process.env.SLUICE_NATIVE_SANITIZE === "address";
 const args = [
   "-std=c++17",
-  "-O2",
+  ...(sanitize ? ["-O1", "-g", "-fsanitize=address", "-fno-omit-frame-pointer"] : ["-O2"]),
   "-fPIC",
   "-shared",
   "-fvisibility=hidden",
@@ -60,4 +63,6 @@ if (result.status !== 0) {
   skip(`${compiler} failed: ${first ?? "status " + result.status}`);
 }
 fs.renameSync(tmp, out); // atomic: a concurrent load never sees half a file
-console.log(`@sluice/zmq-channels: native engine built (${path.relative(root, out)})`);
+console.log(
+  `@sluice/zmq-channels: native engine built (${path.relative(root, out)}${sanitize ? ", with AddressSanitizer" : ""})`,
+);
