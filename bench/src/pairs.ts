@@ -7,19 +7,30 @@
 // class, so neither shares V8's feedback with the other): the figure is this / that.
 //
 //   node bench/dist/pairs.js channels ping|spsc|select2|select16|select128|fanin [rounds] [checkout]
-//   node bench/dist/pairs.js latency dealer|req [rounds]
-//   node bench/dist/pairs.js zmq tcp16|tcp1k|inproc16|oneway|duplex [rounds]
+//   node bench/dist/pairs.js latency dealer|req [rounds] [plain|engines]
+//   node bench/dist/pairs.js zmq tcp16|tcp1k|inproc16|oneway|duplex [rounds] [plain|engines]
+//
+// For latency and zmq, `plain` (the default) pairs the pump on zeromq.js with plain zeromq.js;
+// `engines` pairs the pump on its native engine with the pump on zeromq.js (issue 18's targets).
 import * as path from "node:path";
 import type { ChannelLib } from "./channels/lib";
 import { libNamed } from "./channels/libs";
 import { Peer, VARIANTS } from "./zmq/peer";
-import type { Variant } from "./zmq/variant";
+import type { Variant, VariantName } from "./zmq/variant";
 import { median } from "./measure";
 
 const usage =
   "usage: node bench/dist/pairs.js channels ping|spsc|select2|select16|select128|fanin [rounds] [checkout]\n" +
-  "       node bench/dist/pairs.js latency dealer|req [rounds]\n" +
-  "       node bench/dist/pairs.js zmq tcp16|tcp1k|inproc16|oneway|duplex [rounds]";
+  "       node bench/dist/pairs.js latency dealer|req [rounds] [plain|engines]\n" +
+  "       node bench/dist/pairs.js zmq tcp16|tcp1k|inproc16|oneway|duplex [rounds] [plain|engines]";
+
+/** The two variants a latency or zmq pairing compares: the first over the second. */
+function pairOf(against: string | undefined): [VariantName, VariantName] {
+  if (against === undefined || against === "plain")
+    return ["sluice on zeromq.js", "plain zeromq.js"];
+  if (against === "engines") return ["sluice native", "sluice on zeromq.js"];
+  throw new Error(usage);
+}
 
 function quantile(xs: readonly number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -95,19 +106,17 @@ async function channels(work: string, rounds: number, checkout?: string): Promis
   );
 }
 
-async function latency(kind: string, rounds: number): Promise<void> {
+async function latency(kind: string, rounds: number, against?: string): Promise<void> {
+  const [a, b] = pairOf(against);
   if (kind !== "dealer" && kind !== "req") throw new Error(usage);
   const server = kind === "req" ? "rep" : "router";
   const block = 2000;
   const peer = Peer.start();
   try {
-    const medians: Record<string, number[]> = { "sluice on zeromq.js": [], "plain zeromq.js": [] };
+    const medians: Record<string, number[]> = { [a]: [], [b]: [] };
     const ratios: number[] = [];
     for (let r = 0; r < rounds; r++) {
-      const order =
-        r % 2 === 0
-          ? (["sluice on zeromq.js", "plain zeromq.js"] as const)
-          : (["plain zeromq.js", "sluice on zeromq.js"] as const);
+      const order = r % 2 === 0 ? ([a, b] as const) : ([b, a] as const);
       for (const name of order) {
         // both ends the same variant: the client here, the server in the peer process
         const { endpoint, handle } = await peer.request({
@@ -128,11 +137,11 @@ async function latency(kind: string, rounds: number): Promise<void> {
         await peer.request({ op: "close", handle: handle! });
         medians[name]!.push(median(xs));
       }
-      ratios.push(medians["sluice on zeromq.js"]![r]! / medians["plain zeromq.js"]![r]!);
+      ratios.push(medians[a]![r]! / medians[b]![r]!);
     }
     console.log(
-      `${kind} round trip, 16 B tcp, blocks of ${block}: pump ${median(medians["sluice on zeromq.js"]!).toFixed(0)} µs, ` +
-        `plain ${median(medians["plain zeromq.js"]!).toFixed(0)} µs; median of ${rounds} paired ratios ` +
+      `${kind} round trip, 16 B tcp, blocks of ${block}: ${a} ${median(medians[a]!).toFixed(0)} µs, ` +
+        `${b} ${median(medians[b]!).toFixed(0)} µs; median of ${rounds} paired ratios ` +
         `${median(ratios).toFixed(2)}× (quartiles ${quantile(ratios, 0.25).toFixed(2)}–${quantile(ratios, 0.75).toFixed(2)})`,
     );
   } finally {
@@ -142,7 +151,8 @@ async function latency(kind: string, rounds: number): Promise<void> {
 
 // ZeroMQ throughput, pump against plain zeromq.js: the same runs as the main bench's rows,
 // 50 000 messages a stretch; the far end (PUSH, or the ROUTER) in the peer process.
-async function zmqThroughput(work: string, rounds: number): Promise<void> {
+async function zmqThroughput(work: string, rounds: number, against?: string): Promise<void> {
+  const [a, b] = pairOf(against);
   const works = ["tcp16", "tcp1k", "inproc16", "oneway", "duplex"];
   if (!works.includes(work)) throw new Error(usage);
   const n = 50_000;
@@ -182,8 +192,8 @@ async function zmqThroughput(work: string, rounds: number): Promise<void> {
     return tally.seconds;
   };
   try {
-    const pump = VARIANTS["sluice on zeromq.js"];
-    const plain = VARIANTS["plain zeromq.js"];
+    const pump = VARIANTS[a];
+    const plain = VARIANTS[b];
     const ratios = await paired(
       rounds,
       1,
@@ -191,7 +201,7 @@ async function zmqThroughput(work: string, rounds: number): Promise<void> {
       () => once(plain),
     );
     console.log(
-      `${work}: pump / plain zeromq.js, median of ${rounds} paired ratios ${median(ratios).toFixed(2)}× ` +
+      `${work}: ${a} / ${b}, median of ${rounds} paired ratios ${median(ratios).toFixed(2)}× ` +
         `(quartiles ${quantile(ratios, 0.25).toFixed(2)}–${quantile(ratios, 0.75).toFixed(2)})`,
     );
   } finally {
@@ -200,12 +210,12 @@ async function zmqThroughput(work: string, rounds: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const [group, work, rounds, checkout] = process.argv.slice(2);
+  const [group, work, rounds, fourth] = process.argv.slice(2);
   const r = rounds === undefined ? undefined : Number(rounds);
   if (r !== undefined && !(Number.isInteger(r) && r > 0)) throw new Error(usage);
-  if (group === "channels" && work !== undefined) return channels(work, r ?? 40, checkout);
-  if (group === "latency" && work !== undefined) return latency(work, r ?? 10);
-  if (group === "zmq" && work !== undefined) return zmqThroughput(work, r ?? 9);
+  if (group === "channels" && work !== undefined) return channels(work, r ?? 40, fourth);
+  if (group === "latency" && work !== undefined) return latency(work, r ?? 10, fourth);
+  if (group === "zmq" && work !== undefined) return zmqThroughput(work, r ?? 9, fourth);
   throw new Error(usage);
 }
 
