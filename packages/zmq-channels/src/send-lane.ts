@@ -19,7 +19,7 @@ import type { Message } from "./frames";
 import { Forced, type LaneHost } from "./lifecycle";
 import { Outbox } from "./outbox";
 import { Ledger, Transmission, type Item } from "./transmission";
-import { SOCKET_BUDGET } from "./tuning";
+import { FLOOD_AFTER, QUICK_MS, SOCKET_BUDGET } from "./tuning";
 
 export class SendLane implements Source {
   readonly #host: LaneHost;
@@ -29,6 +29,8 @@ export class SendLane implements Source {
   #spent = 0;
   #yield = false; // the turn's budget is spent: wait for the next turn
   #blockedSince = -1; // when the first held message started to wait
+  #quick = 0; // take()s in a row that resolved within QUICK_MS: a producer floods
+  #flooding = false; // between batches, wait for the next turn rather than in take()
   /** Messages handed to libzmq, and failures reported, by this lane. */
   sentCount = 0;
   /** Whether a message waits for the socket to take it (high-water mark, no peer). */
@@ -90,9 +92,12 @@ export class SendLane implements Source {
     const host = this.#host;
     const lockstep = host.lockstep;
     for (;;) {
-      if (!this.#outbox.ready()) {
+      if (!this.#outbox.ready() && !(this.#flooding && (await this.#refilled()))) {
+        const since = performance.now();
         const item = await this.#outbox.next();
         if (item === undefined) return;
+        if (performance.now() - since >= QUICK_MS) this.#quick = 0;
+        else if (++this.#quick >= FLOOD_AFTER) this.#flooding = true;
         if (!this.#outbox.hold(item)) continue;
       }
       if (lockstep !== undefined && lockstep.sendWaits) {
@@ -123,6 +128,17 @@ export class SendLane implements Source {
     const transmission = new Transmission(message, signal);
     this.#outbox.transmit(transmission, signal);
     return transmission.promise;
+  }
+
+  // Flooding: `send` ran dry after a batch. A producer that puts one message per tick woke
+  // every take() at once: wait for the next turn instead, so it can fill `send` and the next
+  // batch is a full one. Whether it did; if not, the lane goes back to waiting in take().
+  async #refilled(): Promise<boolean> {
+    await this.#host.turns.turn();
+    if (this.#outbox.ready()) return true;
+    this.#flooding = false;
+    this.#quick = 0;
+    return false;
   }
 
   #wentOut(): void {
