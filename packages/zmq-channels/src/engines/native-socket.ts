@@ -1,6 +1,7 @@
 // One socket of the native engine (EngineSocket over a NativeHandle): it receives in batches
-// (NativeReceived holds what the sink has not taken), sends in batches, waits through
-// NativeWaits (small messages packed into one slab: native-packer.ts), delegates its control calls to NativeControl and its monitor to native-monitor.ts.
+// (NativeReceived holds what the sink has not taken), sends in batches (small messages packed
+// into one slab: native-packer.ts), waits through NativeWaits, delegates its control calls to
+// NativeControl and its monitor to native-monitor.ts.
 //
 // Invariants:
 // - Every native call is followed by the waits' afterOp(): what it found ready resolves the
