@@ -906,6 +906,70 @@ static napi_value socketSend(napi_env env, napi_callback_info info) {
   return out;
 }
 
+// sendPacked(slab, layout, count) → how many of `count` messages were handed to libzmq, with
+// send()'s rules and report. The JS side (engines/native-packer.ts) copied their frames one
+// after another into `slab` (a Buffer); `layout` (a Uint32Array) holds, per message, its frame
+// count and then each frame's length. Two N-API reads per batch instead of several per frame.
+static napi_value socketSendPacked(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3], out;
+  Socket* s = unwrap(env, info, &argc, argv);
+  if (s == nullptr) return nullptr;
+  void* slabData;
+  size_t slabLength;
+  CHECK(napi_get_buffer_info(env, argv[0], &slabData, &slabLength));
+  napi_typedarray_type t;
+  size_t words;
+  void* layoutData;
+  CHECK(napi_get_typedarray_info(env, argv[1], &t, &words, &layoutData, nullptr, nullptr));
+  uint32_t count;
+  CHECK(napi_get_value_uint32(env, argv[2], &count));
+  if (t != napi_uint32_array) {
+    napi_throw_type_error(env, nullptr, "sluice bug: sendPacked's layout must be a Uint32Array");
+    return nullptr;
+  }
+  const uint32_t* layout = static_cast<const uint32_t*>(layoutData);
+  const char* bytes = static_cast<const char*>(slabData);
+  size_t w = 0, at = 0;  // the next layout slot, the next frame's offset in the slab
+  uint32_t sent = 0;
+  int err = 0;
+  for (; sent < count; sent++) {
+    // Check the whole message lies within layout and slab before its first frame goes: a
+    // bad layout (a bug) must not read past them, nor cut a message after its first frame.
+    uint32_t parts = w < words ? layout[w] : 0;
+    size_t end = at;
+    bool fits = parts > 0 && w + 1 + parts <= words;
+    for (uint32_t p = 0; fits && p < parts; p++) {
+      end += layout[w + 1 + p];
+      fits = end <= slabLength;
+    }
+    if (!fits) {
+      napi_throw_error(env, "EUNKNOWN", "sluice bug: sendPacked's layout does not match its slab");
+      return nullptr;
+    }
+    w++;
+    for (uint32_t p = 0; p < parts; p++) {
+      uint32_t n = layout[w++];
+      // zmq_send copies the bytes: the slab is free to be reused once this returns.
+      int rc = zmq.send(s->zsock, bytes + at, n, ZMQ_DONTWAIT | (p + 1 < parts ? ZMQ_SNDMORE : 0));
+      at += n;
+      if (rc >= 0) continue;
+      if (p > 0) {
+        // Cannot happen by libzmq's all-or-nothing rule; if it did, the message is cut.
+        napi_throw_error(env, "EUNKNOWN", "sluice bug: a multipart message was cut off");
+        return nullptr;
+      }
+      err = zmq.errno_();
+      break;
+    }
+    if (err != 0) break;
+  }
+  s->meta[META_ERRNO] = err == EAGAIN ? 0 : err;
+  settle(s);
+  napi_create_uint32(env, sent, &out);
+  return out;
+}
+
 // watch(mask) → the bits of mask that are ready now; the others wait for the poll, which
 // reports them through onReady. unwatch(mask) stops waiting.
 static napi_value socketWatch(napi_env env, napi_callback_info info) {
@@ -1173,6 +1237,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"leave", nullptr, socketLeave, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"recv", nullptr, socketRecv, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"send", nullptr, socketSend, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"sendPacked", nullptr, socketSendPacked, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"watch", nullptr, socketWatch, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unwatch", nullptr, socketUnwatch, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"close", nullptr, socketClose, nullptr, nullptr, nullptr, napi_default, nullptr},

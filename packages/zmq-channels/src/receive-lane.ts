@@ -82,10 +82,11 @@ export class ReceiveLane implements Sink {
         const accepted = await recv.put(refused);
         this.#putPending = false;
         if (!accepted) return;
-        if (++this.#spent >= SOCKET_BUDGET || host.turns.spend()) {
-          this.#spent = 0;
-          this.#yield = true;
-        }
+        // `recv` was full: its taker took one, and more will follow within this tick. Reading
+        // again now would offer one message per take; the next turn finds room for a batch.
+        this.#spent = 0;
+        this.#yield = true;
+        host.turns.spend();
       }
       if (!open) return;
       if (this.#yield) {

@@ -19,7 +19,7 @@ import type { Message } from "./frames";
 import { Forced, type LaneHost } from "./lifecycle";
 import { Outbox } from "./outbox";
 import { Ledger, Transmission, type Item } from "./transmission";
-import { SOCKET_BUDGET } from "./tuning";
+import { FLOOD_AFTER, QUICK_MS, SMALL_BATCH, SOCKET_BUDGET } from "./tuning";
 
 export class SendLane implements Source {
   readonly #host: LaneHost;
@@ -29,6 +29,9 @@ export class SendLane implements Source {
   #spent = 0;
   #yield = false; // the turn's budget is spent: wait for the next turn
   #blockedSince = -1; // when the first held message started to wait
+  #quick = 0; // take()s in a row that resolved within QUICK_MS: a producer floods
+  #flooding = false; // between small batches, wait for the next turn rather than in take()
+  #batch = 0; // messages the engine pulled in its last send()
   /** Messages handed to libzmq, and failures reported, by this lane. */
   sentCount = 0;
   /** Whether a message waits for the socket to take it (high-water mark, no peer). */
@@ -64,6 +67,7 @@ export class SendLane implements Source {
       message = item as Message; // not a transmission: none was ever made, or instanceof said so
     }
     this.#quota--;
+    this.#batch++;
     if (++this.#spent >= SOCKET_BUDGET || this.#host.turns.spend()) {
       this.#spent = 0;
       this.#yield = true;
@@ -90,9 +94,13 @@ export class SendLane implements Source {
     const host = this.#host;
     const lockstep = host.lockstep;
     for (;;) {
-      if (!this.#outbox.ready()) {
+      const waitTurn = this.#flooding && this.#batch < SMALL_BATCH;
+      if (!this.#outbox.ready() && !(waitTurn && (await this.#refilled()))) {
+        const since = performance.now();
         const item = await this.#outbox.next();
         if (item === undefined) return;
+        if (performance.now() - since >= QUICK_MS) this.#quick = 0;
+        else if (++this.#quick >= FLOOD_AFTER) this.#flooding = true;
         if (!this.#outbox.hold(item)) continue;
       }
       if (lockstep !== undefined && lockstep.sendWaits) {
@@ -105,6 +113,7 @@ export class SendLane implements Source {
         }
       }
       this.#quota = lockstep === undefined ? Infinity : 1;
+      this.#batch = 0;
       let left = host.engine.send(this);
       if (!Array.isArray(left)) left = await left;
       if (left.length > 0) {
@@ -123,6 +132,19 @@ export class SendLane implements Source {
     const transmission = new Transmission(message, signal);
     this.#outbox.transmit(transmission, signal);
     return transmission.promise;
+  }
+
+  // Flooding: `send` ran dry after a small batch. A producer that puts one message per tick
+  // woke every take() at once: wait for the next turn instead, so it can fill `send` and the
+  // next batch is a full one. Whether it did; if not, the lane goes back to waiting in take().
+  // After a big batch the producer is keeping up (it offers, or its puts resolve within the
+  // tick): take() finds the next at once, and a turn would only delay it (inproc, P45).
+  async #refilled(): Promise<boolean> {
+    await this.#host.turns.turn();
+    if (this.#outbox.ready()) return true;
+    this.#flooding = false;
+    this.#quick = 0;
+    return false;
   }
 
   #wentOut(): void {

@@ -31,6 +31,10 @@ export const QUICK_MS = 0.05;
  * message, while a real flood goes back to flooding after 16 messages. */
 export const FLOOD_AFTER = 16;
 
+/** A flooding send lane waits a turn for its producer only after a batch smaller than this:
+ * a bigger one shows the producer keeps up without it (P45). */
+export const SMALL_BATCH = 16;
+
 /** Microtask ticks a trickling receive waits before it asks zeromq to wait again: enough
  * for a consumer's continuation to take the message and put a reply (P17). */
 export const LET_GO_FIRST = 3;

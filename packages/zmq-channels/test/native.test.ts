@@ -173,6 +173,43 @@ describeNative("the native engine", () => {
     expect(text(after!)).toEqual(["after"]);
   });
 
+  it("sends a batch of packed and unpacked messages in order, their bytes intact (P47)", async () => {
+    const p = pump();
+    const pull = await p.socket("pull", { bind: address("tcp") });
+    const push = await p.socket("push", { connect: pull.endpoints[0]! });
+    // Small messages go copied into one slab (native-packer.ts), up to 8 KiB each and 64 KiB
+    // a batch; a bigger one goes by reference. Offered at once, so that batches mix them.
+    const make = (i: number): Array<string | Uint8Array> => {
+      switch (i % 5) {
+        case 0:
+          return [`ü€😀 ${i}`]; // UTF-8 of 2, 3 and 4 bytes a character
+        case 1:
+          return [new Uint8Array(8 * 1024).fill(i & 255)]; // the biggest packed
+        case 2:
+          return [Buffer.alloc(8 * 1024 + 1, i & 255)]; // the smallest by reference
+        case 3:
+          return [String(i), new Uint8Array(0), Buffer.alloc(3000, i & 255)];
+        default:
+          return [Buffer.from(`${i}`.padEnd(16, "."))];
+      }
+    };
+    const n = 500;
+    const producing = (async () => {
+      for (let i = 0; i < n; i++) {
+        const m = make(i);
+        const message = m.length === 1 ? m[0]! : m;
+        if (!push.send.offer(message)) await push.send.put(message);
+      }
+    })();
+    const got = await takeN(pull.recv, n, 10_000);
+    await within(producing, 10_000, "the producer");
+    for (let i = 0; i < n; i++) {
+      expect(got[i]!.map((f) => Buffer.from(f).toString("hex"))).toEqual(
+        make(i).map((f) => Buffer.from(f).toString("hex")),
+      );
+    }
+  });
+
   it("holds back at the high-water mark, then delivers everything in order", async () => {
     const p = pump();
     const recv = chan<Buffer[]>(1);

@@ -1,6 +1,6 @@
 // One socket's send lane (send-lane.ts): what happens to a message it cannot hand to zeromq.
 import { Pump } from "@sluice/zmq-channels";
-import { address, takeWithin, text, TRANSPORTS } from "./helpers";
+import { address, takeN, takeWithin, text, TRANSPORTS, within } from "./helpers";
 
 describe.each(TRANSPORTS)("a bridged socket over %s", (transport) => {
   let pump: Pump;
@@ -32,5 +32,26 @@ describe.each(TRANSPORTS)("a bridged socket over %s", (transport) => {
     const error = await takeWithin(pump.errors, 2000, "a PumpError");
     expect(error.code).toBe("EAGAIN");
     expect(error.unsent).toBe("nobody listens");
+  });
+
+  it("lets a producer that awaits each put fill `send`, and sends it in order in batches", async () => {
+    const pull = await pump.socket("pull", { bind: address(transport) });
+    const push = await pump.socket("push", { connect: pull.endpoints[0] });
+    const N = 5000;
+    let queued = 0; // puts after which `send` still held messages: the lane did not take at once
+    const producing = (async () => {
+      for (let i = 0; i < N; i++) {
+        await push.send.put(String(i));
+        if (push.send.length > 0) queued++;
+      }
+    })();
+    const got = await takeN(pull.recv, N, 10000);
+    await within(producing, 1000, "the producer");
+    expect(got.map((m) => Number(m[0]!.toString()))).toEqual(
+      Array.from({ length: N }, (_, i) => i),
+    );
+    // A lane that took each message as soon as it was put (one per batch) leaves `send`
+    // empty after most puts; a flooding lane waits for the next turn, so the puts queue.
+    expect(queued).toBeGreaterThan(N * 0.9);
   });
 });

@@ -58,6 +58,8 @@ export interface NativeHandle {
   leave(group: string | Buffer): void;
   recv(maxMessages: number, maxBytes: number): Buffer | undefined;
   send(messages: readonly Message[]): number;
+  /** send() of `count` messages packed by a SendPacker (native-packer.ts). */
+  sendPacked(slab: Buffer, layout: Uint32Array, count: number): number;
   watch(mask: number): number;
   unwatch(mask: number): void;
   close(): void;

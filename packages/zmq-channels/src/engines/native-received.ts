@@ -10,7 +10,7 @@ import { META_COUNT, META_FRAMES } from "./native-addon";
 export class NativeReceived {
   #held: Frame[][] = []; // received, not yet taken by the sink
   #heldAt = 0;
-  #partial: Frame[] = []; // the first frames of a message cut by a full batch
+  #partial: Frame[] | undefined; // the first frames of a message cut by a full batch
 
   /** The next message held, or undefined (and nothing is held any more). */
   next(): Frame[] | undefined {
@@ -31,16 +31,24 @@ export class NativeReceived {
   /** Cuts a batch's slab into frames (views, no copy) and whole messages (`meta`: its layout). */
   slice(slab: Buffer, meta: Float64Array): void {
     const count = meta[META_COUNT]!;
+    const held = this.#held;
     let at = 0;
     let frames = this.#partial;
     for (let i = 0; i < count; i++) {
       const word = meta[META_FRAMES + i]!;
       const size = Math.floor(word / 2);
-      frames.push(slab.subarray(at, at + size));
+      const frame = slab.subarray(at, at + size);
       at += size;
-      if (word % 2 === 0) {
-        this.#held.push(frames);
-        frames = [];
+      if (word % 2 === 1) {
+        (frames ??= []).push(frame);
+      } else if (frames === undefined) {
+        // A one-frame message made whole: `[]` and a push would allocate room for 17 frames
+        // (V8 grows an empty array so), garbage for every message (decisions P48).
+        held.push([frame]);
+      } else {
+        frames.push(frame);
+        held.push(frames);
+        frames = undefined;
       }
     }
     this.#partial = frames;

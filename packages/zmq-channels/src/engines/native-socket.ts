@@ -1,6 +1,7 @@
 // One socket of the native engine (EngineSocket over a NativeHandle): it receives in batches
-// (NativeReceived holds what the sink has not taken), sends in batches, waits through
-// NativeWaits, delegates its control calls to NativeControl and its monitor to native-monitor.ts.
+// (NativeReceived holds what the sink has not taken), sends in batches (small messages packed
+// into one slab: native-packer.ts), waits through NativeWaits, delegates its control calls to
+// NativeControl and its monitor to native-monitor.ts.
 //
 // Invariants:
 // - Every native call is followed by the waits' afterOp(): what it found ready resolves the
@@ -22,6 +23,7 @@ import {
 } from "./native-addon";
 import { InprocClaims } from "./inproc";
 import { NativeControl } from "./native-control";
+import { SendPacker } from "./native-packer";
 import { startMonitor } from "./native-monitor";
 import { NativeReceived } from "./native-received";
 import { NativeWaits } from "./native-waits";
@@ -50,6 +52,8 @@ export class NativeSocket implements EngineSocket {
   // for, or messages held here would outlive an unsubscribe or leave (decisions P35).
   readonly #filters: boolean;
   readonly #inproc = new InprocClaims("native"); // what this socket binds and connects over inproc
+  // Kinds with an envelope (server, radio, dish) send each message built whole, by reference.
+  readonly #packer: SendPacker | undefined;
   #closed = false;
   #linger = DEFAULT_LINGER;
 
@@ -57,6 +61,7 @@ export class NativeSocket implements EngineSocket {
     this.#binding = binding;
     this.sendTimeout = sendTimeout;
     this.#filters = info.subscribes || info.joins === true;
+    this.#packer = info.framing?.envelope === undefined ? new SendPacker() : undefined;
     this.handle = new binding.Socket(TYPES[info.kind], this.#onReady, this.#meta);
     this.#waits = new NativeWaits(this.handle, this.#meta, () => this.#closed);
     const afterOp = (): void => this.#waits.afterOp();
@@ -106,6 +111,7 @@ export class NativeSocket implements EngineSocket {
   }
 
   send(source: Source): readonly Message[] {
+    const packer = this.#packer;
     let batch: Message[] = [];
     for (;;) {
       while (batch.length < SEND_BATCH) {
@@ -115,15 +121,26 @@ export class NativeSocket implements EngineSocket {
       }
       if (batch.length === 0) return NONE;
       const ended = batch.length < SEND_BATCH;
-      const sent = this.handle.send(batch);
+      // The small messages at the batch's start go packed; when the first is big, the whole
+      // batch goes by reference.
+      const packed = packer === undefined ? 0 : packer.pack(batch);
+      const tried = packed > 0 ? packed : batch.length;
+      const sent =
+        packed > 0
+          ? this.handle.sendPacked(packer!.slab, packer!.layout, packed)
+          : this.handle.send(batch);
       this.#waits.afterOp();
       for (let i = 0; i < sent; i++) source.sent(batch[i]!);
       if (sent > 0) this.#waits.sent();
-      if (sent < batch.length) {
+      if (sent < tried) {
         const errno = this.#meta[META_ERRNO] ?? 0;
         if (errno === 0) return batch.slice(sent); // the first would block
         source.failed(batch[sent]!, this.#binding.error(errno));
         batch = batch.slice(sent + 1);
+        continue;
+      }
+      if (tried < batch.length) {
+        batch = batch.slice(tried); // what did not fit the slab, or was big
         continue;
       }
       if (ended) return NONE;

@@ -1,0 +1,80 @@
+// A native send batch packed for the addon (native/sluice.cc sendPacked): the messages' frames
+// copied one after another into one reusable slab, beside a layout of frame counts and
+// lengths, so the addon reads no JS value per message or frame (decisions P47).
+//
+// Invariants:
+// - layout, per message: its frame count, then each frame's length in bytes; the frames' bytes
+//   follow one another in the slab in that order, from offset 0.
+// - Only a message of at most PACK_MESSAGE bytes is packed, and a batch takes no more once it
+//   holds PACK_BYTES, so the slab (kept as long as the socket) stays under their sum. Anything
+//   else goes by reference (the addon's send()).
+import type { Message, Part } from "../frames";
+
+/** The biggest message that is copied into the slab (bigger ones go by reference). */
+export const PACK_MESSAGE = 8 * 1024;
+/** A packed batch takes no more messages once its slab holds this many bytes. */
+export const PACK_BYTES = 64 * 1024;
+
+export class SendPacker {
+  slab = Buffer.allocUnsafeSlow(16 * 1024);
+  layout = new Uint32Array(256);
+  #words = 0; // layout slots used
+  #bytes = 0; // slab bytes used
+
+  /** Packs the messages at the start of `batch` that may be packed; how many it packed. */
+  pack(batch: readonly Message[]): number {
+    this.#words = 0;
+    this.#bytes = 0;
+    let n = 0;
+    while (n < batch.length && this.#bytes < PACK_BYTES && this.#add(batch[n]!)) n++;
+    return n;
+  }
+
+  #add(message: Message): boolean {
+    const parts = Array.isArray(message) ? message : undefined;
+    let size = 0;
+    if (parts === undefined) size = sizeOf(message as Part);
+    else for (let p = 0; p < parts.length; p++) size += sizeOf(parts[p]!);
+    if (size > PACK_MESSAGE) return false;
+    const frames = parts === undefined ? 1 : parts.length;
+    this.#room(1 + frames, size);
+    const layout = this.layout;
+    let w = this.#words;
+    layout[w++] = frames;
+    if (parts === undefined) {
+      layout[w++] = this.#copy(message as Part);
+    } else {
+      for (let p = 0; p < parts.length; p++) layout[w++] = this.#copy(parts[p]!);
+    }
+    this.#words = w;
+    return true;
+  }
+
+  // Copies one frame to the slab's end; its length in bytes.
+  #copy(part: Part): number {
+    const at = this.#bytes;
+    // #room() made space for sizeOf(part) bytes, which is what write() encodes.
+    const n =
+      typeof part === "string" ? this.slab.write(part, at) : (this.slab.set(part, at), part.length);
+    this.#bytes = at + n;
+    return n;
+  }
+
+  // Grows the layout and the slab, keeping what they hold, to take `words` and `bytes` more.
+  #room(words: number, bytes: number): void {
+    if (this.#words + words > this.layout.length) {
+      const layout = new Uint32Array(Math.max(this.layout.length * 2, this.#words + words));
+      layout.set(this.layout.subarray(0, this.#words));
+      this.layout = layout;
+    }
+    if (this.#bytes + bytes > this.slab.length) {
+      const slab = Buffer.allocUnsafeSlow(Math.max(this.slab.length * 2, this.#bytes + bytes));
+      this.slab.copy(slab, 0, 0, this.#bytes);
+      this.slab = slab;
+    }
+  }
+}
+
+function sizeOf(part: Part): number {
+  return typeof part === "string" ? Buffer.byteLength(part) : part.length;
+}
