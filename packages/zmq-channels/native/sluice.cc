@@ -75,6 +75,50 @@ static void fillDraft(void* lib, ZmqApi* a) {
              sym(lib, "zmq_poller_wait", &a->poller_wait);
 }
 
+// libzmq fails with EINTR any call that first processes the socket's pending commands (a read
+// of ZMQ_EVENTS, a send, a receive, bind, connect…) when a signal lands on the thread meanwhile:
+// V8's profiler sends SIGPROF every millisecond under --cpu-prof. Nothing was done, so the call
+// is retried here, once for every caller. Unretried, an EINTR on ZMQ_EVENTS was read as "nothing
+// ready", an edge of ZMQ_FD was lost and a receive waited for ever (a DEALER⇄ROUTER duplex run
+// under --cpu-prof hung 2 times in 6), and one on a receive or send failed the operation.
+static ZmqApi raw;  // the functions as resolved; `zmq` holds the retrying ones below
+#define RETRIED(name, params, args)                                 \
+  static int name##Retried params {                                 \
+    int rc;                                                          \
+    while ((rc = raw.name args) < 0 && raw.errno_() == EINTR) {      \
+    }                                                                \
+    return rc;                                                       \
+  }
+RETRIED(getsockopt, (void* s, int o, void* v, size_t* n), (s, o, v, n))
+RETRIED(bind, (void* s, const char* e), (s, e))
+RETRIED(connect, (void* s, const char* e), (s, e))
+RETRIED(unbind, (void* s, const char* e), (s, e))
+RETRIED(disconnect, (void* s, const char* e), (s, e))
+RETRIED(send, (void* s, const void* d, size_t n, int f), (s, d, n, f))
+RETRIED(msg_recv, (zmq_msg_t* m, void* s, int f), (m, s, f))
+RETRIED(msg_send, (zmq_msg_t* m, void* s, int f), (m, s, f))
+RETRIED(join, (void* s, const char* g), (s, g))
+RETRIED(leave, (void* s, const char* g), (s, g))
+RETRIED(poller_wait, (void* p, zmq_poller_event_t* e, long t), (p, e, t))
+#undef RETRIED
+
+static void retrying(ZmqApi* a) {
+  raw = *a;
+  a->getsockopt = getsockoptRetried;
+  a->bind = bindRetried;
+  a->connect = connectRetried;
+  a->unbind = unbindRetried;
+  a->disconnect = disconnectRetried;
+  a->send = sendRetried;
+  a->msg_recv = msg_recvRetried;
+  a->msg_send = msg_sendRetried;
+  if (a->draft) {
+    a->join = joinRetried;
+    a->leave = leaveRetried;
+    a->poller_wait = poller_waitRetried;
+  }
+}
+
 static bool fill(void* lib) {
   ZmqApi a;
   bool ok = sym(lib, "zmq_version", &a.version) && sym(lib, "zmq_errno", &a.errno_) &&
@@ -92,6 +136,7 @@ static bool fill(void* lib) {
   }
   if (ok) ok = fillControl(lib, &a);
   if (ok) fillDraft(lib, &a);
+  if (ok) retrying(&a);
   if (ok) zmq = a;
   return ok;
 }

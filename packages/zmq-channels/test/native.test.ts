@@ -365,6 +365,54 @@ describeNative("the native engine", () => {
       return { status: r.status, signal: r.signal, out: r.stdout + r.stderr };
     }
 
+    // libzmq fails a call with EINTR when a signal lands during it; V8's profiler sends SIGPROF
+    // every 50 µs here. Read as "nothing ready", an EINTR on ZMQ_EVENTS lost an edge of ZMQ_FD
+    // and a direction waited for ever: without the retry (sluice.cc, RETRIED) this stalled in
+    // 2 of 3 runs; each round is bounded, so a stall fails at once instead of hanging.
+    it("survives signals: DEALER⇄ROUTER full duplex under V8's profiler", () => {
+      const profiles = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-prof-"));
+      try {
+        const r = spawnSync(
+          process.execPath,
+          [
+            "--cpu-prof",
+            "--cpu-prof-interval",
+            "50",
+            "--cpu-prof-dir",
+            profiles,
+            "-e",
+            `const { Pump } = require(${JSON.stringify(dist)});
+             (async () => {
+               const pump = new Pump({ engine: "native" });
+               for (let round = 0; round < 12; round++) {
+                 const router = await pump.socket("router", {
+                   bind: "tcp://127.0.0.1:*", options: { mandatory: true } });
+                 const dealer = await pump.socket("dealer", { connect: router.endpoints[0] });
+                 await dealer.send.put("hello");
+                 const [id] = await router.recv.take();
+                 const n = 20000, loops = (f) => (async () => { for (let i = 0; i < n; i++) await f(); })();
+                 let timer;
+                 await Promise.race([
+                   Promise.all([loops(() => dealer.send.put("d")), loops(() => router.send.put([id, "r"])),
+                     loops(() => dealer.recv.take()), loops(() => router.recv.take())]),
+                   new Promise((_, no) => (timer = setTimeout(() => no(new Error("round " + round + " stalled")), 8000))),
+                 ]);
+                 clearTimeout(timer);
+                 router.send.close();
+                 dealer.send.close();
+               }
+               await pump.close();
+               console.log("12 rounds");
+             })().catch((e) => { console.log(e.message); process.exit(3); });`,
+          ],
+          { encoding: "utf8", timeout: 110_000, killSignal: "SIGKILL" },
+        );
+        expect({ status: r.status, out: r.stdout.trim() }).toEqual({ status: 0, out: "12 rounds" });
+      } finally {
+        fs.rmSync(profiles, { recursive: true, force: true });
+      }
+    }, 120_000);
+
     it("exits on its own after pump.close(), with messages still queued", () => {
       const r = run(`
         const pump = new Pump({ engine: "native" });
