@@ -207,9 +207,17 @@ describe("pairs and probe (the bench's tools)", () => {
     const tp = await pairs("zmq", "inproc16", "1");
     expect(tp.code).toBe(0);
     expect(tp.out).toMatch(
-      /^inproc16: pump \/ plain zeromq.js, median of 1 paired ratios \d+\.\d\d×/,
+      /^inproc16: sluice on zeromq.js \/ plain zeromq.js, median of 1 paired ratios \d+\.\d\d×/,
     );
-  }, 60_000);
+    // `engines`: the pump's native engine over its zeromq.js engine (when it was built)
+    const built = existsSync(join(root, "..", "packages/zmq-channels/build/Release/sluice.node"));
+    if (!built) return;
+    const engines = await pairs("zmq", "inproc16", "1", "engines");
+    expect(engines.code).toBe(0);
+    expect(engines.out).toMatch(
+      /^inproc16: sluice native \/ sluice on zeromq.js, median of 1 paired ratios \d+\.\d\d×/,
+    );
+  }, 90_000);
 
   it("pairs this build's sluice with another checkout's (here this checkout twice)", async () => {
     const checkout = join(root, "..");
