@@ -497,8 +497,6 @@ static napi_value socketNew(napi_env env, napi_callback_info info) {
   return self;
 }
 
-// setOption(kind, id, value): kind is zeromq.js's option type (Int32, Uint32, Int64, Uint64,
-// Bool, String); the value's JS type is checked as zeromq.js checks it.
 // The (type, id) that setOption and getOption begin with: the value's type as zeromq.js names
 // it (native-options.ts) and the option's ZMQ_ number.
 enum class OptType { Bool, Int32, Uint32, Int64, Uint64, String };
@@ -518,6 +516,8 @@ static bool optionArgs(napi_env env, napi_value* argv, OptType* type, int32_t* i
   return false;
 }
 
+// setOption(kind, id, value): kind is zeromq.js's option type (Int32, Uint32, Int64, Uint64,
+// Bool, String); the value's JS type is checked as zeromq.js checks it.
 static napi_value socketSetOption(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];

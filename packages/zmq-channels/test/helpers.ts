@@ -1,4 +1,6 @@
-// Shared by the pump's tests: transports, unique addresses, and bounded waits.
+// Shared by the pump's tests: transports, unique addresses, bounded waits, and programs run
+// against the built package in a process of their own.
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -73,4 +75,26 @@ export function text(frames: Buffer[]): string[] {
 /** A real timer, for letting the sockets' I/O happen. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Runs `body` (the inside of an async function, with `Pump` from the built package in scope)
+ * in a Node process of its own, killed after 20 s: its exit and what it printed.
+ */
+export function runWithPump(body: string): {
+  status: number | null;
+  signal: string | null;
+  out: string;
+} {
+  const dist = path.join(__dirname, "..", "dist", "index.js");
+  const r = spawnSync(
+    process.execPath,
+    [
+      "-e",
+      `const { Pump } = require(${JSON.stringify(dist)});
+       (async () => { ${body} })().catch((e) => { console.error(e); process.exit(3); });`,
+    ],
+    { encoding: "utf8", timeout: 20_000, killSignal: "SIGKILL" },
+  );
+  return { status: r.status, signal: r.signal, out: r.stdout + r.stderr };
 }

@@ -2,17 +2,15 @@
 // events as the zeromq.js engine, plus `peer`, the other end's address; the fallback to
 // libzmq's version-1 monitor; and a monitor's end with its socket (no leak, no hang at exit).
 // The pump-level behaviours shared by both engines are in monitor.test.ts.
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
-import * as path from "node:path";
 import type { Channel } from "@sluice/channels";
 import { Pump, type SocketEvent } from "@sluice/zmq-channels";
 import { NativeEngine, NativeSocket, loadNative } from "../src/engines/native";
 import { startMonitor } from "../src/engines/native-monitor";
 import { decodeEvent, type EventSources } from "../src/engines/native-events";
 import { kindNamed } from "../src/kinds";
-import { address, sleep, takeWithin, within } from "./helpers";
+import { address, runWithPump, sleep, takeWithin, within } from "./helpers";
 
 const native = loadNative();
 const built = !("error" in native);
@@ -331,19 +329,6 @@ describe("decoding monitor frames (native-events.ts)", () => {
 });
 
 describeNative("native monitor: its end", () => {
-  const dist = path.join(__dirname, "..", "dist", "index.js");
-  function run(body: string): { status: number | null; signal: string | null; out: string } {
-    const r = spawnSync(
-      process.execPath,
-      [
-        "-e",
-        `const { Pump } = require(${JSON.stringify(dist)});
-         (async () => { ${body} })().catch((e) => { console.error(e); process.exit(3); });`,
-      ],
-      { encoding: "utf8", timeout: 20_000, killSignal: "SIGKILL" },
-    );
-    return { status: r.status, signal: r.signal, out: r.stdout + r.stderr };
-  }
   const scenario = `
     const pump = new Pump({ engine: "native" });
     const router = await pump.socket("router", { bind: "tcp://127.0.0.1:*" });
@@ -354,7 +339,7 @@ describeNative("native monitor: its end", () => {
     await router.recv.take();`;
 
   it("ends with the socket: the process exits on its own after pump.close()", () => {
-    const r = run(`${scenario}
+    const r = runWithPump(`${scenario}
       await pump.close();
       const types = [];
       for await (const e of events) types.push(e.type);
@@ -364,7 +349,7 @@ describeNative("native monitor: its end", () => {
   });
 
   it("exits cleanly with process.exit() while monitored sockets are open", () => {
-    const r = run(`${scenario}
+    const r = runWithPump(`${scenario}
       setTimeout(() => process.exit(0), 20);`);
     expect({ status: r.status, signal: r.signal, out: r.out }).toEqual({
       status: 0,

@@ -13,7 +13,16 @@ import * as zmq from "zeromq";
 import { Pump, type PumpError } from "@sluice/zmq-channels";
 import { loadNative, NativeEngine, NativeSocket } from "../src/engines/native";
 import { KINDS } from "../src/kinds";
-import { address, sleep, takeN, takeWithin, text, TRANSPORTS, within } from "./helpers";
+import {
+  address,
+  runWithPump,
+  sleep,
+  takeN,
+  takeWithin,
+  text,
+  TRANSPORTS,
+  within,
+} from "./helpers";
 
 const native = loadNative();
 const built = !("error" in native);
@@ -352,18 +361,6 @@ describeNative("the native engine", () => {
 
   describe("a process that used it", () => {
     const dist = path.join(__dirname, "..", "dist", "index.js");
-    function run(body: string): { status: number | null; signal: string | null; out: string } {
-      const r = spawnSync(
-        process.execPath,
-        [
-          "-e",
-          `const { Pump } = require(${JSON.stringify(dist)});
-           (async () => { ${body} })().catch((e) => { console.error(e); process.exit(3); });`,
-        ],
-        { encoding: "utf8", timeout: 20_000, killSignal: "SIGKILL" },
-      );
-      return { status: r.status, signal: r.signal, out: r.stdout + r.stderr };
-    }
 
     // libzmq fails a call with EINTR when a signal lands during it; V8's profiler sends SIGPROF
     // every 50 µs here. Read as "nothing ready", an EINTR on ZMQ_EVENTS lost an edge of ZMQ_FD
@@ -414,7 +411,7 @@ describeNative("the native engine", () => {
     }, 120_000);
 
     it("exits on its own after pump.close(), with messages still queued", () => {
-      const r = run(`
+      const r = runWithPump(`
         const pump = new Pump({ engine: "native" });
         const pull = await pump.socket("pull", { bind: "tcp://127.0.0.1:*" });
         const push = await pump.socket("push", { connect: pull.endpoints[0], options: { linger: 0 } });
@@ -432,7 +429,7 @@ describeNative("the native engine", () => {
       // An ipc endpoint of its own, removed after: a process that exits leaves its file behind.
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-native-exit-"));
       try {
-        const r = run(`
+        const r = runWithPump(`
           const pump = new Pump({ engine: "native" });
           const pull = await pump.socket("pull", { bind: "ipc://${path.join(dir, "pull.sock")}" });
           const push = await pump.socket("push", { connect: "tcp://127.0.0.1:1" });
@@ -451,7 +448,7 @@ describeNative("the native engine", () => {
     // Node unloads an addon when the only environment that loaded it ends; libuv then called
     // a socket's close callback in unmapped code (SIGSEGV). The addon now pins itself.
     it("survives worker threads ended with native sockets open (terminate, process.exit)", () => {
-      const r = run(`
+      const r = runWithPump(`
         const { Worker } = require("node:worker_threads");
         const code = \`
           const { Pump } = require(\${JSON.stringify(${JSON.stringify(dist)})});
@@ -478,7 +475,7 @@ describeNative("the native engine", () => {
     });
 
     it("runs in worker threads, each with its own context", () => {
-      const r = run(`
+      const r = runWithPump(`
         const { Worker } = require("node:worker_threads");
         const code = \`
           const { Pump } = require(\${JSON.stringify(${JSON.stringify(dist)})});
