@@ -24,6 +24,8 @@
 #include <errno.h>
 #ifdef __linux__
 #include <link.h>
+#include <pthread.h>
+#include <sched.h>
 #endif
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -124,6 +126,7 @@ static bool fill(void* lib) {
   bool ok = sym(lib, "zmq_version", &a.version) && sym(lib, "zmq_errno", &a.errno_) &&
             sym(lib, "zmq_strerror", &a.strerror) && sym(lib, "zmq_ctx_new", &a.ctx_new) &&
             sym(lib, "zmq_ctx_term", &a.ctx_term) && sym(lib, "zmq_ctx_shutdown", &a.ctx_shutdown) &&
+            sym(lib, "zmq_ctx_set", &a.ctx_set) &&
             sym(lib, "zmq_socket", &a.socket) && sym(lib, "zmq_close", &a.close) &&
             sym(lib, "zmq_setsockopt", &a.setsockopt) && sym(lib, "zmq_getsockopt", &a.getsockopt) &&
             sym(lib, "zmq_bind", &a.bind) && sym(lib, "zmq_connect", &a.connect) &&
@@ -448,6 +451,45 @@ static bool pollable(void* zsock, void** poller) {
 }
 
 // new Socket(type, onReady, meta: Float64Array)
+
+// -- the context -----------------------------------------------------------------------------
+
+#ifdef __linux__
+// libzmq applies a context's thread policy in each thread it starts and aborts the process
+// (posix_assert) if the kernel refuses, so a throwaway thread tries the policy first: it runs
+// with the same credentials, limits and seccomp filter as libzmq's threads will.
+static void* tryBatch(void* allowed) {
+  sched_param param = {};
+  *static_cast<bool*>(allowed) = pthread_setschedparam(pthread_self(), SCHED_BATCH, &param) == 0;
+  return nullptr;
+}
+
+static bool batchAllowed() {
+  bool allowed = false;
+  pthread_t probe;
+  if (pthread_create(&probe, nullptr, tryBatch, &allowed) != 0) return false;
+  pthread_join(probe, nullptr);
+  return allowed;
+}
+#endif
+
+// The engine's one context (per Node environment). On Linux its I/O thread runs SCHED_BATCH
+// (decisions P49): a wake-up of that thread (every send that finds it idle) then no longer
+// preempts the JS thread that woke it, which otherwise loses the CPU in the middle of a batch
+// on every such send. SLUICE_IO_SCHED=default keeps the OS's policy.
+static void* newContext() {
+  void* ctx = zmq.ctx_new();
+#ifdef __linux__
+  const char* choice = getenv("SLUICE_IO_SCHED");
+  bool keep = choice != nullptr && strcmp(choice, "default") == 0;
+  // Set before the first socket: that is when the context starts its threads.
+  if (ctx != nullptr && !keep && batchAllowed()) {
+    zmq.ctx_set(ctx, ZMQ_THREAD_SCHED_POLICY, SCHED_BATCH);
+  }
+#endif
+  return ctx;
+}
+
 static napi_value socketNew(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3], self;
@@ -463,7 +505,7 @@ static napi_value socketNew(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, nullptr, "sluice bug: meta must be a Float64Array");
     return nullptr;
   }
-  if (inst->ctx == nullptr) inst->ctx = zmq.ctx_new();
+  if (inst->ctx == nullptr) inst->ctx = newContext();
   void* zsock = inst->ctx == nullptr ? nullptr : zmq.socket(inst->ctx, type);
   if (zsock == nullptr) {
     throwZmq(env, zmq.errno_(), "zmq_socket");

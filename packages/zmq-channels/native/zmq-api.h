@@ -12,6 +12,9 @@
 #define ZMQ_ETERM (ZMQ_HAUSNUMERO + 53)
 #define ZMQ_EMTHREAD (ZMQ_HAUSNUMERO + 54)
 
+// context options (zmq_ctx_set)
+#define ZMQ_THREAD_SCHED_POLICY 4
+
 #define ZMQ_RCVMORE 13
 #define ZMQ_FD 14
 #define ZMQ_EVENTS 15
@@ -53,6 +56,7 @@ struct ZmqApi {
   void* (*ctx_new)(void);
   int (*ctx_term)(void*);
   int (*ctx_shutdown)(void*);
+  int (*ctx_set)(void*, int, int);
   void* (*socket)(void*, int);
   int (*close)(void*);
   int (*setsockopt)(void*, int, const void*, size_t);

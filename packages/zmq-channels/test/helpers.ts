@@ -81,7 +81,10 @@ export function sleep(ms: number): Promise<void> {
  * Runs `body` (the inside of an async function, with `Pump` from the built package in scope)
  * in a Node process of its own, killed after 20 s: its exit and what it printed.
  */
-export function runWithPump(body: string): {
+export function runWithPump(
+  body: string,
+  env: Readonly<Record<string, string>> = {},
+): {
   status: number | null;
   signal: string | null;
   out: string;
@@ -94,7 +97,7 @@ export function runWithPump(body: string): {
       `const { Pump } = require(${JSON.stringify(dist)});
        (async () => { ${body} })().catch((e) => { console.error(e); process.exit(3); });`,
     ],
-    { encoding: "utf8", timeout: 20_000, killSignal: "SIGKILL" },
+    { encoding: "utf8", timeout: 20_000, killSignal: "SIGKILL", env: { ...process.env, ...env } },
   );
   return { status: r.status, signal: r.signal, out: r.stdout + r.stderr };
 }

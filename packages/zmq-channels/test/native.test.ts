@@ -474,6 +474,30 @@ describeNative("the native engine", () => {
       expect({ status: r.status, signal: r.signal }).toEqual({ status: 0, signal: null });
     });
 
+    // P49: libzmq's threads of the native context run SCHED_BATCH on Linux, so that waking the
+    // I/O thread does not preempt the JS thread; SLUICE_IO_SCHED=default keeps the OS's policy.
+    // The policy is field 41 of /proc/<pid>/task/<tid>/stat (after the parenthesised name).
+    const policies = `
+      const fs = require("node:fs");
+      const pump = new Pump({ engine: "native" });
+      await pump.socket("pull", { bind: "inproc://policy" });
+      const seen = [];
+      for (const tid of fs.readdirSync("/proc/self/task")) {
+        const name = fs.readFileSync("/proc/self/task/" + tid + "/comm", "utf8").trim();
+        const stat = fs.readFileSync("/proc/self/task/" + tid + "/stat", "utf8");
+        const policy = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[38];
+        if (name.startsWith("ZMQbg/")) seen.push(name + "=" + policy);
+      }
+      await pump.close();
+      console.log(seen.sort().join(","));`;
+    const linux = process.platform === "linux" ? it : it.skip;
+    linux("runs libzmq's threads SCHED_BATCH, unless SLUICE_IO_SCHED=default", () => {
+      const batch = runWithPump(policies);
+      expect(batch.out.trim()).toBe("ZMQbg/IO/0=3,ZMQbg/Reaper=3");
+      const kept = runWithPump(policies, { SLUICE_IO_SCHED: "default" });
+      expect(kept.out.trim()).toBe("ZMQbg/IO/0=0,ZMQbg/Reaper=0");
+    });
+
     it("runs in worker threads, each with its own context", () => {
       const r = runWithPump(`
         const { Worker } = require("node:worker_threads");

@@ -32,12 +32,15 @@ export class NativeReceived {
   slice(slab: Buffer, meta: Float64Array): void {
     const count = meta[META_COUNT]!;
     const held = this.#held;
-    let at = 0;
+    // Buffer.from(arrayBuffer, offset, length) makes a view without subarray()'s species
+    // lookup and `.buffer` read per frame: ~15% less per view (decisions P49).
+    const memory = slab.buffer;
+    let at = slab.byteOffset;
     let frames = this.#partial;
     for (let i = 0; i < count; i++) {
       const word = meta[META_FRAMES + i]!;
       const size = Math.floor(word / 2);
-      const frame = slab.subarray(at, at + size);
+      const frame = Buffer.from(memory, at, size);
       at += size;
       if (word % 2 === 1) {
         (frames ??= []).push(frame);
