@@ -1,24 +1,31 @@
 /* libzmq in C, the reference row of PUSH→PULL (bench/src/zmq/libzmq-c.ts runs it for the bench
  * and for the probe):
  *   thr <endpoint> <messages> <size>
- * binds a PULL and sends 1..n, each carrying its index, from a PUSH in a second thread (its own
- * core, as the peer process is for the Node rows over ipc and tcp). Prints one JSON line for the PULL side: the
- * seconds from the first to the last message (scaled to n, as the Node rows' Clock), the sum of
- * the indices, and this process's peak RSS. Built with `cc … -lzmq` when a compiler and libzmq's
- * headers (libzmq3-dev) are there; skipped otherwise. */
+ * binds a PULL and sends 1..n, each carrying its index, from a PUSH. Over ipc and tcp the PUSH
+ * is a second process with its own context, as libzmq's perf/local_thr and remote_thr are and
+ * as the Node rows' peer process is (decision K6: one process sharing one I/O thread measured
+ * 1.4-1.6x slower than two); over inproc, which cannot leave a context, it is a second thread.
+ * Prints one JSON line for the PULL side: the seconds from the first to the last message
+ * (scaled to n, as the Node rows' Clock), the sum of the indices, and the PULL process's peak
+ * RSS. Built with `cc … -lzmq` when a compiler and libzmq's headers (libzmq3-dev) are there;
+ * skipped otherwise. */
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 #include <zmq.h>
 
 static char endpoint[256];
 static long n;
 static size_t size;
-static int counted; /* set by the PULL once it has all n: only then may the PUSH close */
+static int counted; /* inproc: set by the PULL once it has all n; only then may the PUSH close */
+static int done[2];  /* ipc, tcp: the PULL writes a byte here once it has all n */
+static int ready[2]; /* ipc, tcp: the PULL writes its bound endpoint here, then the PUSH starts */
 
 static double now(void) {
   struct timespec t;
@@ -26,7 +33,7 @@ static double now(void) {
   return t.tv_sec + t.tv_nsec / 1e9;
 }
 
-static void push(void *ctx) {
+static void push(void *ctx, int own) {
   void *s = zmq_socket(ctx, ZMQ_PUSH);
   zmq_connect(s, endpoint);
   char *buf = calloc(1, size < 4 ? 4 : size);
@@ -37,12 +44,18 @@ static void push(void *ctx) {
   free(buf);
   /* closing right after the last send lost messages over ipc, linger or not (as in the Node
    * rows, decision B8): the PUSH stays open until the PULL has counted them all */
-  while (!__atomic_load_n(&counted, __ATOMIC_ACQUIRE)) nanosleep(&(struct timespec){0, 1000000}, NULL);
+  if (own) {
+    char c;
+    while (read(done[0], &c, 1) < 0) {
+    }
+  } else {
+    while (!__atomic_load_n(&counted, __ATOMIC_ACQUIRE)) nanosleep(&(struct timespec){0, 1000000}, NULL);
+  }
   zmq_close(s);
 }
 
 static void *push_thread(void *ctx) {
-  push(ctx);
+  push(ctx, 0);
   return NULL;
 }
 
@@ -51,13 +64,42 @@ int main(int argc, char **argv) {
   n = atol(argv[2]);
   size = (size_t)atol(argv[3]);
   if (n < 1 || size < 4) return fprintf(stderr, "thr: n >= 1 and size >= 4\n"), 2;
+  int inproc = strncmp(argv[1], "inproc://", 9) == 0;
+  pid_t child = -1;
+  if (!inproc) {
+    /* forked before this process touches libzmq, so the child starts with no libzmq state and
+     * makes a context of its own; it learns the endpoint (a wildcard port resolved) by pipe */
+    if (pipe(done) != 0 || pipe(ready) != 0) return perror("pipe"), 1;
+    fflush(stdout);
+    child = fork();
+    if (child < 0) return perror("fork"), 1;
+    if (child == 0) {
+      close(ready[1]); /* so that the parent's exit ends the read below */
+      close(done[1]);
+      ssize_t got = 0, r;
+      while ((r = read(ready[0], endpoint + got, sizeof endpoint - 1 - got)) > 0) got += r;
+      if (got == 0) _exit(1); /* the PULL failed before it bound */
+      void *own = zmq_ctx_new();
+      push(own, 1);
+      zmq_ctx_term(own);
+      _exit(0);
+    }
+    close(ready[0]);
+    close(done[0]);
+  }
   void *ctx = zmq_ctx_new();
   void *pull = zmq_socket(ctx, ZMQ_PULL);
   if (zmq_bind(pull, argv[1]) != 0) return perror("bind"), 1;
   size_t len = sizeof endpoint;
   zmq_getsockopt(pull, ZMQ_LAST_ENDPOINT, endpoint, &len);
   pthread_t t;
-  pthread_create(&t, NULL, push_thread, ctx);
+  if (inproc) {
+    pthread_create(&t, NULL, push_thread, ctx);
+  } else {
+    size_t length = strlen(endpoint);
+    if (write(ready[1], endpoint, length) != (ssize_t)length) return perror("write"), 1;
+    close(ready[1]); /* end of the endpoint */
+  }
   zmq_msg_t m;
   zmq_msg_init(&m);
   double t0 = 0, t1 = 0, sum = 0;
@@ -70,8 +112,15 @@ int main(int argc, char **argv) {
     sum += k;
   }
   zmq_msg_close(&m);
-  __atomic_store_n(&counted, 1, __ATOMIC_RELEASE);
-  pthread_join(t, NULL);
+  if (inproc) {
+    __atomic_store_n(&counted, 1, __ATOMIC_RELEASE);
+    pthread_join(t, NULL);
+  } else {
+    if (write(done[1], "x", 1) != 1) return perror("write"), 1;
+    int status;
+    if (waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+      return fprintf(stderr, "thr: the PUSH process failed\n"), 1;
+  }
   zmq_close(pull);
   zmq_ctx_term(ctx);
   struct rusage u;

@@ -1,7 +1,8 @@
 // libzmq in C (bench/c/thr.c), the reference row of PUSH→PULL: compiled once per run with the
 // system `cc` when a compiler and libzmq's headers (libzmq3-dev) are there, else skipped with
-// the reason. It runs as a child process that binds the PULL, sends from a PUSH in a second
-// thread, and prints its own first-to-last time, checksum and peak RSS.
+// the reason. It runs as a child process that binds the PULL and sends from a PUSH in a
+// process of its own over ipc and tcp (as libzmq's local_thr/remote_thr; a thread over inproc),
+// and prints its own first-to-last time, checksum and peak RSS (decision K6).
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
