@@ -10,6 +10,7 @@
  * RSS. Built with `cc … -lzmq` when a compiler and libzmq's headers (libzmq3-dev) are there;
  * skipped otherwise. */
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <zmq.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 static char endpoint[256];
 static long n;
@@ -51,6 +55,8 @@ static void push(void *ctx, int own) {
   } else {
     while (!__atomic_load_n(&counted, __ATOMIC_ACQUIRE)) nanosleep(&(struct timespec){0, 1000000}, NULL);
   }
+  int zero = 0; /* everything was counted (or the PULL is gone): nothing is left to deliver */
+  zmq_setsockopt(s, ZMQ_LINGER, &zero, sizeof zero);
   zmq_close(s);
 }
 
@@ -74,6 +80,12 @@ int main(int argc, char **argv) {
     child = fork();
     if (child < 0) return perror("fork"), 1;
     if (child == 0) {
+#ifdef __linux__
+      /* never outlive the PULL (a bench that timed out kills only it): a PUSH with no peer
+       * would wait in zmq_send for ever */
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid() == 1) _exit(1);
+#endif
       close(ready[1]); /* so that the parent's exit ends the read below */
       close(done[1]);
       ssize_t got = 0, r;
