@@ -6,6 +6,8 @@
 //   loaded (zeromq.js's addon.node exports libzmq's C API), so the process has one libzmq.
 // - All state is per Node environment (napi_set_instance_data): each worker thread has its
 //   own context and socket list; nothing here is a global but the read-only function table.
+// - On Linux a context's libzmq threads run SCHED_BATCH wherever the kernel lets a thread take
+//   it (newContext), unless SLUICE_IO_SCHED=default.
 // - A socket's JS object is held strongly (napi_ref count 1) from creation until close(): a
 //   socket whose uv_poll is live can never be collected under it.
 // - One uv_poll per socket, on ZMQ_FD, shared by both directions; it runs only while some
@@ -218,6 +220,42 @@ enum { META_COUNT = 0, META_FIRED = 1, META_ERRNO = 2, META_FRAMES = 3 };
 // A server's messages carry a routing id, a radio's and a dish's a group; JS sees it as the
 // first of two frames ([4-byte big-endian id or group, body]), as on the zeromq.js engine.
 enum { ENVELOPE_NONE = 0, ENVELOPE_ROUTING_ID = 1, ENVELOPE_GROUP = 2 };
+
+#ifdef __linux__
+// libzmq applies a context's thread policy in each thread it starts and aborts the process
+// (posix_assert) if the kernel refuses, so a throwaway thread tries the policy first: it runs
+// with the same credentials, limits and seccomp filter as libzmq's threads will.
+static void* tryBatch(void* allowed) {
+  sched_param param = {};
+  *static_cast<bool*>(allowed) = pthread_setschedparam(pthread_self(), SCHED_BATCH, &param) == 0;
+  return nullptr;
+}
+
+static bool batchAllowed() {
+  bool allowed = false;
+  pthread_t probe;
+  if (pthread_create(&probe, nullptr, tryBatch, &allowed) != 0) return false;
+  pthread_join(probe, nullptr);
+  return allowed;
+}
+#endif
+
+// The engine's one context (per Node environment). On Linux its I/O thread runs SCHED_BATCH
+// (decisions P49): a wake-up of that thread (every send that finds it idle) then no longer
+// preempts the JS thread that woke it, which otherwise loses the CPU in the middle of a batch
+// on every such send. SLUICE_IO_SCHED=default keeps the OS's policy.
+static void* newContext() {
+  void* ctx = zmq.ctx_new();
+#ifdef __linux__
+  const char* choice = getenv("SLUICE_IO_SCHED");
+  bool keep = choice != nullptr && strcmp(choice, "default") == 0;
+  // Set before the first socket: that is when the context starts its threads.
+  if (ctx != nullptr && !keep && batchAllowed()) {
+    zmq.ctx_set(ctx, ZMQ_THREAD_SCHED_POLICY, SCHED_BATCH);
+  }
+#endif
+  return ctx;
+}
 
 // -- errors ----------------------------------------------------------------------------------
 
@@ -451,45 +489,6 @@ static bool pollable(void* zsock, void** poller) {
 }
 
 // new Socket(type, onReady, meta: Float64Array)
-
-// -- the context -----------------------------------------------------------------------------
-
-#ifdef __linux__
-// libzmq applies a context's thread policy in each thread it starts and aborts the process
-// (posix_assert) if the kernel refuses, so a throwaway thread tries the policy first: it runs
-// with the same credentials, limits and seccomp filter as libzmq's threads will.
-static void* tryBatch(void* allowed) {
-  sched_param param = {};
-  *static_cast<bool*>(allowed) = pthread_setschedparam(pthread_self(), SCHED_BATCH, &param) == 0;
-  return nullptr;
-}
-
-static bool batchAllowed() {
-  bool allowed = false;
-  pthread_t probe;
-  if (pthread_create(&probe, nullptr, tryBatch, &allowed) != 0) return false;
-  pthread_join(probe, nullptr);
-  return allowed;
-}
-#endif
-
-// The engine's one context (per Node environment). On Linux its I/O thread runs SCHED_BATCH
-// (decisions P49): a wake-up of that thread (every send that finds it idle) then no longer
-// preempts the JS thread that woke it, which otherwise loses the CPU in the middle of a batch
-// on every such send. SLUICE_IO_SCHED=default keeps the OS's policy.
-static void* newContext() {
-  void* ctx = zmq.ctx_new();
-#ifdef __linux__
-  const char* choice = getenv("SLUICE_IO_SCHED");
-  bool keep = choice != nullptr && strcmp(choice, "default") == 0;
-  // Set before the first socket: that is when the context starts its threads.
-  if (ctx != nullptr && !keep && batchAllowed()) {
-    zmq.ctx_set(ctx, ZMQ_THREAD_SCHED_POLICY, SCHED_BATCH);
-  }
-#endif
-  return ctx;
-}
-
 static napi_value socketNew(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3], self;
