@@ -149,7 +149,7 @@ async function latency(kind: string, rounds: number, against?: string): Promise<
   }
 }
 
-// ZeroMQ throughput, pump against plain zeromq.js: the same runs as the main bench's rows,
+// ZeroMQ throughput, the two variants pairOf names: the same runs as the main bench's rows,
 // 50 000 messages a stretch; the far end (PUSH, or the ROUTER) in the peer process.
 async function zmqThroughput(work: string, rounds: number, against?: string): Promise<void> {
   const [a, b] = pairOf(against);
@@ -192,13 +192,11 @@ async function zmqThroughput(work: string, rounds: number, against?: string): Pr
     return tally.seconds;
   };
   try {
-    const pump = VARIANTS[a];
-    const plain = VARIANTS[b];
     const ratios = await paired(
       rounds,
       1,
-      () => once(pump),
-      () => once(plain),
+      () => once(VARIANTS[a]),
+      () => once(VARIANTS[b]),
     );
     console.log(
       `${work}: ${a} / ${b}, median of ${rounds} paired ratios ${median(ratios).toFixed(2)}× ` +

@@ -16,7 +16,7 @@
  */
 import { Buffer, PromiseBuffer, fixed } from "./buffers";
 import { checkSignal, describe } from "./errors";
-import { AbortableOp, Handler, PendingOp, isLive } from "./handler";
+import { AbortableOp, Handler, PendingOp, isLive, noop } from "./handler";
 import { raise } from "./ops/raise";
 import { Ring } from "./ring";
 import { type Transducer, type Transformer, applyTransducer, isReduced } from "./transducer";
@@ -546,8 +546,6 @@ export class Channel<T> implements AsyncIterable<T> {
     );
   }
 }
-
-function noop(): void {}
 
 function undefinedPut(): TypeError {
   return new TypeError(

@@ -76,4 +76,5 @@ export class AbortableOp<T> extends PendingOp<T> {
   }
 }
 
-function noop(): void {}
+/** Does nothing: the callback of what has nothing left to do. */
+export function noop(): void {}

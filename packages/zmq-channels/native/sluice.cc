@@ -944,13 +944,23 @@ static int sendEnveloped(napi_env env, Socket* s, napi_value message) {
   return rc;
 }
 
+// What send() and sendPacked() return: how many messages went; meta[ERRNO] says why the next
+// did not (0: it would block), and settle() reports what the sends left ready.
+static napi_value sendReport(napi_env env, Socket* s, uint32_t sent, int err) {
+  s->meta[META_ERRNO] = err == EAGAIN ? 0 : err;
+  settle(s);
+  napi_value out;
+  napi_create_uint32(env, sent, &out);
+  return out;
+}
+
 // send(messages) → how many were handed to libzmq, in order. Each message is a frame or an
 // array of frames, all or nothing: once the first frame is taken, libzmq takes the rest
 // (its high-water mark counts whole messages). Stops at the first message that would block
 // (meta[ERRNO] 0) or that libzmq refused (meta[ERRNO] its errno; that message is not sent).
 static napi_value socketSend(napi_env env, napi_callback_info info) {
   size_t argc = 1;
-  napi_value argv[1], out;
+  napi_value argv[1];
   Socket* s = unwrap(env, info, &argc, argv);
   if (s == nullptr) return nullptr;
   uint32_t count;
@@ -986,10 +996,7 @@ static napi_value socketSend(napi_env env, napi_callback_info info) {
       break;
     }
   }
-  s->meta[META_ERRNO] = err == EAGAIN ? 0 : err;
-  settle(s);
-  napi_create_uint32(env, sent, &out);
-  return out;
+  return sendReport(env, s, sent, err);
 }
 
 // sendPacked(slab, layout, count) → how many of `count` messages were handed to libzmq, with
@@ -998,7 +1005,7 @@ static napi_value socketSend(napi_env env, napi_callback_info info) {
 // count and then each frame's length. Two N-API reads per batch instead of several per frame.
 static napi_value socketSendPacked(napi_env env, napi_callback_info info) {
   size_t argc = 3;
-  napi_value argv[3], out;
+  napi_value argv[3];
   Socket* s = unwrap(env, info, &argc, argv);
   if (s == nullptr) return nullptr;
   void* slabData;
@@ -1050,10 +1057,7 @@ static napi_value socketSendPacked(napi_env env, napi_callback_info info) {
     }
     if (err != 0) break;
   }
-  s->meta[META_ERRNO] = err == EAGAIN ? 0 : err;
-  settle(s);
-  napi_create_uint32(env, sent, &out);
-  return out;
+  return sendReport(env, s, sent, err);
 }
 
 // watch(mask) → the bits of mask that are ready now; the others wait for the poll, which
