@@ -117,8 +117,8 @@ int main(int argc, char **argv) {
   double t0 = 0, t1 = 0, sum = 0;
   for (long i = 0; i < n; i++) {
     if (zmq_msg_recv(&m, pull, 0) < 0) return perror("recv"), 1;
-    t1 = now();
-    if (i == 0) t0 = t1;
+    if (i == 0) t0 = now(); /* the clock twice a run, as the Node rows read it (B16) */
+    if (i == n - 1) t1 = now();
     uint32_t k;
     memcpy(&k, zmq_msg_data(&m), 4);
     sum += k;

@@ -17,7 +17,7 @@ export const bulk: PushPull = {
     return {
       endpoint: endpoints[0] ?? bind,
       async receive(n) {
-        const clock = new Clock();
+        const clock = new Clock(n);
         let sum = 0;
         for (let i = 0; i < n; i++) {
           const m = recv.poll() ?? (await recv.take());
@@ -25,7 +25,7 @@ export const bulk: PushPull = {
           clock.tick();
           sum += indexOf(m[0]);
         }
-        return { sum, seconds: clock.seconds(n) };
+        return { sum, seconds: clock.seconds() };
       },
       close: () => pump.close(),
     };

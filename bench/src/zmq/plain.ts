@@ -17,14 +17,14 @@ async function bound<S extends zmq.Socket>(
 
 /** receives n messages, timing from the first to the last and summing their indexes */
 async function receiveN(s: zmq.Readable, n: number) {
-  const clock = new Clock();
+  const clock = new Clock(n);
   let sum = 0;
   for (let i = 0; i < n; i++) {
     const [m] = await s.receive();
     clock.tick();
     sum += indexOf(m);
   }
-  return { sum, seconds: clock.seconds(n) };
+  return { sum, seconds: clock.seconds() };
 }
 
 export const plain: Variant = {
@@ -54,7 +54,7 @@ export const plain: Variant = {
     return {
       endpoints: all.map((b) => b.endpoint),
       async receive(n, counts) {
-        const clock = new Clock();
+        const clock = new Clock(n);
         let sum = 0;
         // no poller in zeromq.js v6: one receive loop per socket, as its users write it
         await Promise.all(
@@ -66,7 +66,7 @@ export const plain: Variant = {
             }
           }),
         );
-        return { sum, seconds: clock.seconds(n) };
+        return { sum, seconds: clock.seconds() };
       },
       async close() {
         for (const s of socks) s.close();
@@ -154,14 +154,14 @@ export const plain: Variant = {
         for (let i = 1; i <= n; i++) await s.send([id, message(i, size)]);
       },
       async receive(n) {
-        const clock = new Clock();
+        const clock = new Clock(n);
         let sum = 0;
         for (let i = 0; i < n; i++) {
           const [, m] = await s.receive();
           clock.tick();
           sum += indexOf(m);
         }
-        return { sum, seconds: clock.seconds(n) };
+        return { sum, seconds: clock.seconds() };
       },
       async close() {
         s.close();

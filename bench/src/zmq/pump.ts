@@ -28,7 +28,7 @@ async function bindOne(
 
 /** takes n messages from `recv`, timing from the first to the last and summing their indexes */
 export async function receiveN(recv: Channel<Frame[]>, n: number, body = 0) {
-  const clock = new Clock();
+  const clock = new Clock(n);
   let sum = 0;
   for (let i = 0; i < n; i++) {
     const m = await recv.take();
@@ -36,7 +36,7 @@ export async function receiveN(recv: Channel<Frame[]>, n: number, body = 0) {
     clock.tick();
     sum += indexOf(m[body]);
   }
-  return { sum, seconds: clock.seconds(n) };
+  return { sum, seconds: clock.seconds() };
 }
 
 /** The pump on the zeromq.js engine. */
@@ -76,14 +76,14 @@ export function pumpVariant(name: Variant["name"], engine: PumpEngine): Variant 
       return {
         endpoints: all.map((s) => s.endpoint),
         async receive(n) {
-          const clock = new Clock();
+          const clock = new Clock(n);
           let sum = 0;
           for (let i = 0; i < n; i++) {
             const { value } = await select(recvs);
             clock.tick();
             sum += indexOf((value as Frame[] | undefined)?.[0]);
           }
-          return { sum, seconds: clock.seconds(n) };
+          return { sum, seconds: clock.seconds() };
         },
         close: () => p.close(),
       };
