@@ -23,6 +23,7 @@ import {
 import { describeValue } from "./frames";
 import type { KindInfo } from "./kinds";
 import { Closing, type State } from "./lifecycle";
+import { boundEndpoint } from "./options";
 
 /** What control needs of its bridge. */
 export interface ControlHost {
@@ -108,7 +109,7 @@ export class Control {
         this.#run("bind", () => {
           const a = checkEndpoint("bind", address);
           return async () => {
-            const bound = await host.engine.bind(a);
+            const bound = boundEndpoint(a, await host.engine.bind(a));
             remember(bound);
             return bound;
           };

@@ -65,10 +65,41 @@ export function messageProblem(value: unknown): string | undefined {
 
 /**
  * The message shape of a draft kind (kinds.ts): one body frame, after an envelope frame when
- * there is one — a routing id (SERVER: a 4-byte big-endian Buffer) or a group (RADIO, DISH).
+ * there is one — a routing id (SERVER: a 4-byte big-endian Buffer) or a group (RADIO, DISH) —
+ * or after an address (DATAGRAM, `addressed`: an ordinary first frame, no envelope).
  */
 export interface Framing {
   readonly envelope?: "routingId" | "group";
+  readonly addressed?: boolean;
+}
+
+/** The biggest datagram body libzmq's UDP engine copies into its buffer (MAX_UDP_MSG). */
+export const DATAGRAM_MAX_BODY = 8192;
+
+// libzmq's UDP engine sends to what inet_addr reads and drops anything else unsaid, and copies
+// the body into a buffer of DATAGRAM_MAX_BODY bytes without checking: both refused here.
+function datagramProblem(frames: readonly Part[]): string | undefined {
+  if (frames.length !== 2) {
+    return `expected [address, body], got ${frames.length} frame${frames.length === 1 ? "" : "s"}`;
+  }
+  const address = frames[0]!;
+  const text = (typeof address === "string" ? address : Buffer.from(address).toString("latin1"))
+    // a received address ends with a NUL byte, and goes back as it came
+    .replace(/\0$/, "");
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3}):(\d{1,5})$/.exec(text);
+  if (
+    m === null ||
+    m.slice(1, 5).some((o) => Number(o) > 255) ||
+    !(Number(m[5]) >= 1 && Number(m[5]) <= 65535)
+  ) {
+    return `expected the address as "ipv4:port" (127.0.0.1:5555), got ${describeValue(address)}`;
+  }
+  const part = frames[1]!;
+  const body = typeof part === "string" ? Buffer.byteLength(part) : part.length;
+  if (body > DATAGRAM_MAX_BODY) {
+    return `a datagram's body takes at most ${DATAGRAM_MAX_BODY} bytes (libzmq's UDP engine), got ${body}`;
+  }
+  return undefined;
 }
 
 /** ZeroMQ's longest group name (ZMQ_GROUP_MAX_LENGTH). */
@@ -79,6 +110,7 @@ export function framingProblem(framing: Framing | undefined, value: Message): st
   if (framing === undefined) return undefined;
   const frames = Array.isArray(value) ? value : [value];
   const envelope = framing.envelope;
+  if (framing.addressed === true) return datagramProblem(frames);
   if (envelope === undefined) {
     return frames.length === 1
       ? undefined

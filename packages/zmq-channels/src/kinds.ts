@@ -27,7 +27,8 @@ export type Kind =
   | "radio"
   | "dish"
   | "scatter"
-  | "gather";
+  | "gather"
+  | "datagram";
 
 /** zeromq.js's socket class for each kind, as a type: what `socket()`'s `options` are typed by. */
 export interface SocketClasses {
@@ -67,6 +68,8 @@ export interface SocketClasses {
   scatter: draft.Scatter;
   /** zeromq.js draft `Gather` */
   gather: draft.Gather;
+  /** zeromq.js draft `Datagram` */
+  datagram: draft.Datagram;
 }
 
 /**
@@ -96,7 +99,7 @@ export interface KindInfo {
   readonly joins?: boolean;
   /** ROUTER, STREAM: connect() may name the peer's routing id (ZMQ_CONNECT_ROUTING_ID). */
   readonly connectRoutingId?: boolean;
-  /** The draft kinds' message shape: one body frame, after a routing id or group frame. */
+  /** The draft kinds' message shape: one body frame, after a routing id, group or address frame. */
   readonly framing?: Framing;
   /** A draft kind: its class is in zeromq.js's draft module, loaded on first use. */
   readonly draft?: boolean;
@@ -124,7 +127,7 @@ function loadDraft(): typeof draft {
   if (!zmq.capability.draft) {
     throw new TypeError(
       "this zeromq.js build has no draft API (zmq.capability.draft is false): " +
-        "the draft kinds (server, client, radio, dish, scatter, gather) are unavailable",
+        `the draft kinds (${DRAFT_KINDS}) are unavailable`,
     );
   }
   draftModule ??= require("zeromq/draft") as typeof draft;
@@ -134,7 +137,7 @@ function loadDraft(): typeof draft {
 /** A row whose class is a draft one, loaded when `Class` is first read. */
 function draftRow(
   kind: Kind,
-  name: "Server" | "Client" | "Radio" | "Dish" | "Scatter" | "Gather",
+  name: "Server" | "Client" | "Radio" | "Dish" | "Scatter" | "Gather" | "Datagram",
   canSend: boolean,
   canRecv: boolean,
   extra: Extra = {},
@@ -181,7 +184,16 @@ export const KINDS: Readonly<Record<Kind, KindInfo>> = Object.freeze({
   dish: draftRow("dish", "Dish", false, true, { framing: { envelope: "group" }, joins: true }),
   scatter: draftRow("scatter", "Scatter", true, false, { framing: {} }),
   gather: draftRow("gather", "Gather", false, true, { framing: {} }),
+  // UDP: [address, body] both ways, plain frames ("ip:port"; libzmq ends a received one with a
+  // NUL byte). It only binds (libzmq refuses connect), and it sends only once bound (P50).
+  datagram: draftRow("datagram", "Datagram", true, true, { framing: { addressed: true } }),
 });
+
+/** The draft kinds' names, for the errors that say they are unavailable. */
+export const DRAFT_KINDS = Object.values(KINDS)
+  .filter((k) => k.draft === true)
+  .map((k) => k.kind)
+  .join(", ");
 
 /** Looks a kind up by name; `undefined` for anything that is not a kind of the contract. */
 export function kindNamed(name: unknown): KindInfo | undefined {

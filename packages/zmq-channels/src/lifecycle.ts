@@ -26,6 +26,8 @@ export interface LaneHost {
   readonly state: State;
   readonly info: KindInfo;
   readonly engine: EngineSocket;
+  /** What the socket is bound and connected to now (the bridge's `endpoints`). */
+  readonly endpoints: readonly string[];
   readonly turns: Turns;
   /** REQ and REP only. */
   readonly lockstep: Lockstep | undefined;

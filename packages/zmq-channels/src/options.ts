@@ -155,12 +155,24 @@ export async function open(
   }
 }
 
+/**
+ * The endpoint a bind reports: libzmq's ZMQ_LAST_ENDPOINT, which for udp lacks the scheme
+ * ("127.0.0.1:5555"), given back with it as every other transport's is.
+ */
+export function boundEndpoint(address: string, bound: string): string {
+  if (bound.includes("://")) return bound;
+  const scheme = /^[a-z]+:\/\//i.exec(address);
+  return scheme === null ? bound : scheme[0] + bound;
+}
+
 async function bindAndConnect(
   socket: EngineSocket,
   opts: Pick<SocketOptions, "bind" | "connect" | "subscribe" | "join">,
 ): Promise<string[]> {
   const endpoints: string[] = [];
-  for (const address of list(opts.bind)) endpoints.push(await socket.bind(address));
+  for (const address of list(opts.bind)) {
+    endpoints.push(boundEndpoint(address, await socket.bind(address)));
+  }
   for (const address of list(opts.connect)) {
     socket.connect(address);
     endpoints.push(address);

@@ -21,6 +21,8 @@ import { Outbox } from "./outbox";
 import { Ledger, Transmission, type Item } from "./transmission";
 import { FLOOD_AFTER, QUICK_MS, SMALL_BATCH, SOCKET_BUDGET } from "./tuning";
 
+const UNBOUND = "a datagram socket sends only while it is bound: bind() it to a udp:// endpoint";
+
 export class SendLane implements Source {
   readonly #host: LaneHost;
   readonly #outbox: Outbox;
@@ -114,7 +116,7 @@ export class SendLane implements Source {
       }
       this.#quota = lockstep === undefined ? Infinity : 1;
       this.#batch = 0;
-      let left = host.engine.send(this);
+      let left = this.#unbound() ? this.#refuse() : host.engine.send(this);
       if (!Array.isArray(left)) left = await left;
       if (left.length > 0) {
         this.#outbox.giveBack(this.#ledger.giveBack(left));
@@ -125,6 +127,21 @@ export class SendLane implements Source {
         await host.turns.turn();
       }
     }
+  }
+
+  // A DATAGRAM socket has a pipe to send through only while it is bound (it cannot connect),
+  // and libzmq's send without one is unsafe: dgram.cpp drops the message with a stale errno
+  // (read as EAGAIN, the lane would wait for ever), and zmq_send then closes it a second time
+  // and aborts the process. So the lane refuses, as an engine would, while nothing is bound.
+  #unbound(): boolean {
+    return this.#host.info.framing?.addressed === true && this.#host.endpoints.length === 0;
+  }
+
+  #refuse(): readonly Message[] {
+    for (let m = this.next(); m !== undefined; m = this.next()) {
+      this.failed(m, Object.assign(new Error(UNBOUND), { code: "ENOTCONN" }));
+    }
+    return [];
   }
 
   /** `sockets.transmit()`, its call checked by the bridge: resolves once handed to libzmq. */

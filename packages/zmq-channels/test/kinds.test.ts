@@ -1,4 +1,5 @@
 // Every socket kind of the contract, over every transport: what it sends, what arrives.
+import * as dgram from "node:dgram";
 import * as net from "node:net";
 import * as zmq from "zeromq";
 import { Pump, type Sockets } from "@sluice/zmq-channels";
@@ -233,5 +234,92 @@ describeDraft("draft kinds over %s", (transport) => {
     }
     expect(got.map(Number).sort((a, b) => a - b)).toEqual([...Array(20).keys()]);
     expect(() => gathers[0]!.send.offer("x")).toThrow(/gather socket cannot send/);
+  });
+});
+
+/** Ports free on 127.0.0.1 for UDP now (the OS picks them; the sockets are closed again). */
+async function freeUdpPorts(n: number): Promise<number[]> {
+  const sockets = await Promise.all(
+    Array.from({ length: n }, () => {
+      const s = dgram.createSocket("udp4");
+      return new Promise<dgram.Socket>((resolve) => s.bind(0, "127.0.0.1", () => resolve(s)));
+    }),
+  );
+  const ports = sockets.map((s) => s.address().port);
+  await Promise.all(sockets.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+  return ports;
+}
+
+// DATAGRAM is UDP only, so not one of TRANSPORTS.
+(DRAFT ? describe : describe.skip)("datagram (draft, udp)", () => {
+  let pump: Pump;
+  beforeEach(() => {
+    pump = new Pump();
+  });
+  afterEach(() => pump.close());
+
+  /** Sends from `from` until `to` receives one (UDP may drop, if rarely over loopback). */
+  async function exchange(from: Sockets, to: Sockets, message: Array<string | Buffer>) {
+    for (let i = 0; i < 50; i++) {
+      await from.send.put(message);
+      try {
+        return await takeWithin(to.recv, 100, "a datagram");
+      } catch {
+        // resend
+      }
+    }
+    throw new Error("no datagram arrived in 50 tries");
+  }
+
+  it("[address, body] both ways; a reply goes back to the address that came in", async () => {
+    const [pa, pb] = await freeUdpPorts(2);
+    const a = await pump.socket("datagram", { bind: `udp://127.0.0.1:${pa}` });
+    const b = await pump.socket("datagram", { bind: `udp://127.0.0.1:${pb}` });
+    expect(a.endpoints).toEqual([`udp://127.0.0.1:${pa}`]); // libzmq's own lacks the scheme
+    const [from, body] = await exchange(b, a, [`127.0.0.1:${pa}`, "hello"]);
+    // libzmq ends the address it received with a NUL byte
+    expect(from!.toString().replace(/\0$/, "")).toBe(`127.0.0.1:${pb}`);
+    expect(body!.toString()).toBe("hello");
+    const [back, bytes] = await exchange(a, b, [from!, Buffer.from([0, 1, 255])]);
+    expect(back!.toString().replace(/\0$/, "")).toBe(`127.0.0.1:${pa}`);
+    expect([...bytes!]).toEqual([0, 1, 255]);
+    expect(() => a.send.offer(["x"])).toThrow(/expected \[address, body\], got 1 frame$/);
+    expect(() => a.send.offer(["a", "b", "c"])).toThrow(/got 3 frames/);
+    await expect(pump.socket("datagram", { connect: `udp://127.0.0.1:${pa}` })).rejects.toThrow(
+      /not compatible/,
+    );
+  });
+
+  it("refuses at the put what libzmq would drop unsaid or overflow on", async () => {
+    const [port] = await freeUdpPorts(1);
+    const a = await pump.socket("datagram", { bind: `udp://127.0.0.1:${port}` });
+    const address = /expected the address as "ipv4:port"/;
+    expect(() => a.send.offer(["localhost:5555", "x"])).toThrow(address);
+    expect(() => a.send.offer(["127.0.0.1", "x"])).toThrow(address);
+    expect(() => a.send.offer(["127.0.0.256:5555", "x"])).toThrow(address);
+    expect(() => a.send.offer(["127.0.0.1:0", "x"])).toThrow(address);
+    expect(() => a.send.offer(["127.0.0.1:65536", "x"])).toThrow(address);
+    expect(() => a.send.offer([`127.0.0.1:${port}`, Buffer.alloc(8193)])).toThrow(
+      /at most 8192 bytes .* got 8193/,
+    );
+    // what was refused never reached libzmq: the socket still works, the biggest body included
+    const [out, big] = await exchange(a, a, [`127.0.0.1:${port}\0`, Buffer.alloc(8192, 1)]);
+    expect(out!.toString()).toBe(`127.0.0.1:${port}\0`);
+    expect(big).toEqual(Buffer.alloc(8192, 1));
+  });
+
+  it("a socket that is not bound reports its sends on errors (libzmq has no pipe)", async () => {
+    const lone = await pump.socket("datagram");
+    await lone.send.put(["127.0.0.1:5555", "nowhere"]);
+    const error = await takeWithin(pump.errors, 2000, "a PumpError");
+    expect(error.code).toBe("ENOTCONN");
+    expect((error.cause as Error).message).toMatch(/sends only while it is bound/);
+    expect(error.unsent).toEqual(["127.0.0.1:5555", "nowhere"]);
+    // bound at run time, it sends (libzmq cannot unbind a udp endpoint: ENOENT)
+    const [pa, pb] = await freeUdpPorts(2);
+    const peer = await pump.socket("datagram", { bind: `udp://127.0.0.1:${pb}` });
+    await lone.bind(`udp://127.0.0.1:${pa}`);
+    const [, body] = await exchange(lone, peer, [`127.0.0.1:${pb}`, "now"]);
+    expect(body!.toString()).toBe("now");
   });
 });

@@ -44,6 +44,7 @@ export const TYPES: Readonly<Record<Kind, number>> = {
   dish: 15,
   gather: 16,
   scatter: 17,
+  datagram: 18,
 };
 
 export interface NativeHandle {

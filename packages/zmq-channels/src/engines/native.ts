@@ -11,7 +11,7 @@
 // - Each engine holds the addon's native context (acquire) until close() releases it, once.
 import type { Engine, EngineSocket } from "../engine";
 import { describeValue } from "../frames";
-import { KINDS, type KindInfo } from "../kinds";
+import { DRAFT_KINDS, KINDS, type KindInfo } from "../kinds";
 import { DEFAULT_LINGER } from "../tuning";
 import { loadNative, type NativeBinding } from "./native-addon";
 import { optionCall, optionSetter } from "./native-options";
@@ -48,7 +48,7 @@ export class NativeEngine implements Engine {
     if (info.draft === true && !this.#binding.draft()) {
       throw new TypeError(
         `socket("${info.kind}"): the libzmq the native engine found has no draft API: ` +
-          `the draft kinds (server, client, radio, dish, scatter, gather) are unavailable`,
+          `the draft kinds (${DRAFT_KINDS}) are unavailable`,
       );
     }
     const { sendTimeout, ...rest } = options;
