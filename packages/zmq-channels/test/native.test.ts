@@ -524,6 +524,19 @@ describeNative("the native engine", () => {
 });
 
 describeNative("runtime control on the native engine", () => {
+  it("loses no wake-up to a call that re-reads readiness: a monitor's start", async () => {
+    const p = pump();
+    const pull = await p.socket("pull", { bind: address("inproc") });
+    const push = await p.socket("push", { connect: pull.endpoints[0]! });
+    await sleep(20); // the pull's lane now waits on its poll
+    // Over inproc the message is in the pull's queue once transmit() resolves, and the monitor
+    // starts before the loop polls again: its ZMQ_EVENTS read takes the wake-up the poll
+    // would have seen, so the lane must hear of it from that call's report.
+    await push.transmit("x");
+    p.events(pull);
+    expect(text(await takeWithin(pull.recv, 2000, "the message"))).toEqual(["x"]);
+  });
+
   it("sets and reads integer options, and subscribes and unsubscribes string topics", async () => {
     const p = pump();
     const pub = await p.socket("pub", { bind: address("tcp") });

@@ -82,7 +82,11 @@ export class NativeSocket implements EngineSocket {
 
   /** Reads the linger back once the options are set (ZMQ_LINGER). */
   readLinger(): void {
-    this.#linger = this.handle.getOption("Int32", 17) as number;
+    try {
+      this.#linger = this.handle.getOption("Int32", 17) as number;
+    } finally {
+      this.#waits.afterOp(); // the read re-checks readiness too: what it found is reported
+    }
   }
 
   // A wake-up from the poll: these directions became ready.
