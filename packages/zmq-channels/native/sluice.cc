@@ -15,8 +15,8 @@
 // - ZMQ_FD is edge-triggered: it signals that libzmq has commands to process, not that a
 //   message is there, and any operation may consume that signal. So after every wake-up and
 //   after every operation, settle() re-reads ZMQ_EVENTS and reports each waiting direction
-//   that became ready (the `fired` slot of meta), and the poll callback loops until ZMQ_EVENTS
-//   shows nothing more that anyone waits for.
+//   that became ready (the `fired` slot of meta, which gathers them until JS takes them), and
+//   the poll callback loops until ZMQ_EVENTS shows nothing more that anyone waits for.
 // - No call blocks: every send and receive uses ZMQ_DONTWAIT; a receive takes at most the
 //   messages and bytes it was asked for (the JS side budgets the turn).
 #ifndef _GNU_SOURCE
@@ -340,6 +340,13 @@ static void startPolling(Socket* s) {
   s->polling = true;
 }
 
+// meta[FIRED] gathers what the calls found until JS takes it (afterOp() reads and zeroes it):
+// JS may make several calls before it looks (subscribe with many topics), and a direction
+// found ready is reported once only, since it stops waiting and the fd will not say it again.
+static void report(Socket* s, int fired) {
+  s->meta[META_FIRED] = static_cast<double>(static_cast<int>(s->meta[META_FIRED]) | fired);
+}
+
 // After an operation: the directions that wait and are ready now stop waiting and are
 // reported in meta[FIRED]; the poll runs only while someone still waits.
 static int settle(Socket* s) {
@@ -349,7 +356,7 @@ static int settle(Socket* s) {
     s->interest &= ~fired;
     if (s->interest == 0) stopPolling(s);
   }
-  s->meta[META_FIRED] = fired;
+  report(s, fired);
   return fired;
 }
 
@@ -1075,7 +1082,7 @@ static napi_value socketWatch(napi_env env, napi_callback_info info) {
   int ready = events & mask;
   int fired = events & s->interest & ~mask;
   s->interest = (s->interest & ~fired) | (mask & ~ready);
-  s->meta[META_FIRED] = fired;
+  report(s, fired);
   if (s->interest != 0) startPolling(s);
   else stopPolling(s);
   napi_create_int32(env, ready, &out);

@@ -202,6 +202,23 @@ describe("a control call while a receive waits on an idle socket", () => {
     }
   });
 
+  // One call, several libzmq calls: the first may find the wake-up, and the later ones must
+  // not lose it (on the native engine, each re-reads readiness).
+  it(`two topics at once, or a linger: the message always arrives (${ROUNDS / 4} times)`, async () => {
+    const { xpub, sub } = await setUp();
+    try {
+      for (let i = 0; i < ROUNDS / 4; i++) {
+        await sleep(0);
+        const sent = xpub.send(`a${i}`);
+        const call = i % 2 === 0 ? sub.subscribe(`t${i}`, `u${i}`) : sub.set("linger", i);
+        await Promise.all([sent, call]);
+        expect(text(await takeWithin(sub.recv, 2000, `a${i}`))).toEqual([`a${i}`]);
+      }
+    } finally {
+      xpub.close();
+    }
+  });
+
   it(`connect() and disconnect(): the queued message always arrives (${ROUNDS / 4} times)`, async () => {
     const { xpub, sub } = await setUp();
     const elsewhere = address("inproc"); // never bound: connect and disconnect only

@@ -41,10 +41,17 @@ export class NativeWaits {
     }
   }
 
-  /** After every native call: what it found ready for the other direction's waiter. */
+  /**
+   * After every native call: what the calls since the last afterOp() found ready (the addon
+   * gathers it in meta[FIRED] until it is taken here).
+   */
   afterOp(): void {
-    const fired = this.#meta[META_FIRED] ?? 0;
-    if (fired !== 0) this.fire(fired);
+    const meta = this.#meta;
+    const fired = meta[META_FIRED] ?? 0;
+    if (fired !== 0) {
+      meta[META_FIRED] = 0;
+      this.fire(fired);
+    }
   }
 
   /** A send handed messages over: the back-off starts again. */
