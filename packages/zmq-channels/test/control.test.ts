@@ -129,6 +129,10 @@ describe("control", () => {
     await expect(req.set("relaxed", false)).rejects.toThrow(/only be given to socket\(\)/);
     await expect(sub.set("receiveTimeout", 5)).rejects.toThrow(/managed by the pump/);
     await expect(sub.set("type", 5)).rejects.toThrow(/read-only/);
+    // zeromq.js's socket properties that are not ZeroMQ options
+    for (const name of ["events", "closed", "readable", "writable", "context"]) {
+      await expect(sub.get(name)).rejects.toThrow(`get("${name}"): unknown option for a sub`);
+    }
     await expect(sub.set("sendTimeout", "soon")).rejects.toThrow(/integer/);
     await expect(pub.set("sendHighWaterMark", -5)).rejects.toThrow(
       /set\("sendHighWaterMark", value\): the pub socket refused the number -5/,
