@@ -60,6 +60,28 @@ describe("pump.stats", () => {
     expect(pump.stats().sockets[0]).toMatchObject({ sent: 0, sendQueued: 3, blocked: true });
   });
 
+  it("a blocked socket holds send's buffer + 1 (zeromq.js) or + one batch of 64 (native)", async () => {
+    // The peer reads nothing (its recv closed), so once both high-water marks are full the
+    // sender blocks; offers then fill `send` and the pump holds what it took out of it (P52).
+    const peer = await pump.socket("dealer", {
+      bind: address("inproc"),
+      options: { receiveHighWaterMark: 10 },
+    });
+    peer.recv.close();
+    const dealer = await pump.socket("dealer", {
+      connect: peer.endpoints[0],
+      options: { sendHighWaterMark: 10, linger: 0 },
+    });
+    for (let i = 0; i < 2000; i++) {
+      if (!dealer.send.offer(String(i))) await sleep(1);
+    }
+    await eventually(() => pump.stats().sockets[1]!.blocked);
+    const { sent, sendQueued } = pump.stats().sockets[1]!;
+    expect(sendQueued).toBeGreaterThanOrEqual(128);
+    expect(sendQueued).toBeLessThanOrEqual(128 + (pump.engine === "native" ? 64 : 1));
+    expect(sent + sendQueued).toBeLessThan(2000); // it did block: not everything was accepted
+  });
+
   it("counts a socket's errors, and leaves closed sockets out", async () => {
     const router = await pump.socket("router", {
       bind: address("inproc"),
