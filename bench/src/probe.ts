@@ -5,6 +5,8 @@
 //   node bench/dist/probe.js receivers [rounds] [n]  who pays what on the receiving side, over tcp
 //   node bench/dist/probe.js timeouts [rounds]  live timers after a loop of select([ch, timeout(1000)])
 //   node bench/dist/probe.js pushpull [rounds] [n]  PUSH→PULL per engine, paired rounds (issue 18)
+//   node bench/dist/probe.js select-eld [rounds] [n]  select over 100 PULLs: the event loop's
+//                                               p99, and what held it (issue 18)
 //   node bench/dist/probe.js select-passes [k]  ns per select, sluice and the promise floor, when
 //                                               one op is ready (pass 1) and when none is (pass 2)
 //   node bench/dist/probe.js workload sluice|floor ping|spsc|select2|select16|select128|fanin reps
@@ -15,7 +17,8 @@
 import { type Channel, chan, select, timeout } from "@sluice/channels";
 import { FloorChan, floorSelect } from "./channels/floor";
 import { libNamed } from "./channels/libs";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as zmq from "zeromq";
@@ -23,14 +26,15 @@ import { median, triangle } from "./measure";
 import { buildC, runC } from "./zmq/libzmq-c";
 import { PUSH_PULL, Peer } from "./zmq/peer";
 import { receiveN } from "./zmq/pump";
+import { indexOf, type PushPull } from "./zmq/variant";
 import { nativeProblem } from "./zmq/native";
-import type { PushPull } from "./zmq/variant";
 
 const usage =
   "usage: node bench/dist/probe.js idle-select [k]\n" +
   "       node bench/dist/probe.js receivers [rounds] [messages]\n" +
   "       node bench/dist/probe.js timeouts [rounds]\n" +
   "       node bench/dist/probe.js pushpull [rounds] [messages]\n" +
+  "       node bench/dist/probe.js select-eld [rounds] [messages]\n" +
   "       node bench/dist/probe.js select-passes [k]\n" +
   "       node bench/dist/probe.js workload sluice|floor ping|spsc|select2|select16|select128|fanin reps";
 
@@ -302,6 +306,113 @@ async function pushPull(rounds: number, n: number): Promise<void> {
   }
 }
 
+// The select-over-100 row's event-loop p99, taken apart: the same flow (100 PULLs over ipc on
+// the native engine, fed by 100 PUSHes in the peer process, one consumer selecting over their
+// `recv`s) with `recv` buffers of 128 (the default) and of 16, so a p99 that came from draining
+// what the buffers hold would shrink with them. Beside it, per run: the longest time the loop
+// went without a turn (a setImmediate chain) and how many messages the consumer took in it, and
+// the share of the run the JS thread spent runnable but waiting for a core (Linux schedstat;
+// "n/a" elsewhere): time no code of the process can give back.
+async function selectEld(rounds: number, n: number): Promise<void> {
+  const missing = nativeProblem();
+  if (missing !== undefined) throw new Error(`select-eld needs the native engine: ${missing}`);
+  const k = 100;
+  const { Pump } = await import("@sluice/zmq-channels");
+  const dir = mkdtempSync(join(tmpdir(), "sluice-probe-"));
+  const peer = Peer.start();
+  const results = new Map<
+    number,
+    { rate: number[]; p99: number[]; wait: number[]; hold: string[] }
+  >();
+  let endpoint = 0;
+  try {
+    for (let r = 0; r <= rounds; r++) {
+      for (const buffer of r % 2 === 0 ? [128, 16] : [16, 128]) {
+        const pump = new Pump({ engine: "native" });
+        try {
+          const binds = Array.from({ length: k }, () => `ipc://${join(dir, `${endpoint++}.sock`)}`);
+          const sockets = await Promise.all(
+            binds.map((bind) => pump.socket("pull", { bind, recv: chan<Buffer[]>(buffer) })),
+          );
+          const recvs = sockets.map((s) => s.recv);
+          const sent = peer.request({
+            op: "pushes",
+            variant: "sluice native",
+            endpoints: binds,
+            n,
+            size: 16,
+          });
+          let sum = indexOf((await select(recvs)).value?.[0]); // the flow has started
+          let turns = 0;
+          let on = true;
+          const spin = (): void => {
+            turns++;
+            if (on) setImmediate(spin);
+          };
+          setImmediate(spin);
+          const eld = monitorEventLoopDelay({ resolution: 1 });
+          eld.enable();
+          const wait0 = runqueueMs();
+          const t0 = performance.now();
+          let seen = -1;
+          let since = t0;
+          let taken = 0;
+          let longest = [0, 0];
+          for (let i = 1; i < n; i++) {
+            sum += indexOf((await select(recvs)).value?.[0]);
+            if (turns !== seen) {
+              const now = performance.now();
+              if (now - since > longest[0]!) longest = [now - since, taken];
+              seen = turns;
+              since = now;
+              taken = 0;
+            }
+            taken++;
+          }
+          const wall = performance.now() - t0;
+          const wait1 = runqueueMs();
+          eld.disable();
+          on = false;
+          const { handle } = await sent;
+          await peer.request({ op: "close", handle: handle! });
+          if (sum !== triangle(n)) throw new Error(`select-eld: recv(${buffer}) lost messages`);
+          if (r === 0) continue; // the warm-up
+          const res = results.get(buffer) ?? { rate: [], p99: [], wait: [], hold: [] };
+          res.rate.push((n - 1) / (wall / 1000));
+          res.p99.push(eld.percentile(99) / 1e6);
+          if (wait0 !== undefined && wait1 !== undefined) res.wait.push((wait1 - wait0) / wall);
+          res.hold.push(`${longest[0]!.toFixed(0)}/${longest[1]}`);
+          results.set(buffer, res);
+        } finally {
+          await pump.close();
+        }
+      }
+    }
+  } finally {
+    await peer.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(`select over ${k} PULLs, 16 B ipc, native engine, ${rounds} rounds of ${n}:`);
+  for (const [buffer, res] of [...results].sort((a, b) => b[0] - a[0])) {
+    const wait = res.wait.length > 0 ? `${(median(res.wait) * 100).toFixed(0)}%` : "n/a";
+    console.log(
+      `  recv(${buffer}): ${(median(res.rate) / 1000).toFixed(0)}k msg/s, event-loop p99 ${median(res.p99).toFixed(1)} ms (runs: ` +
+        `${res.p99.map((x) => x.toFixed(1)).join(", ")}); JS thread waiting for a core ${wait} ` +
+        `of the run; longest stretch without a loop turn, per run (ms/messages taken in it): ` +
+        res.hold.join(", "),
+    );
+  }
+}
+
+// The time this thread has spent runnable but not running, in ms (Linux), else undefined.
+function runqueueMs(): number | undefined {
+  try {
+    return Number(readFileSync("/proc/thread-self/schedstat", "utf8").split(" ")[1]) / 1e6;
+  } catch {
+    return undefined;
+  }
+}
+
 // One library's workload, reps times over n = 20 000, with no timing and no output: for
 // counting instructions (see the usage above), not for timing.
 async function workload(lib: string, work: string, reps: number): Promise<void> {
@@ -344,6 +455,14 @@ async function main(): Promise<void> {
       throw new Error(usage);
     }
     return receivers(rounds, n);
+  }
+  if (probe === "select-eld") {
+    const rounds = arg === undefined ? 5 : Number(arg);
+    const n = arg2 === undefined ? 500_000 : Number(arg2);
+    if (!(Number.isInteger(rounds) && rounds > 0 && Number.isInteger(n) && n > 1)) {
+      throw new Error(usage);
+    }
+    return selectEld(rounds, n);
   }
   if (probe === "select-passes") {
     const k = arg === undefined ? 2 : Number(arg);

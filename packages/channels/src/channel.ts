@@ -608,6 +608,9 @@ class ChannelIterator<T> implements AsyncIterator<T> {
   // resolve wraps the value as an IteratorResult: no handler class of its own, so a channel's
   // queues see four kinds of handler and their call sites stay polymorphic, not megamorphic.
   #waiting: PendingOp<T> | undefined;
+  // Takes of earlier next() calls still waiting when another was made (callers that do not
+  // await each next() before the next, as `for await` does): return() withdraws them too.
+  #earlier: Array<PendingOp<T>> | undefined;
   constructor(channel: Channel<T>) {
     this.#channel = channel;
   }
@@ -625,6 +628,11 @@ class ChannelIterator<T> implements AsyncIterator<T> {
           ),
         );
         internal.park(ch, take, false);
+        const before = this.#waiting;
+        if (before !== undefined && before.active) {
+          this.#earlier = (this.#earlier ?? []).filter((op) => op.active);
+          this.#earlier.push(before);
+        }
         this.#waiting = take;
       });
     }
@@ -636,11 +644,16 @@ class ChannelIterator<T> implements AsyncIterator<T> {
   }
   return(): Promise<IteratorResult<T>> {
     this.#channel = undefined;
-    const take = this.#waiting;
-    // Withdraw a take still waiting, so no value is consumed on behalf of a finished loop.
-    if (take !== undefined && take.active) {
-      take.active = false;
-      take.resolve(undefined);
+    // Withdraw every take still waiting, oldest first, so no value is consumed on behalf of a
+    // finished loop.
+    const takes = this.#earlier ?? [];
+    if (this.#waiting !== undefined) takes.push(this.#waiting);
+    this.#waiting = this.#earlier = undefined;
+    for (const take of takes) {
+      if (take.active) {
+        take.active = false;
+        take.resolve(undefined);
+      }
     }
     return DONE;
   }

@@ -221,6 +221,18 @@ describe.each(kinds)("a $name channel", (kind) => {
     expect(await ch.take()).toBe(9);
     expect(await it.next()).toEqual({ done: true, value: undefined });
   });
+
+  it("an iterator returned with several next() calls waiting withdraws every take", async () => {
+    const ch = kind.make();
+    const it = ch[Symbol.asyncIterator]();
+    const pending = [it.next(), it.next(), it.next()];
+    await it.return?.();
+    expect(await Promise.all(pending)).toEqual(
+      pending.map(() => ({ done: true, value: undefined })),
+    );
+    void ch.put(9);
+    expect(await ch.take()).toBe(9);
+  });
 });
 
 describe("an unbuffered channel", () => {

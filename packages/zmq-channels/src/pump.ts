@@ -50,6 +50,7 @@ export class Pump {
   readonly #registry = new Registry((e) => this.#reports.report(e));
   readonly #monitors = new Monitors((e) => this.#reports.report(e));
   #closing: Promise<void> | undefined;
+  #zapServed: Promise<void> | undefined; // the ZAP handler's serving, if zap() was called
 
   /**
    * @param opts.context the zeromq.js context for sockets that `socket()` creates (implies
@@ -176,9 +177,11 @@ export class Pump {
    */
   zap(opts: ZapOptions = {}): Channel<ZapRequest> {
     this.#assertOpen("zap()");
-    return openZap(this.#engine, opts, (router) =>
+    const zap = openZap(this.#engine, opts, (router) =>
       this.#registry.adopt(router, KINDS.router, {}, [ZAP_ENDPOINT], false),
     );
+    this.#zapServed = zap.served;
+    return zap.requests;
   }
 
   /**
@@ -193,6 +196,7 @@ export class Pump {
 
   async #closeAll(): Promise<void> {
     await this.#registry.close();
+    await this.#zapServed; // the ZAP handler's channel closed and its context free (P31)
     this.#engine.close?.();
     this.#reports.channel.close();
     if (debug.enabled) debug("pump: closed (%d error(s) dropped)", this.#reports.dropped);

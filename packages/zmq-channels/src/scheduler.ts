@@ -22,17 +22,22 @@ export class Scheduler implements Turns {
   #spent = 0;
   #since = -1; // when this turn's first message was handled
   #armed = false;
+  #over = false; // this turn's budget or time is spent
   /** Turns the loop has run. */
   turns = 0;
 
-  // The clock is read every 32 messages, not for each one.
+  // The clock is read every 32 messages, not for each one. Once the turn is spent it stays
+  // spent until the next turn: otherwise each lane woken later in the same turn would hand over
+  // messages until the count reached the next multiple of 32, and with many sockets the turn
+  // ran on to TURN_BUDGET whatever its time (decisions P53).
   spend(): boolean {
+    if (this.#over) return true;
     const spent = ++this.#spent;
-    if (spent >= TURN_BUDGET) return true;
+    if (spent >= TURN_BUDGET) return (this.#over = true);
     if ((spent & 31) !== 0) return false;
     const now = performance.now();
     if (this.#since < 0) this.#since = now;
-    return now - this.#since >= TURN_MS;
+    return (this.#over = now - this.#since >= TURN_MS);
   }
 
   turn(): Promise<void> {
@@ -50,6 +55,7 @@ export class Scheduler implements Turns {
     this.#armed = false;
     this.#spent = 0;
     this.#since = -1;
+    this.#over = false;
     const ready = this.#waiting;
     this.#waiting = [];
     for (const resume of ready) resume();

@@ -10,8 +10,10 @@ export const DEFAULT_CHANNEL_BUFFER = 128;
  * zeromq.js itself would yield; the pump yields first so it controls fairness). */
 export const SOCKET_BUDGET = 256;
 
-/** Messages all sockets together handle before the turn ends (event-loop delay bound). */
-export const TURN_BUDGET = 4096;
+/** Messages all sockets together handle before the turn ends (event-loop delay bound): the
+ * consumers take what a turn handed over before the loop comes round again, so this bounds
+ * their stretch too (P53). */
+export const TURN_BUDGET = 1024;
 
 /** A turn ends after this many milliseconds, whatever its budget (event-loop delay bound). */
 export const TURN_MS = 4;

@@ -126,18 +126,25 @@ export const zapContexts = new WeakSet<object>();
 
 const MECHANISMS = new Set(["NULL", "PLAIN", "CURVE"]);
 
+/** A ZAP handler being served: its channel of requests, and the end of its serving. */
+export interface ZapServed {
+  requests: Channel<ZapRequest>;
+  /** Settles once the handler's socket has closed, `requests` is closed and `done` has run. */
+  served: Promise<void>;
+}
+
 /**
- * Serves ZAP requests arriving on `handler` (a ROUTER bound to ZAP_ENDPOINT): returns the
- * channel of ZapRequests. `done` runs once the handler's socket has closed.
+ * Serves ZAP requests arriving on `handler` (a ROUTER bound to ZAP_ENDPOINT) on a channel of
+ * ZapRequests. `done` runs once the handler's socket has closed.
  */
 export function serveZap(
   handler: Sockets,
   opts: ReturnType<typeof checkZapOptions>,
   done: () => void,
-): Channel<ZapRequest> {
+): ZapServed {
   const out = chan<ZapRequest>(opts.buffer);
   const pending = new Set<NodeJS.Timeout>();
-  void (async () => {
+  const served = (async () => {
     try {
       for await (const frames of handler.recv) {
         const request = parse(frames, handler, pending, opts.timeout);
@@ -157,7 +164,7 @@ export function serveZap(
       done();
     }
   })();
-  return out;
+  return { requests: out, served };
 }
 
 // [routing id, "", version, request id, domain, address, identity, mechanism, credentials…]
@@ -206,13 +213,14 @@ function parse(
 /**
  * pump.zap()'s setup: checks `opts`, binds a handler in the context of the pump's `engine`
  * (zeromq.js's: the pump's context or the default one; the native engine's own) and has
- * `adopt` pump it.
+ * `adopt` pump it. The pump's close() awaits `served`, so that a zap() made once it has
+ * resolved finds the context free.
  */
 export function openZap(
   engine: Engine,
   opts: ZapOptions,
   adopt: (router: EngineSocket) => Sockets,
-): Channel<ZapRequest> {
+): ZapServed {
   const checked = checkZapOptions(opts);
   const ctx = engine.context;
   if (zapContexts.has(ctx)) {

@@ -3,6 +3,8 @@ import { chan } from "@sluice/channels";
 import { Pump, type PumpError } from "@sluice/zmq-channels";
 import { address, sleep, takeN, takeWithin, text, TRANSPORTS, within } from "./helpers";
 import { rawPeer } from "./raw-peer";
+import { Scheduler } from "../src/scheduler";
+import { TURN_BUDGET, TURN_MS } from "../src/tuning";
 
 describe.each(TRANSPORTS)("the pump over %s", (transport) => {
   let pump: Pump;
@@ -75,5 +77,32 @@ describe.each(TRANSPORTS)("the pump over %s", (transport) => {
     expect(errors.every((e) => e.code === "EAGAIN")).toBe(true);
     expect(unsent("dealer")).toEqual([0, 1, 2, 3, 4].map((i) => `stuck ${i}`));
     expect(unsent("push")).toEqual([0, 1, 2, 3, 4].map((i) => `stuck ${i}`));
+  });
+});
+
+// The turn's bounds themselves (P53), on a clock the test moves: `performance.now()` mocked.
+describe("a turn's budget", () => {
+  let clock = 0;
+  beforeEach(() => {
+    clock = 0;
+    jest.spyOn(performance, "now").mockImplementation(() => clock);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  // How many spend() calls a turn takes before one reports it spent.
+  const spendUntilOver = (s: Scheduler, most = TURN_BUDGET + 64): number => {
+    for (let i = 1; i <= most; i++) if (s.spend()) return i;
+    return -1;
+  };
+
+  it("stays spent once its time is up, for every lane that comes after", async () => {
+    const s = new Scheduler();
+    for (let i = 0; i < 32; i++) expect(s.spend()).toBe(false); // the clock is read at the 32nd
+    clock += TURN_MS;
+    expect(spendUntilOver(s)).toBe(32); // seen at the next 64th message
+    // Each later message is refused at once, not only at the next multiple of 32.
+    for (let i = 0; i < 40; i++) expect(s.spend()).toBe(true);
+    await s.turn();
+    expect(s.spend()).toBe(false); // a new turn
   });
 });

@@ -155,11 +155,13 @@ describe("pump.zap()", () => {
     const other = new Pump({ context });
     const own = other.zap(); // a context of its own
     await other.close();
+    expect(own.closed).toBe(true); // closed by the time close() resolves
     expect(await own.take()).toBeUndefined();
     await pump.close();
-    expect(await zap.take()).toBeUndefined();
+    expect(zap.closed).toBe(true);
     const again = new Pump();
-    again.zap(); // released with the pump
+    again.zap(); // released with the pump: at once, with no turn of the loop in between
     await again.close();
+    expect(await zap.take()).toBeUndefined();
   });
 });

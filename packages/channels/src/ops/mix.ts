@@ -28,7 +28,8 @@ export type SoloMode = "mute" | "pause";
 
 /** The inputs of a {@link mix}. */
 export interface Mix<T> {
-  /** [core.async admix] Adds `ch` as an input (its state is kept if it is one already). */
+  /** [core.async admix] Adds `ch` as an input, with no state (not muted, paused or soloed):
+   * admixing an input again clears its state, as core.async's `admix` does. */
   admix(ch: Channel<T>): void;
   /** [core.async unmix] Removes `ch`; values it still holds stay in it. */
   unmix(ch: Channel<T>): void;
@@ -97,7 +98,7 @@ export function mix<T>(out: Channel<T>): Mix<T> {
   return {
     admix(ch: Channel<T>): void {
       checkChannel("admix", "ch", ch);
-      if (!inputs.has(ch)) inputs.set(ch, {});
+      inputs.set(ch, {});
       change();
     },
     unmix(ch: Channel<T>): void {

@@ -1,10 +1,14 @@
 import type { Channel } from "../channel";
+import { isReduced } from "../transducer";
 import { checkChannel, checkFunction } from "./check";
 
 /**
  * [core.async reduce] Takes every value of `ch` until it closes, folding them with `f` from
  * `init`; resolves the result (`init` if `ch` closes empty, and `f` is never called). `f` may
- * be async: the next value is taken once it settled.
+ * be async: the next value is taken once it settled. An `f` that returns a reduced value
+ * (`{"@@transducer/reduced": true, "@@transducer/value": v}`, as transducers-js's and ramda's
+ * `reduced(v)` make) ends the fold early: the promise resolves `v` and no further value is
+ * taken, as core.async's `(reduced v)` does.
  *
  * Never closes `ch`. If `f` throws or rejects, the promise rejects with that error and no
  * further value is taken.
@@ -21,7 +25,9 @@ export function reduce<T, R>(
   return (async () => {
     let acc = init;
     for (let value = await ch.take(); value !== undefined; value = await ch.take()) {
-      acc = await f(acc, value);
+      const next: unknown = await f(acc, value);
+      if (isReduced(next)) return next["@@transducer/value"] as R;
+      acc = next as R;
     }
     return acc;
   })();

@@ -75,6 +75,20 @@ describe("core.async mix, toggle and solo-mode docstrings", () => {
     m.unmixAll();
   });
 
+  it("core.async admix* (swap! cs assoc ch {}): admixing an input again clears its state", async () => {
+    const out = chan<number>(10);
+    const m = mix(out);
+    const c = chan<number>();
+    m.admix(c);
+    m.toggle(new Map([[c, { mute: true }]]));
+    m.admix(c);
+    await settle();
+    expect(await within(c.put(1))).toBe(true);
+    await settle();
+    expect(drain(out)).toEqual([1]); // heard: no longer muted
+    m.unmixAll();
+  });
+
   it('core.async mix docstring: ":mute and :pause states of soloed channels are ignored" (decision O7 for pause)', async () => {
     const out = chan<number>(10);
     const m = mix(out);

@@ -18,6 +18,16 @@ describe("core.async async_test.clj ops-tests", () => {
     const plus = (a: number, b: number) => a + b;
     expect(await reduce(plus, 0, from<number>([]))).toBe(0);
     expect(await reduce(plus, 0, from(range(10)))).toBe(45);
+    // (a/reduce #(if (= %2 2) (reduced :foo) %1) 0 (to-chan! (range 10))) => :foo
+    const ch = from(range(10));
+    const seen: number[] = [];
+    const early = (acc: unknown, v: number) => {
+      seen.push(v);
+      return v === 2 ? { "@@transducer/reduced": true, "@@transducer/value": "foo" } : acc;
+    };
+    expect(await reduce(early, 0 as unknown, ch)).toBe("foo");
+    expect(seen).toEqual([0, 1, 2]); // no value taken after the reduced one
+    expect(ch.poll()).toBe(3);
   });
 });
 
