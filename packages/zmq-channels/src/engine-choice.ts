@@ -5,7 +5,7 @@
 // - A zeromq.js context means the zeromq.js engine ("native" with a context is a TypeError).
 // - "auto" chooses native whenever its addon loads (it passes the pump's whole suite, as
 //   zeromq.js does: decisions P42); otherwise zeromq.js, and the debug log says why.
-import type * as zmq from "zeromq";
+import * as zmq from "zeromq";
 import { debug } from "./debug";
 import type { Engine, EngineName } from "./engine";
 import { loadNative, NativeEngine } from "./engines/native";
@@ -34,6 +34,12 @@ export function chooseEngine(opts: { context?: zmq.Context; engine?: PumpEngine 
   }
   const wanted = opts.engine ?? (env || "auto");
   if (opts.context !== undefined) {
+    if (!(opts.context instanceof zmq.Context)) {
+      throw new TypeError(
+        "new Pump(opts): opts.context must be a zeromq.js Context (new zmq.Context()), got " +
+          (opts.context === null ? "null" : typeof opts.context),
+      );
+    }
     if (opts.engine === "native") {
       throw new TypeError(
         'new Pump(opts): a zeromq.js context works only with engine "zeromq" (the native ' +

@@ -73,6 +73,12 @@ describe("choosing the engine", () => {
     );
     process.env.SLUICE_ENGINE = "native";
     expect(new Pump({ context }).engine).toBe("zeromq"); // a context implies zeromq.js
+    // Anything else as a context is refused at the constructor, not at the first socket().
+    for (const bad of [{}, null, "ctx"]) {
+      expect(() => new Pump({ context: bad as unknown as zmq.Context })).toThrow(
+        /opts\.context must be a zeromq\.js Context/,
+      );
+    }
   });
 
   (built ? it : it.skip)('"native" gives the native engine', async () => {
