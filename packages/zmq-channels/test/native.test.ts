@@ -487,12 +487,18 @@ describeNative("the native engine", () => {
       const fs = require("node:fs");
       const pump = new Pump({ engine: "native" });
       await pump.socket("pull", { bind: "inproc://policy" });
-      const seen = [];
-      for (const tid of fs.readdirSync("/proc/self/task")) {
-        const name = fs.readFileSync("/proc/self/task/" + tid + "/comm", "utf8").trim();
-        const stat = fs.readFileSync("/proc/self/task/" + tid + "/stat", "utf8");
-        const policy = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[38];
-        if (name.startsWith("ZMQbg/")) seen.push(name + "=" + policy);
+      // A libzmq thread names itself once it runs, which may be after socket() resolved: look
+      // again until both are named (at most 2 s).
+      let seen = [];
+      for (let tries = 0; seen.length < 2 && tries < 200; tries++) {
+        if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+        seen = [];
+        for (const tid of fs.readdirSync("/proc/self/task")) {
+          const name = fs.readFileSync("/proc/self/task/" + tid + "/comm", "utf8").trim();
+          const stat = fs.readFileSync("/proc/self/task/" + tid + "/stat", "utf8");
+          const policy = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[38];
+          if (name.startsWith("ZMQbg/")) seen.push(name + "=" + policy);
+        }
       }
       await pump.close();
       console.log(seen.sort().join(","));`;
