@@ -8,7 +8,10 @@
  * Prints one JSON line for the PULL side: the seconds from the first to the last message
  * (scaled to n, as the Node rows' Clock), the sum of the indices, and the PULL process's peak
  * RSS. Built with `cc … -lzmq` when a compiler and libzmq's headers (libzmq3-dev) are there;
- * skipped otherwise. */
+ * skipped otherwise.
+ *   thr <endpoint> <messages> <size> pull
+ * is the PULL alone, for a sender elsewhere (probe.js senders): it prints "listening on <the
+ * endpoint it bound>" first, then the same JSON line. */
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -66,13 +69,15 @@ static void *push_thread(void *ctx) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 4) return fprintf(stderr, "usage: thr <endpoint> <messages> <size>\n"), 2;
+  int alone = argc == 5 && strcmp(argv[4], "pull") == 0;
+  if (argc != 4 && !alone) return fprintf(stderr, "usage: thr <endpoint> <messages> <size> [pull]\n"), 2;
   n = atol(argv[2]);
   size = (size_t)atol(argv[3]);
   if (n < 1 || size < 4) return fprintf(stderr, "thr: n >= 1 and size >= 4\n"), 2;
   int inproc = strncmp(argv[1], "inproc://", 9) == 0;
+  if (alone && inproc) return fprintf(stderr, "thr: pull alone needs ipc or tcp\n"), 2;
   pid_t child = -1;
-  if (!inproc) {
+  if (!inproc && !alone) {
     /* forked before this process touches libzmq, so the child starts with no libzmq state and
      * makes a context of its own; it learns the endpoint (a wildcard port resolved) by pipe */
     if (pipe(done) != 0 || pipe(ready) != 0) return perror("pipe"), 1;
@@ -105,7 +110,10 @@ int main(int argc, char **argv) {
   size_t len = sizeof endpoint;
   zmq_getsockopt(pull, ZMQ_LAST_ENDPOINT, endpoint, &len);
   pthread_t t;
-  if (inproc) {
+  if (alone) {
+    printf("listening on %s\n", endpoint);
+    fflush(stdout);
+  } else if (inproc) {
     pthread_create(&t, NULL, push_thread, ctx);
   } else {
     size_t length = strlen(endpoint);
@@ -124,7 +132,9 @@ int main(int argc, char **argv) {
     sum += k;
   }
   zmq_msg_close(&m);
-  if (inproc) {
+  if (alone) {
+    /* the sender waits for nothing: it lingers on its own */
+  } else if (inproc) {
     __atomic_store_n(&counted, 1, __ATOMIC_RELEASE);
     pthread_join(t, NULL);
   } else {

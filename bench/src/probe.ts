@@ -5,6 +5,8 @@
 //   node bench/dist/probe.js receivers [rounds] [n]  who pays what on the receiving side, over tcp
 //   node bench/dist/probe.js timeouts [rounds]  live timers after a loop of select([ch, timeout(1000)])
 //   node bench/dist/probe.js pushpull [rounds] [n]  PUSH→PULL per engine, paired rounds (issue 18)
+//   node bench/dist/probe.js senders [rounds] [n] [size]  what a sending process pays, against
+//                                               libzmq's own PULL (issue 18)
 //   node bench/dist/probe.js select-eld [rounds] [n]  select over 100 PULLs: the event loop's
 //                                               p99, and what held it (issue 18)
 //   node bench/dist/probe.js select-passes [k]  ns per select, sluice and the promise floor, when
@@ -17,7 +19,9 @@
 import { type Channel, chan, select, timeout } from "@sluice/channels";
 import { FloorChan, floorSelect } from "./channels/floor";
 import { libNamed } from "./channels/libs";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createInterface } from "node:readline";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,7 +30,7 @@ import { median, triangle } from "./measure";
 import { buildC, runC } from "./zmq/libzmq-c";
 import { PUSH_PULL, Peer } from "./zmq/peer";
 import { receiveN } from "./zmq/pump";
-import { indexOf, type PushPull } from "./zmq/variant";
+import { indexOf, message, type PushPull } from "./zmq/variant";
 import { nativeProblem } from "./zmq/native";
 
 const usage =
@@ -34,6 +38,7 @@ const usage =
   "       node bench/dist/probe.js receivers [rounds] [messages]\n" +
   "       node bench/dist/probe.js timeouts [rounds]\n" +
   "       node bench/dist/probe.js pushpull [rounds] [messages]\n" +
+  "       node bench/dist/probe.js senders [rounds] [messages] [size]\n" +
   "       node bench/dist/probe.js select-eld [rounds] [messages]\n" +
   "       node bench/dist/probe.js select-passes [k]\n" +
   "       node bench/dist/probe.js workload sluice|floor ping|spsc|select2|select16|select128|fanin reps";
@@ -413,6 +418,97 @@ function runqueueMs(): number | undefined {
   }
 }
 
+// What a sending process pays, against libzmq's own PULL (bench/c/thr.c alone, in a child):
+// the native pump's PUSH driven three ways, beside C's own PUSH (thr as a whole), tcp. A new
+// Buffer per message is what the bench's rows send; C's sender reuses one buffer, so the last
+// variant reuses 512 (more than `send` and one native batch hold, so none is overwritten before
+// it went out). Medians over the rounds after a warm-up round, the variants interleaved.
+async function senders(rounds: number, n: number, size: number): Promise<void> {
+  const missing = nativeProblem();
+  if (missing !== undefined) throw new Error(`senders needs the native engine: ${missing}`);
+  const dir = mkdtempSync(join(tmpdir(), "sluice-probe-"));
+  const bin = buildC(dir);
+  if (typeof bin !== "string") throw new Error(`senders needs libzmq C: ${bin.skipped}`);
+  const { Pump } = await import("@sluice/zmq-channels");
+  const ring = Array.from({ length: 512 }, () => Buffer.alloc(size));
+  type Send = (send: Channel<Buffer>, i: number) => Promise<unknown> | boolean;
+  const variants: Array<[string, Send | undefined]> = [
+    ["libzmq C PUSH (one buffer, reused)", undefined],
+    ["native: await put, a new Buffer each", (send, i) => send.put(message(i, size))],
+    ["native: offer first, a new Buffer each", (send, i) => offerFirst(send, message(i, size))],
+    [
+      "native: offer first, 512 Buffers reused",
+      (send, i) => {
+        const b = ring[i & 511]!;
+        b.writeUInt32LE(i, 0);
+        return offerFirst(send, b);
+      },
+    ],
+  ];
+  const rates = new Map<string, number[]>(variants.map(([name]) => [name, []]));
+  try {
+    for (let r = 0; r <= rounds; r++) {
+      for (const [name, send] of r % 2 === 0 ? variants : [...variants].reverse()) {
+        let seconds: number;
+        if (send === undefined) {
+          seconds = (await runC(bin, "tcp://127.0.0.1:*", n, size, 60_000)).seconds;
+        } else {
+          const pull = spawn(bin, ["tcp://127.0.0.1:*", String(n), String(size), "pull"]);
+          const lines = createInterface({ input: pull.stdout });
+          const got = new Promise<string[]>((resolve) => {
+            const seen: string[] = [];
+            lines.on("line", (l) => seen.push(l)).on("close", () => resolve(seen));
+          });
+          const endpoint = await new Promise<string>((resolve, reject) => {
+            lines.once("line", (l) => resolve(l.replace("listening on ", "")));
+            pull.once("exit", () => reject(new Error(`senders: thr ended before it bound`)));
+          });
+          const pump = new Pump({ engine: "native" });
+          try {
+            const sock = await pump.socket("push", {
+              connect: endpoint,
+              options: { linger: 5000 },
+            });
+            for (let i = 1; i <= n; i++) {
+              const sent = send(sock.send as Channel<Buffer>, i);
+              if (sent !== true) await sent;
+            }
+            const out = await within(got, 60_000);
+            seconds = (JSON.parse(out.at(-1)!) as { seconds: number }).seconds;
+          } finally {
+            await pump.close();
+            pull.kill();
+          }
+        }
+        if (r > 0) rates.get(name)!.push(n / seconds);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const c = median(rates.get(variants[0]![0])!);
+  console.log(`senders into libzmq's PULL over tcp, ${size} B, ${rounds} rounds of ${n}:`);
+  for (const [name] of variants) {
+    const rate = median(rates.get(name)!);
+    console.log(
+      `  ${name.padEnd(42)} ${(rate / 1000).toFixed(0).padStart(5)}k msg/s  ${(rate / c).toFixed(2)}× C`,
+    );
+  }
+}
+
+// A put that awaits only when `send` is full: a bulk producer's loop (zmq/bulk.ts).
+function offerFirst(send: Channel<Buffer>, b: Buffer): Promise<boolean> | true {
+  return send.offer(b) || send.put(b);
+}
+
+function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`senders: no result within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 // One library's workload, reps times over n = 20 000, with no timing and no output: for
 // counting instructions (see the usage above), not for timing.
 async function workload(lib: string, work: string, reps: number): Promise<void> {
@@ -455,6 +551,15 @@ async function main(): Promise<void> {
       throw new Error(usage);
     }
     return receivers(rounds, n);
+  }
+  if (probe === "senders") {
+    const rounds = arg === undefined ? 5 : Number(arg);
+    const n = arg2 === undefined ? 1_000_000 : Number(arg2);
+    const size = arg3 === undefined ? 1024 : Number(arg3);
+    if (![rounds, n, size].every((x) => Number.isInteger(x) && x > 0) || size < 4) {
+      throw new Error(usage);
+    }
+    return senders(rounds, n, size);
   }
   if (probe === "select-eld") {
     const rounds = arg === undefined ? 5 : Number(arg);
