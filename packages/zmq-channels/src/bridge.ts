@@ -58,6 +58,8 @@ export class Bridge implements LaneHost, ControlHost {
   #errors = 0; // PumpErrors made about this socket
   /** What bind/connect/unbind/disconnect left (control.ts); replaced, never mutated. */
   endpoints: readonly string[];
+  /** Set by the registry when the pump's close() begins: control calls are refused from then. */
+  pumpClosing = false;
   #deadline: NodeJS.Timeout | undefined;
   #resolveClosed!: () => void;
 

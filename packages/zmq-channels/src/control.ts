@@ -32,6 +32,8 @@ export interface ControlHost {
   readonly engine: EngineSocket;
   /** The socket's endpoints, as `Sockets.endpoints` shows them. */
   endpoints: readonly string[];
+  /** The pump's close() has begun: the socket is about to close. */
+  readonly pumpClosing: boolean;
 }
 
 /** A topic or group, as the control calls take them. */
@@ -187,11 +189,15 @@ export class Control {
     return result;
   }
 
+  // Refused from the pump's close() on, not only once this socket closes: libzmq 4.3 can crash
+  // (SIGSEGV, both engines) when an option such as sendHighWaterMark is set on a socket while
+  // the close tears down a peer over inproc (decisions P54).
   #assertOpen(call: string): void {
     const host = this.#host;
-    if (host.state >= Closing || host.engine.closed) {
+    if (host.state >= Closing || host.engine.closed || host.pumpClosing) {
       const where = host.endpoints.length > 0 ? ` ${host.endpoints.join(", ")}` : "";
-      throw new Error(`${call}(): the ${host.info.kind} socket${where} is closed`);
+      const what = host.pumpClosing ? "its pump is closing" : "is closed";
+      throw new Error(`${call}(): the ${host.info.kind} socket${where} ${what}`);
     }
   }
 }

@@ -99,6 +99,7 @@ export class Registry {
     if (debug.enabled) {
       debug("pump: closing %d socket(s), %d being set up", this.#bridges.size, this.creating.size);
     }
+    for (const bridge of this.#bridges) bridge.pumpClosing = true;
     await Promise.allSettled([...this.creating]);
     for (const bridge of this.#bridges) bridge.close();
     await Promise.all([...this.#bridges].map((b) => b.sockets.closed));

@@ -263,3 +263,54 @@ describe("a control call while a receive waits on an idle socket", () => {
     }
   });
 });
+
+// P54: libzmq 4.3 crashed the process (SIGSEGV, both engines) when sendHighWaterMark was set
+// on a ROUTER while the pump's close() tore down a DEALER connected to it over inproc (one cut
+// off while being set up). Control calls are refused from the pump's close() on.
+describe("control calls once the pump's close() has begun", () => {
+  it("are refused, naming the socket and the closing pump", async () => {
+    const p = new Pump();
+    const router = await p.socket("router", { bind: "inproc://closing-control" });
+    const closing = p.close();
+    await expect(router.set("sendHighWaterMark", 5)).rejects.toThrow(
+      /set\(\): the router socket inproc:\/\/closing-control its pump is closing/,
+    );
+    await expect(router.connect("inproc://nowhere")).rejects.toThrow(/its pump is closing/);
+    await closing;
+  });
+
+  it("cannot crash the process while a peer over inproc is torn down", async () => {
+    let seed = 3; // a sequence that crashed within ten rounds before the refusal
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    for (let i = 0; i < 60; i++) {
+      const p = new Pump();
+      const at = `inproc://closing-hwm-${i}`;
+      const sockets = [await p.socket("router", { bind: at, options: { linger: rnd(3) * 50 } })];
+      let closed = false;
+      for (let k = 0; k < 4; k++) {
+        const creating = p.socket("dealer", { connect: at });
+        if (!closed && rnd(6) === 0) {
+          void p.close(); // while a dealer is being set up
+          closed = true;
+        }
+        try {
+          sockets.push(await creating);
+        } catch {
+          // refused: the pump was closed while it was being set up
+        }
+      }
+      const sets = Array.from({ length: 40 }, () =>
+        sockets[rnd(sockets.length)]!.set("sendHighWaterMark", rnd(100) + 1).then(
+          () => "set",
+          () => "refused",
+        ),
+      );
+      await p.close();
+      const outcomes = await Promise.all(sets);
+      if (closed) expect(outcomes.every((o) => o === "refused")).toBe(true);
+    }
+  });
+});
