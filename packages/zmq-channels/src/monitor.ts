@@ -24,7 +24,9 @@ export class Monitors {
     const out = new Channel<SocketEvent>(
       typeof buffer === "number" ? dropping<SocketEvent>(buffer) : buffer,
     );
-    if (bridge.engine.closed) {
+    // Once the pump's close has begun the socket is about to close: a monitor started then
+    // could miss its end on both engines, and its channel would never close (P54).
+    if (bridge.engine.closed || bridge.pumpClosing) {
       out.close();
       return out;
     }

@@ -143,3 +143,18 @@ describe("pump.events(): reconnection as zeromq reports it", () => {
     expect(intervals).toEqual([30, 60, 60]);
   });
 });
+
+// P54: a monitor started once the pump's close has begun could miss the socket's end (both
+// engines, a fuzz script's seed) and leave its channel open for good: events() hands out a
+// closed channel from then on, as it does for a closed socket.
+describe("pump.events() once the pump's close has begun", () => {
+  it("gives a channel that is closed already", async () => {
+    const p = new Pump();
+    const pair = await p.socket("pair", { bind: "inproc://events-closing" });
+    const closing = p.close();
+    const events = p.events(pair);
+    expect(events.closed).toBe(true);
+    expect(await events.take()).toBeUndefined();
+    await closing;
+  });
+});
