@@ -1,9 +1,27 @@
 // select-many: one consumer selecting over hundreds of sockets at once, plus a heartbeat
 // timeout in the same select. In the guide this is a zmq_poll over a long item list; here it
 // is one select over the sockets' recv channels, and the pump serves every socket.
+//
+// With --pull and --subscribe, the guide's mspoller itself: a PULL connected to a ventilator
+// (taskvent) and a SUB connected to a weather server (wuserver), one select over both, each
+// message printed as it comes:
+//
+//   node dist/select-many.js --pull tcp://127.0.0.1:5557 --subscribe tcp://127.0.0.1:5556 \
+//       [--filter "10001 "] [--count N]
 import { chan, select, timeout, type Channel } from "@sluice/channels";
 import { Pump, type Frame, type Sockets } from "@sluice/zmq-channels";
-import { inproc, runAsProgram, type Program } from "./cli";
+import {
+  countFlag,
+  endpointFlag,
+  inproc,
+  onAbort,
+  pickRole,
+  roleFor,
+  runAsProgram,
+  UsageError,
+  type Program,
+  type Role,
+} from "./cli";
 
 export interface SelectManyOptions {
   /** How many PULL sockets the consumer selects over (default 300). */
@@ -12,7 +30,32 @@ export interface SelectManyOptions {
   messages?: number;
   /** Milliseconds of silence after which the consumer logs a heartbeat (default 50). */
   heartbeatMs?: number;
+  /** Be mspoller: connect a PULL to a ventilator here; needs --subscribe. */
+  pull?: string;
+  /** With --pull: connect a SUB to a weather server here. */
+  subscribe?: string;
+  /** With --pull: the SUB's topic (default the guide's "10001 "). */
+  filter?: string;
+  /** With --pull: messages to take, from both, before it exits (default: until a signal). */
+  count?: number;
+  /** Where the role prints its lines (default process.stdout). */
+  out?: NodeJS.WritableStream;
+  /** Stops the role: it closes its pump and resolves with what it took so far. */
+  signal?: AbortSignal;
 }
+
+/** --pull: the messages taken from each socket, in the order they came. */
+export interface MspollerResult {
+  role: "mspoller";
+  tasks: string[];
+  updates: string[];
+}
+
+/** Role flag → the other flags that role reads (`""`: the many sockets in one process). */
+const ROLES = {
+  "": ["sockets", "messages", "heartbeatMs"],
+  pull: ["subscribe", "filter", "count"],
+};
 
 export interface SelectManyResult {
   /** Per socket index: how many messages the consumer took from it. */
@@ -23,7 +66,42 @@ export interface SelectManyResult {
   heartbeats: number;
 }
 
-export async function main(opts: SelectManyOptions = {}): Promise<SelectManyResult> {
+export async function main(
+  opts: SelectManyOptions = {},
+): Promise<SelectManyResult | MspollerResult> {
+  if (pickRole("select-many", opts, ROLES) === "pull") {
+    const tasksAt = endpointFlag("pull", opts.pull, false);
+    const weatherAt = endpointFlag("subscribe", opts.subscribe, false);
+    if (opts.filter !== undefined && typeof opts.filter !== "string") {
+      throw new UsageError(`--filter needs a topic, got ${JSON.stringify(opts.filter)}`);
+    }
+    const run = roleFor(countFlag("count", opts.count), opts);
+    return mspoller(tasksAt, weatherAt, opts.filter ?? "10001 ", run);
+  }
+  return many(opts);
+}
+
+// mspoller: one select over a PULL and a SUB, as the guide's zmq_poll over two items.
+async function mspoller(tasksAt: string, weatherAt: string, filter: string, run: Role) {
+  const pump = new Pump();
+  const receiver = await pump.socket("pull", { connect: tasksAt });
+  const subscriber = await pump.socket("sub", { connect: weatherAt, subscribe: filter });
+  const forget = onAbort(run.signal, () => void pump.close());
+  const tasks: string[] = [];
+  const updates: string[] = [];
+  while (run.count === undefined || tasks.length + updates.length < run.count) {
+    const { channel, value } = await select([receiver.recv, subscriber.recv]);
+    if (value === undefined) break; // the pump closed: a signal
+    const text = value[0]!.toString();
+    (channel === receiver.recv ? tasks : updates).push(text);
+    run.say(`${channel === receiver.recv ? "task" : "weather"}: ${text}`);
+  }
+  forget();
+  await pump.close();
+  return { role: "mspoller" as const, tasks, updates };
+}
+
+async function many(opts: SelectManyOptions): Promise<SelectManyResult> {
   const count = opts.sockets ?? 300;
   const messages = opts.messages ?? 4;
   const heartbeatMs = opts.heartbeatMs ?? 50;
@@ -87,10 +165,18 @@ export const program: Program<SelectManyOptions> = {
       "messages to each socket, half before and half after a quiet spell (default 4)",
     ],
     heartbeatMs: ["ms", "silence after which the consumer logs a heartbeat (default 50)"],
+    pull: ["endpoint", "be mspoller: connect a PULL to a ventilator here (needs --subscribe)"],
+    subscribe: ["endpoint", "with --pull: connect a SUB to a weather server here"],
+    filter: ["topic", 'with --pull: the SUB\'s topic (default "10001 ")'],
+    count: ["n", "with --pull: messages to take before exiting (default: until SIGINT)"],
   },
+  roles: ROLES,
+  text: ["filter"],
+  stopOnSignal: true,
 };
 
 runAsProgram(module, main, program, (result) => {
+  if ("role" in result) return; // mspoller printed its lines as it went
   const total = result.perSocket.reduce((a, b) => a + b, 0);
   console.log(
     `${total} messages from ${result.perSocket.length} sockets, ${result.heartbeats} heartbeats`,
