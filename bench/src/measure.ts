@@ -49,6 +49,16 @@ export interface Result {
   error?: string;
 }
 
+/** What `p` settles with, or a failure naming `what` once `ms` have passed without it: a run
+ * that hangs (a lost message) fails instead of stalling the bench for ever. */
+export function bounded<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no result after ${ms} ms`)), ms);
+  });
+  return Promise.race([p, limit]).finally(() => clearTimeout(timer));
+}
+
 export function median(xs: readonly number[]): number {
   if (xs.length === 0) return NaN;
   const s = [...xs].sort((a, b) => a - b);

@@ -26,7 +26,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as zmq from "zeromq";
-import { median, triangle } from "./measure";
+import { bounded, median, triangle } from "./measure";
 import { buildC, runC } from "./zmq/libzmq-c";
 import { PUSH_PULL, Peer } from "./zmq/peer";
 import { receiveN } from "./zmq/pump";
@@ -473,7 +473,7 @@ async function senders(rounds: number, n: number, size: number): Promise<void> {
               const sent = send(sock.send as Channel<Buffer>, i);
               if (sent !== true) await sent;
             }
-            const out = await within(got, 60_000);
+            const out = await bounded(got, 60_000, "senders: thr's result");
             seconds = (JSON.parse(out.at(-1)!) as { seconds: number }).seconds;
           } finally {
             await pump.close();
@@ -499,14 +499,6 @@ async function senders(rounds: number, n: number, size: number): Promise<void> {
 // A put that awaits only when `send` is full: a bulk producer's loop (zmq/bulk.ts).
 function offerFirst(send: Channel<Buffer>, b: Buffer): Promise<boolean> | true {
   return send.offer(b) || send.put(b);
-}
-
-function within<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`senders: no result within ${ms} ms`)), ms);
-  });
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
 // One library's workload, reps times over n = 20 000, with no timing and no output: for

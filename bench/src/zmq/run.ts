@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { dealtCount } from "../channels/lib";
-import { measure, median, quantile, triangle, type Case, type Mode } from "../measure";
+import { bounded, measure, median, quantile, triangle, type Case, type Mode } from "../measure";
 import type { Group, Row } from "../report";
 import { IN_FLIGHT } from "./inflight";
 import { buildC, LIBZMQ_C, runC } from "./libzmq-c";
@@ -27,15 +27,6 @@ function order(nativeMissing: string | undefined): Variant[] {
   ];
 }
 type Transport = "inproc" | "ipc" | "tcp";
-
-/** fails a run that hangs (a lost message would otherwise stall the bench forever) */
-function bounded<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no result after ${ms} ms`)), ms);
-  });
-  return Promise.race([p, limit]).finally(() => clearTimeout(timer));
-}
 
 class Endpoints {
   readonly dir = mkdtempSync(join(tmpdir(), "sluice-bench-"));
