@@ -37,6 +37,8 @@ export interface BridgeInit {
   releaseRecv: () => void;
   /** A REQ whose `relaxed` option was set: it may send before the reply (kinds.ts). */
   freesSending: boolean;
+  /** Whether the pump's close() has begun (the registry's, read when asked). */
+  pumpClosing: () => boolean;
 }
 
 // The debug log when `send` closes (→ Draining).
@@ -58,13 +60,13 @@ export class Bridge implements LaneHost, ControlHost {
   #errors = 0; // PumpErrors made about this socket
   /** What bind/connect/unbind/disconnect left (control.ts); replaced, never mutated. */
   endpoints: readonly string[];
-  /** Set by the registry when the pump's close() begins: control calls are refused from then. */
-  pumpClosing = false;
+  readonly #pumpClosing: () => boolean;
   #deadline: NodeJS.Timeout | undefined;
   #resolveClosed!: () => void;
 
   constructor(init: BridgeInit) {
     this.engine = init.engine;
+    this.#pumpClosing = init.pumpClosing;
     this.info = init.info;
     this.turns = init.turns;
     const alternation = init.info.alternation;
@@ -86,6 +88,11 @@ export class Bridge implements LaneHost, ControlHost {
     // Any channel says when it closes, so the linger starts then, even while the send lane
     // waits (for a REQ's reply, say) and does not look at `send`. Last: it may run at once.
     this.#stopListening = init.send.onClose(() => this.#drain());
+  }
+
+  /** The pump's close() has begun: control calls are refused from then (P54). */
+  get pumpClosing(): boolean {
+    return this.#pumpClosing();
   }
 
   get state(): State {

@@ -37,6 +37,7 @@ export class Registry {
   readonly #report: (error: PumpError) => void;
   /** Sockets being set up (created, bound, connected): close() waits for them first. */
   readonly creating = new Set<Promise<unknown>>();
+  #closing = false; // close() has begun
 
   constructor(report: (error: PumpError) => void) {
     this.#report = report;
@@ -85,6 +86,7 @@ export class Registry {
       turns: this.#turns,
       report: this.#report,
       freesSending,
+      pumpClosing: () => this.#closing,
     });
     this.#bridges.add(bridge);
     this.#bySockets.set(bridge.sockets, bridge);
@@ -99,7 +101,7 @@ export class Registry {
     if (debug.enabled) {
       debug("pump: closing %d socket(s), %d being set up", this.#bridges.size, this.creating.size);
     }
-    for (const bridge of this.#bridges) bridge.pumpClosing = true;
+    this.#closing = true;
     await Promise.allSettled([...this.creating]);
     for (const bridge of this.#bridges) bridge.close();
     await Promise.all([...this.#bridges].map((b) => b.sockets.closed));
