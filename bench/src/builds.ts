@@ -3,16 +3,18 @@
 // PUSH→PULL rounds of each alternate, so drift in the machine's speed cancels out. The figure
 // is the median of B's rate over A's, round by round, with its quartiles. (pairs.js compares
 // the pump with plain zeromq.js inside one build; this compares two builds of the pump.)
-// `procs` puts the PUSH in a child process over tcp, awaiting each put as the main bench's
-// PUSH does (`size` bytes a message, 16 by default); the engine is SLUICE_ENGINE's, in both.
+// `procs` puts the PUSH in a child process over tcp, awaiting each put and each take as the
+// main bench's "sluice native" row does (`size` bytes a message, 16 by default); `bulk` does the
+// same with the loops of its "bulk loops" row (offer first, poll first); the engine is
+// SLUICE_ENGINE's, in both.
 //
-//   node bench/dist/builds.js <checkout A> <checkout B> [rounds] [tcp|inproc|procs] [size]
+//   node bench/dist/builds.js <checkout A> <checkout B> [rounds] [tcp|inproc|procs|bulk] [size]
 import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { median } from "./measure";
 
 const usage =
-  "usage: node bench/dist/builds.js <checkout A> <checkout B> [rounds] [tcp|inproc|procs] [size]\n" +
+  "usage: node bench/dist/builds.js <checkout A> <checkout B> [rounds] [tcp|inproc|procs|bulk] [size]\n" +
   "  (each checkout built with `npx -y pnpm@10 build`; B over A is printed)";
 
 interface PumpLike {
@@ -41,34 +43,45 @@ function load(checkout: string): PumpClass {
   return (require(file) as { Pump: PumpClass }).Pump;
 }
 
-// procs, in the child: `<checkout> <endpoint> <n> <size>` sends 1..n over a PUSH, each put
-// awaited, the index in the message's first 4 bytes.
-async function push(checkout: string, endpoint: string, n: number, size: number): Promise<void> {
+// procs, in the child: `<checkout> <endpoint> <n> <size> <bulk>` sends 1..n over a PUSH, each
+// put awaited (bulk: offered first), the index in the message's first 4 bytes.
+async function push(
+  checkout: string,
+  endpoint: string,
+  n: number,
+  size: number,
+  bulk: boolean,
+): Promise<void> {
   const pump = new (load(checkout))();
   const { send } = await pump.socket("push", { connect: endpoint, options: { linger: 2000 } });
   for (let i = 1; i <= n; i++) {
     const body = Buffer.allocUnsafe(size);
     body.writeUInt32LE(i, 0);
-    await send.put(body);
+    if (!bulk || !send.offer(body)) await send.put(body);
   }
   await pump.close();
 }
 
 // procs, in this process: a PULL of checkout's pump receives what a child's PUSH sends; messages
 // per second from the first to the last, the indexes checked.
-async function procsRound(checkout: string, n: number, size: number): Promise<number> {
+async function procsRound(
+  checkout: string,
+  n: number,
+  size: number,
+  bulk: boolean,
+): Promise<number> {
   const pump = new (load(checkout))();
   const pull = await pump.socket("pull", { bind: "tcp://127.0.0.1:*" });
   const child = spawn(
     process.execPath,
-    [__filename, "--push", checkout, pull.endpoints[0]!, String(n), String(size)],
+    [__filename, "--push", checkout, pull.endpoints[0]!, String(n), String(size), String(bulk)],
     { stdio: "inherit" },
   );
   const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
   let t0 = 0n;
   let sum = 0;
   for (let got = 0; got < n; got++) {
-    const m = await pull.recv.take();
+    const m = (bulk ? pull.recv.poll() : undefined) ?? (await pull.recv.take());
     if (m === undefined) throw new Error(`recv closed after ${got} of ${n} messages`);
     if (got === 0) t0 = process.hrtime.bigint();
     sum += m[0]!.readUInt32LE(0);
@@ -110,17 +123,17 @@ function quantile(xs: readonly number[], q: number): number {
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === "--push") {
-    return push(argv[1]!, argv[2]!, Number(argv[3]), Number(argv[4]));
+    return push(argv[1]!, argv[2]!, Number(argv[3]), Number(argv[4]), argv[5] === "true");
   }
   const [a, b, roundsArg, transport = "tcp", sizeArg] = argv;
   const rounds = Number(roundsArg ?? 11);
   const size = Number(sizeArg ?? 16);
-  const procs = transport === "procs";
+  const procs = transport === "procs" || transport === "bulk";
   if (
     a === undefined ||
     b === undefined ||
     !(rounds >= 1) ||
-    !/^(tcp|inproc|procs)$/.test(transport) ||
+    !/^(tcp|inproc|procs|bulk)$/.test(transport) ||
     !(Number.isInteger(size) && size >= 4) ||
     (!procs && sizeArg !== undefined)
   ) {
@@ -129,7 +142,7 @@ async function main(): Promise<void> {
     return;
   }
   const once = procs
-    ? (checkout: string, n: number) => procsRound(checkout, n, size)
+    ? (checkout: string, n: number) => procsRound(checkout, n, size, transport === "bulk")
     : (checkout: string, n: number) => round(load(checkout), transport, n);
   const n = procs ? PROC_MESSAGES : MESSAGES;
   await once(a, n / 5); // warm both

@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { inspect } from "node:util";
 import * as v8 from "node:v8";
 import * as vm from "node:vm";
 import { chan } from "@sluice/channels";
@@ -165,6 +166,37 @@ describeNative("the native engine", () => {
       await b.send.put(["pong", "2"]);
       expect(text(await takeWithin(a.recv))).toEqual(["pong", "2"]);
     });
+  });
+
+  // Frames are views into a batch's slab made without Buffer.from (native-received.ts, P55):
+  // each must still be a Buffer in every way a user can look, and its own bytes only.
+  it("hands over frames that are Buffers: isBuffer, instanceof, constructor, methods, inspect", async () => {
+    const p = pump();
+    const pull = await p.socket("pull", { bind: address("inproc") });
+    const push = await p.socket("push", { connect: pull.endpoints[0]! });
+    await push.send.put(["abc", "defgh"]);
+    await push.send.put("ij");
+    const [[a, b], [c]] = (await takeN(pull.recv, 2)) as [Buffer[], Buffer[]];
+    for (const f of [a!, b!, c!]) {
+      expect(Buffer.isBuffer(f)).toBe(true);
+      expect(f).toBeInstanceOf(Buffer);
+      expect(f.constructor).toBe(Buffer);
+      expect(Object.prototype.toString.call(f)).toBe("[object Uint8Array]");
+    }
+    expect([a!.toString(), b!.toString("latin1"), c!.toString("hex")]).toEqual([
+      "abc",
+      "defgh",
+      "696a",
+    ]);
+    expect(b!.length).toBe(5);
+    expect(b!.readUInt8(4)).toBe("h".charCodeAt(0));
+    expect(b!.subarray(1, 3)).toEqual(Buffer.from("ef"));
+    expect(b!.slice(1, 3)).toBeInstanceOf(Buffer);
+    expect(b!.equals(Buffer.from("defgh"))).toBe(true);
+    expect(Buffer.concat([a!, c!]).toString()).toBe("abcij");
+    expect(inspect(a)).toBe("<Buffer 61 62 63>");
+    expect(JSON.stringify(c)).toBe('{"type":"Buffer","data":[105,106]}');
+    expect(a).toEqual(Buffer.from("abc"));
   });
 
   // A batch has 1024 frame slots and stops growing its slab after 64 KiB: a message with more
