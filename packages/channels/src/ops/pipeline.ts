@@ -27,7 +27,8 @@ export interface PipelineOptions<R> extends CloseOptions {
   /**
    * Says whether the third argument is a transducer (`true`) or a per-value function (`false`).
    * Unset: an `async function` is a per-value function; any other function is called once, at
-   * the call, with a probe transformer, and is a transducer if it returns a transformer.
+   * the call, with a probe transformer, and is a transducer if it returns a transformer of its
+   * own (not the probe, nor a copy of it). Give it for a function with side effects.
    */
   xform?: boolean;
 }
@@ -98,12 +99,13 @@ function isTransducer(f: (...args: any[]) => unknown, declared: boolean | undefi
   const probe = collecting<unknown>([]);
   try {
     const r = f(probe) as Partial<Transformer> | null;
-    return (
-      r !== probe &&
-      typeof r === "object" &&
-      r !== null &&
-      typeof r["@@transducer/step"] === "function"
-    );
+    if (r === probe || typeof r !== "object" || r === null) return false;
+    if (typeof r["@@transducer/step"] !== "function") return false;
+    // A transducer wraps the transformer it is given, so at least one of its three functions is
+    // its own; a function that copies its argument (`o => ({ ...o, seen: true })`) returns the
+    // probe's own three, and is a per-value function.
+    const keys = ["@@transducer/init", "@@transducer/step", "@@transducer/result"] as const;
+    return keys.some((k) => r[k] !== probe[k]);
   } catch {
     return false;
   }

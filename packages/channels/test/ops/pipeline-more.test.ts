@@ -115,6 +115,17 @@ describe("pipeline with a transducer (core.async pipeline with an xform)", () =>
     );
   });
 
+  it("a function that copies its input is a function, not a transducer", async () => {
+    const copy = (o: object) => ({ ...o, seen: true });
+    const { out } = await run(1, copy, [{ id: 1 }, { id: 2 }]);
+    expect(out).toEqual([
+      { id: 1, seen: true },
+      { id: 2, seen: true },
+    ]);
+    const assign = (o: object) => Object.assign({}, o, { seen: 1 });
+    expect((await run(1, assign, [{ id: 3 }])).out).toEqual([{ id: 3, seen: 1 }]);
+  });
+
   it("an async function is never probed", async () => {
     const seen: unknown[] = [];
     const { out } = await run(1, async (v: number) => (seen.push(v), v + 1), [1]);
