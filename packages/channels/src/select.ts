@@ -66,8 +66,8 @@ export interface OpResult<I extends number, V> {
 
 /** The result of a select that took its default: `index` -1, `value` the default given. */
 export interface DefaultResult<D> {
-  /** Always {@link DEFAULT}. */
-  channel: Channel<any> | typeof DEFAULT;
+  /** Always {@link DEFAULT} (so checking `index === -1` narrows `channel` too). */
+  channel: typeof DEFAULT;
   /** Always -1. */
   index: -1;
   /** `opts.default`. */

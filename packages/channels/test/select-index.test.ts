@@ -80,7 +80,8 @@ async function typed(nums: Channel<number>, strs: Channel<string>): Promise<void
   const d = await select([nums] as const, { default: "idle" as const });
   if (d.index === -1) {
     const idle: "idle" = d.value;
-    void idle;
+    const which: typeof DEFAULT = d.channel; // the default narrows the channel too
+    void [idle, which];
   } else {
     // @ts-expect-error the take's value is not the default's type
     const idle: "idle" = d.value;

@@ -14,13 +14,13 @@ import { KINDS, type Kind, type KindInfo, type SocketClasses } from "./kinds";
  */
 export interface SocketOptions<K extends Kind = Kind> {
   /** Endpoints to bind; `socket()` resolves once every bind has completed. */
-  bind?: string | string[];
+  bind?: string | readonly string[];
   /** Endpoints to connect to (zeromq connects in the background and reconnects). */
-  connect?: string | string[];
+  connect?: string | readonly string[];
   /** SUB only: topics to subscribe to; `""` is everything. None means no subscription. */
-  subscribe?: string | string[];
+  subscribe?: string | readonly string[];
   /** DISH only: groups to join. */
-  join?: string | string[];
+  join?: string | readonly string[];
   /**
    * zeromq.js v6 socket options by name (`sendHighWaterMark`, `linger`, `mandatory`, …), typed
    * by the kind's zeromq.js class, so a misspelt name is a compile error; `receiveTimeout` is

@@ -116,6 +116,8 @@ describe("the built package (dist/index.js)", () => {
       expect(engine).toBe("zeromq");
       expect(refusal).toMatch(/^engine "native" is not available: the native engine is not built/);
       expect(refusal).toContain(path.join(pkg, "build", "Release", "sluice.node") + ": absent");
+      // names the command that builds it there (the package's `build` needs the repo's tsconfig)
+      expect(refusal).toContain(`node ${path.join(pkg, "scripts", "build-native.js")}`);
       expect(r.stderr).toMatch(/pump: auto chose zeromq: the native engine is not built/);
       expect(r.stderr).toMatch(/pump: engine zeromq \(zeromq\.js, libzmq/);
     } finally {

@@ -92,7 +92,7 @@ describe.each(TRANSPORTS)("the pump over %s", (transport) => {
     const receiver = new Pump();
     try {
       const pull = await receiver.socket("pull", { bind: address(transport) });
-      const push = await pump.socket("push", { connect: pull.endpoints[0] });
+      const push = await pump.socket("push", { connect: pull.endpoints }); // readonly string[]
       const dealerIn = await receiver.socket("dealer", { bind: address(transport) });
       const dealerOut = await pump.socket("dealer", { connect: dealerIn.endpoints[0] });
       for (let i = 0; i < 500; i++) {

@@ -124,9 +124,12 @@ export function loadNative(): Loaded {
       return (loaded = { error: `${file}: ${(e as Error).message}` });
     }
   }
+  // The command that builds it where the package is installed (the package's own `build`
+  // also compiles its TypeScript, which needs the repository's tsconfig).
+  const script = path.resolve(__dirname, "..", "..", "scripts", "build-native.js");
   return (loaded = {
     error:
-      "the native engine is not built (run the package's build with a C++ compiler): " +
+      `the native engine is not built (build it with a C++ compiler: node ${script}): ` +
       tried.join("; "),
   });
 }
