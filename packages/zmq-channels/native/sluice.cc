@@ -19,6 +19,9 @@
 //   the poll callback loops until ZMQ_EVENTS shows nothing more that anyone waits for.
 // - No call blocks: every send and receive uses ZMQ_DONTWAIT; a receive takes at most the
 //   messages and bytes it was asked for (the JS side budgets the turn).
+// - Frames of LEND_AT bytes or more are never copied: a received one becomes an external Buffer
+//   that closes its message when collected; a sent one is lent to libzmq, its Buffer referenced
+//   until libzmq frees the message, and the reference is deleted on the JS thread only (Lender).
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE  // dladdr
 #endif
@@ -64,7 +67,8 @@ static bool sym(void* lib, const char* name, F* out) {
 // is set on a zmq_msg_t): in every libzmq 4.x.
 static bool fillControl(void* lib, ZmqApi* a) {
   return sym(lib, "zmq_unbind", &a->unbind) && sym(lib, "zmq_disconnect", &a->disconnect) &&
-         sym(lib, "zmq_msg_init_size", &a->msg_init_size) && sym(lib, "zmq_msg_send", &a->msg_send);
+         sym(lib, "zmq_msg_init_size", &a->msg_init_size) && sym(lib, "zmq_msg_send", &a->msg_send) &&
+         sym(lib, "zmq_msg_move", &a->msg_move) && sym(lib, "zmq_msg_init_data", &a->msg_init_data);
 }
 
 // The draft API is optional: libzmq exports it only when built with it (zeromq.js 6.8.0's
@@ -185,6 +189,22 @@ static bool resolveApi(const char* hint) {
 
 struct Socket;
 
+// Frames lent to libzmq (sent without a copy, decisions P56): each holds a reference to its JS
+// Buffer until libzmq frees the message, on whichever thread that happens (an I/O thread, the
+// reaper, or this one). Those threads only queue the reference here; the JS thread deletes it
+// (onGiven). The Lender outlives its environment while frames are out: a lent frame can still
+// be held, after teardown, by a received Buffer that JS had not collected (over inproc the
+// receiver gets the very message), so the last one back frees it.
+struct Lender {
+  uv_mutex_t lock;
+  uv_cond_t ended;             // signalled when a context's termination ends
+  std::vector<napi_ref> given;  // given back, for the JS thread to delete
+  uv_async_t* async = nullptr;  // wakes the JS thread for them; closed at teardown
+  size_t out = 0;               // frames lent and not given back
+  int terminating = 0;          // contexts being terminated on the thread pool (endContext)
+  bool alive = true;            // false once the environment is torn down: refs are left
+};
+
 struct Instance {
   napi_env env;
   uv_loop_t* loop;
@@ -192,6 +212,7 @@ struct Instance {
   void* ctx = nullptr;  // created with the first socket, ended by release() or cleanup
   int pumps = 0;        // pumps that hold the context (acquire/release)
   std::vector<Socket*> open;  // sockets not yet closed: cleanup closes them
+  Lender* lender = nullptr;
 };
 
 struct Socket {
@@ -216,6 +237,118 @@ struct Socket {
 
 // meta layout (shared with engines/native.ts)
 enum { META_COUNT = 0, META_FIRED = 1, META_ERRNO = 2, META_FRAMES = 3 };
+
+// A received frame's word in meta[FRAMES…] (engines/native-received.ts reads it):
+// size * 4 + LENT + MORE. A frame of at least LEND_AT bytes is not copied into the batch's
+// slab: its zmq_msg_t moves to the heap and JS gets it as an external Buffer of its own, which
+// closes the message when collected (decisions P56). Copying a big frame into a fresh slab cost
+// more than the move (page faults on every new megabyte), and a view would keep a whole slab
+// alive for one frame.
+enum { FRAME_MORE = 1, FRAME_LENT = 2 };
+static const size_t LEND_AT = 32 * 1024;
+
+static double frameWord(size_t size, bool lent, bool more) {
+  return static_cast<double>(size) * 4 + (lent ? FRAME_LENT : 0) + (more ? FRAME_MORE : 0);
+}
+
+// The finalizer of a lent frame's Buffer (on the JS thread): the message goes back to libzmq.
+static void releaseLent(napi_env env, void*, void* hint) {
+  zmq_msg_t* m = static_cast<zmq_msg_t*>(hint);
+  int64_t ignored;
+  napi_adjust_external_memory(env, -static_cast<int64_t>(zmq.msg_size(m)), &ignored);
+  zmq.msg_close(m);
+  delete m;
+}
+
+// A Buffer over the frame `m` holds, without a copy; `m` is left empty. A runtime that refuses
+// external buffers (napi_no_external_buffers_allowed) gets a copy instead.
+static napi_status lend(napi_env env, zmq_msg_t* m, napi_value* out) {
+  zmq_msg_t* held = new zmq_msg_t;
+  zmq.msg_init(held);
+  zmq.msg_move(held, m);  // the content moves; a big frame's bytes are on the heap, not in m
+  size_t size = zmq.msg_size(held);
+  napi_status st = napi_create_external_buffer(env, size, zmq.msg_data(held), releaseLent, held, out);
+  if (st == napi_ok) {
+    int64_t ignored;  // what the collector should count this Buffer as holding
+    napi_adjust_external_memory(env, static_cast<int64_t>(size), &ignored);
+    return st;
+  }
+  st = napi_create_buffer_copy(env, size, zmq.msg_data(held), nullptr, out);
+  zmq.msg_close(held);
+  delete held;
+  return st;
+}
+
+// A frame of at least LEND_AT bytes is sent without a copy as well: libzmq's copy of a big
+// frame is a fresh allocation (page faults on every megabyte), and over inproc the receiver
+// then gets the sender's own bytes, as on the zeromq.js engine. The Buffer must not change
+// while it is out (docs/zmq.md "Buffers").
+struct Lent {
+  Lender* lender;
+  napi_ref ref;
+};
+
+static void freeLender(Lender* l) {
+  uv_cond_destroy(&l->ended);
+  uv_mutex_destroy(&l->lock);
+  delete l;
+}
+
+// Whether nothing holds the Lender any more (called under its lock): the environment is gone,
+// no frame is out, no context is being terminated.
+static bool unheld(Lender* l) { return !l->alive && l->out == 0 && l->terminating == 0; }
+
+// libzmq is done with a lent frame (any thread): its reference goes to the JS thread.
+static void giveBack(void*, void* hint) {
+  Lent* lent = static_cast<Lent*>(hint);
+  Lender* l = lent->lender;
+  uv_mutex_lock(&l->lock);
+  if (--l->out == 0) uv_cond_signal(&l->ended);
+  if (l->alive) {
+    l->given.push_back(lent->ref);
+    uv_async_send(l->async);  // under the lock: teardown closes the handle only after taking it
+  }
+  bool last = unheld(l);
+  uv_mutex_unlock(&l->lock);
+  delete lent;
+  if (last) freeLender(l);
+}
+
+// On the JS thread: deletes the references of the frames given back.
+static void onGiven(uv_async_t* async) {
+  Instance* inst = static_cast<Instance*>(async->data);
+  Lender* l = inst->lender;
+  std::vector<napi_ref> given;
+  uv_mutex_lock(&l->lock);
+  given.swap(l->given);
+  uv_mutex_unlock(&l->lock);
+  for (napi_ref ref : given) napi_delete_reference(inst->env, ref);
+}
+
+// Sends `frame` (a typed array over data..data+length) lent: as zmq_send, -1 and errno on failure.
+static int sendLent(napi_env env, Socket* s, napi_value frame, void* data, size_t length, int flags) {
+  Lender* l = s->inst->lender;
+  Lent* lent = new Lent{l, nullptr};
+  if (napi_create_reference(env, frame, 1, &lent->ref) != napi_ok) {
+    delete lent;
+    return zmq.send(s->zsock, data, length, flags);
+  }
+  uv_mutex_lock(&l->lock);
+  l->out++;
+  uv_mutex_unlock(&l->lock);
+  zmq_msg_t m;
+  if (zmq.msg_init_data(&m, data, length, giveBack, lent) != 0) {
+    int err = zmq.errno_();
+    giveBack(data, lent);  // never lent: back at once
+    errno = err;
+    return -1;
+  }
+  if (zmq.msg_send(&m, s->zsock, flags) >= 0) return static_cast<int>(length);
+  int err = zmq.errno_();
+  zmq.msg_close(&m);  // not taken (it would block, or refused): libzmq gives it back now
+  errno = err;
+  return -1;
+}
 
 // A server's messages carry a routing id, a radio's and a dish's a group; JS sees it as the
 // first of two frames ([4-byte big-endian id or group, body]), as on the zeromq.js engine.
@@ -802,8 +935,8 @@ static napi_value recvEnveloped(napi_env env, Socket* s, int32_t maxMessages, in
         if (size > 0) memcpy(at + head, zmq.msg_data(m), size);
       }
       at += head + size;
-      s->meta[META_FRAMES + 2 * i] = static_cast<double>(head) * 2 + 1;
-      s->meta[META_FRAMES + 2 * i + 1] = static_cast<double>(size) * 2;
+      s->meta[META_FRAMES + 2 * i] = frameWord(head, false, true);
+      s->meta[META_FRAMES + 2 * i + 1] = frameWord(size, false, false);
       zmq.msg_close(m);
     }
     if (st != napi_ok) return nullptr;
@@ -814,8 +947,9 @@ static napi_value recvEnveloped(napi_env env, Socket* s, int32_t maxMessages, in
   return out;
 }
 
-// recv(maxMessages, maxBytes) → one Buffer holding every frame received, or undefined when
-// none was queued. meta[COUNT] frames follow in meta[FRAMES…] as size*2 + more. Whole
+// recv(maxMessages, maxBytes) → one Buffer holding every frame received (with lent frames:
+// [that Buffer, each lent frame's Buffer]), or undefined when none was queued. meta[COUNT]
+// frames follow in meta[FRAMES…], one word each (frameWord). Whole
 // messages only (libzmq delivers a multipart message's parts together); stops before the
 // message that would pass maxMessages, the frame slots, or (after the first) maxBytes.
 static napi_value socketRecv(napi_env env, napi_callback_info info) {
@@ -861,17 +995,38 @@ static napi_value socketRecv(napi_env env, napi_callback_info info) {
   napi_value out = nullptr;
   if (frames > 0) {
     // One slab per batch, each frame a view into it (JS slices): one allocation, not one
-    // per frame (napi_create_buffer_copy per frame costs ~1.4 µs each).
+    // per frame (napi_create_buffer_copy per frame costs ~1.4 µs each). Big frames are lent
+    // instead (LEND_AT); then the result is [slab, lent frames in order].
+    size_t copied = 0, lent = 0;
+    for (size_t i = 0; i < frames; i++) {
+      size_t size = zmq.msg_size(&s->msgs[i]);
+      if (size >= LEND_AT) lent++;
+      else copied += size;
+    }
     void* slab;
-    napi_status st = napi_create_buffer(env, total, &slab, &out);
+    napi_value slabValue;
+    napi_status st = napi_create_buffer(env, copied, &slab, &slabValue);
+    out = slabValue;
+    if (st == napi_ok && lent > 0) {
+      st = napi_create_array_with_length(env, lent + 1, &out);
+      if (st == napi_ok) st = napi_set_element(env, out, 0, slabValue);
+    }
     char* at = static_cast<char*>(slab);
+    uint32_t next = 1;  // the next lent frame's index in `out`
     for (size_t i = 0; i < frames; i++) {
       zmq_msg_t* m = &s->msgs[i];
       size_t size = zmq.msg_size(m);
-      if (st == napi_ok && size > 0) memcpy(at, zmq.msg_data(m), size);
-      at += size;
-      s->meta[META_FRAMES + i] = static_cast<double>(size) * 2 + (zmq.msg_more(m) ? 1 : 0);
-      zmq.msg_close(m);
+      bool more = zmq.msg_more(m) != 0, lends = size >= LEND_AT;
+      if (st == napi_ok && lends) {
+        napi_value frame;
+        st = lend(env, m, &frame);
+        if (st == napi_ok) st = napi_set_element(env, out, next++, frame);
+      } else if (st == napi_ok && size > 0) {
+        memcpy(at, zmq.msg_data(m), size);
+        at += size;
+      }
+      s->meta[META_FRAMES + i] = frameWord(size, lends, more);
+      zmq.msg_close(m);  // (empty once lent)
     }
     if (st != napi_ok) return nullptr;
   } else {
@@ -907,6 +1062,7 @@ static int sendFrame(napi_env env, Socket* s, napi_value frame, int flags) {
     errno = EINVAL;
     return -1;
   }
+  if (length >= LEND_AT) return sendLent(env, s, frame, data, length, flags);
   return zmq.send(s->zsock, data, length, flags);
 }
 
@@ -1217,6 +1373,7 @@ static napi_value socketNames(napi_env env, napi_callback_info info) {
 struct Term {
   uv_work_t work;
   void* ctx;
+  Lender* lender;
 };
 
 // zmq_ctx_term waits for every closed socket's linger: on the thread pool, so the event loop
@@ -1225,6 +1382,13 @@ static void termWork(uv_work_t* w) {
   Term* t = static_cast<Term*>(w->data);
   while (zmq.ctx_term(t->ctx) != 0 && zmq.errno_() == EINTR) {
   }
+  Lender* l = t->lender;
+  uv_mutex_lock(&l->lock);
+  l->terminating--;
+  uv_cond_signal(&l->ended);
+  bool last = unheld(l);
+  uv_mutex_unlock(&l->lock);
+  if (last) freeLender(l);
 }
 static void termDone(uv_work_t* w, int) { delete static_cast<Term*>(w->data); }
 
@@ -1232,8 +1396,12 @@ static void endContext(Instance* inst) {
   if (inst->ctx == nullptr || !inst->open.empty()) return;
   Term* t = new Term();
   t->ctx = inst->ctx;
+  t->lender = inst->lender;
   t->work.data = t;
   inst->ctx = nullptr;
+  uv_mutex_lock(&inst->lender->lock);
+  inst->lender->terminating++;
+  uv_mutex_unlock(&inst->lender->lock);
   if (uv_queue_work(inst->loop, &t->work, termWork, termDone) != 0) {
     termWork(&t->work);
     delete t;
@@ -1252,8 +1420,13 @@ static napi_value release(napi_env env, napi_callback_info) {
   return nullptr;
 }
 
+static void freeAsync(uv_handle_t* handle) { delete reinterpret_cast<uv_async_t*>(handle); }
+
 // At environment teardown (process exit, a worker ending): every socket still open is closed
-// without linger and the context terminated here, synchronously and quickly.
+// without linger and the context terminated here, synchronously and quickly. A lent frame's
+// bytes are the JS heap's, which goes next: while frames are out and a context released
+// earlier is still being terminated (its sockets' linger), this waits for it, so no libzmq
+// thread reads them after (at most that linger; nothing is lent, nothing waits).
 static void cleanup(void* data) {
   Instance* inst = static_cast<Instance*>(data);
   while (!inst->open.empty()) closeSocket(inst->open.back(), true);
@@ -1262,6 +1435,18 @@ static void cleanup(void* data) {
     }
     inst->ctx = nullptr;
   }
+  Lender* l = inst->lender;
+  std::vector<napi_ref> given;
+  uv_mutex_lock(&l->lock);
+  while (l->terminating > 0 && l->out > 0) uv_cond_wait(&l->ended, &l->lock);
+  l->alive = false;  // what comes back from now on is left to the environment's teardown
+  given.swap(l->given);
+  uv_close(reinterpret_cast<uv_handle_t*>(l->async), freeAsync);
+  bool last = unheld(l);
+  uv_mutex_unlock(&l->lock);
+  for (napi_ref ref : given) napi_delete_reference(inst->env, ref);
+  inst->lender = nullptr;
+  if (last) freeLender(l);
 }
 
 static void freeInstance(napi_env env, void* data, void*) {
@@ -1321,6 +1506,13 @@ static napi_value Init(napi_env env, napi_value exports) {
   inst->env = env;
   napi_get_uv_event_loop(env, &inst->loop);
   napi_set_instance_data(env, inst, freeInstance, nullptr);
+  Lender* lender = inst->lender = new Lender();
+  uv_mutex_init(&lender->lock);
+  uv_cond_init(&lender->ended);
+  lender->async = new uv_async_t;
+  uv_async_init(inst->loop, lender->async, onGiven);
+  lender->async->data = inst;
+  uv_unref(reinterpret_cast<uv_handle_t*>(lender->async));  // never keeps the loop alive
   napi_add_env_cleanup_hook(env, cleanup, inst);
 
   napi_property_descriptor methods[] = {

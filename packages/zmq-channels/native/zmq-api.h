@@ -75,6 +75,8 @@ struct ZmqApi {
   int (*disconnect)(void*, const char*);
   int (*msg_init_size)(zmq_msg_t*, size_t);
   int (*msg_send)(zmq_msg_t*, void*, int);
+  int (*msg_move)(zmq_msg_t*, zmq_msg_t*);
+  int (*msg_init_data)(zmq_msg_t*, void*, size_t, void (*)(void*, void*), void*);
   // The draft API (fillDraft): all of these, or none (`draft` false), so a libzmq built
   // without it still loads and only the draft kinds are refused.
   bool draft;

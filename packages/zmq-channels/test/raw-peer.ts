@@ -6,7 +6,8 @@
 // call that follows runs); a send that would block rejects with code EAGAIN, as zeromq.js's does.
 import * as zmq from "zeromq";
 import type { EngineName } from "../src/engine";
-import { FRAME_SLOTS, META_COUNT, META_FRAMES, TYPES } from "../src/engines/native-addon";
+import { FRAME_SLOTS, META_FRAMES, TYPES } from "../src/engines/native-addon";
+import { NativeReceived } from "../src/engines/native-received";
 import { loadNative } from "../src/engines/native";
 import { optionCall } from "../src/engines/native-options";
 import { KINDS } from "../src/kinds";
@@ -72,14 +73,11 @@ function nativePeer(kind: PeerKind, options: PeerOptions): RawPeer {
         : Promise.reject(Object.assign(new Error("would block"), { code: "EAGAIN" })),
     receive: async (ms = 2000) => {
       for (const until = Date.now() + ms; Date.now() < until; await sleep(1)) {
-        const slab = handle.recv(1, 1 << 20);
-        if (slab === undefined) continue;
-        const frames: Buffer[] = [];
-        for (let i = 0, at = 0; i < meta[META_COUNT]!; i++) {
-          const size = Math.floor(meta[META_FRAMES + i]! / 2);
-          frames.push(slab.subarray(at, (at += size)));
-        }
-        return frames;
+        const batch = handle.recv(1, 1 << 20);
+        if (batch === undefined) continue;
+        const received = new NativeReceived(); // the engine's own reading of a batch
+        received.slice(batch, meta);
+        return received.next() as Buffer[];
       }
       throw new Error(`the raw ${kind} received nothing within ${ms} ms`);
     },

@@ -20,6 +20,10 @@ export const META_FIRED = 1;
 export const META_ERRNO = 2;
 export const META_FRAMES = 3;
 export const FRAME_SLOTS = 1024;
+/** A received frame's word in meta: size * 4 + FRAME_LENT + FRAME_MORE (sluice.cc frameWord). */
+export const FRAME_MORE = 1;
+/** The frame is not in the batch's slab: it is the next of the lent frames' Buffers. */
+export const FRAME_LENT = 2;
 
 export const POLLIN = 1;
 export const POLLOUT = 2;
@@ -57,7 +61,8 @@ export interface NativeHandle {
   disconnect(address: string): void;
   join(group: string | Buffer): void;
   leave(group: string | Buffer): void;
-  recv(maxMessages: number, maxBytes: number): Buffer | undefined;
+  /** A batch: its slab, or [its slab, each lent frame] (sluice.cc socketRecv); undefined: none. */
+  recv(maxMessages: number, maxBytes: number): Buffer | Buffer[] | undefined;
   send(messages: readonly Message[]): number;
   /** send() of `count` messages packed by a SendPacker (native-packer.ts). */
   sendPacked(slab: Buffer, layout: Uint32Array, count: number): number;

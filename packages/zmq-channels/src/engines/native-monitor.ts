@@ -94,7 +94,7 @@ class MonitorReader implements AsyncIterable<SocketEvent> {
       bound: this.#bound,
     };
     while (!this.#closed) {
-      let slab: Buffer | undefined;
+      let slab: Buffer | Buffer[] | undefined;
       try {
         slab = this.#pair.recv(SLOTS, 64 * 1024);
       } catch (e) {

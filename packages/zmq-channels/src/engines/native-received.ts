@@ -1,11 +1,12 @@
 // What a socket of the native engine has received and the sink has not yet taken: one native
-// receive returns a batch of messages in one slab Buffer, cut here into frames (views, no copy).
+// receive returns a batch of messages in one slab Buffer, cut here into frames (views, no copy);
+// a big frame comes lent instead, a Buffer of its own over libzmq's message (decisions P56).
 //
 // Invariants:
 // - Messages received but not taken by the sink are held here and delivered first by the next
 //   receive(); a multipart message cut by a full batch is completed by the next batch.
 import type { Frame } from "../frames";
-import { META_COUNT, META_FRAMES } from "./native-addon";
+import { FRAME_LENT, FRAME_MORE, META_COUNT, META_FRAMES } from "./native-addon";
 
 // A frame: a view into a batch's slab that is a Buffer (`Buffer.isBuffer`, `instanceof Buffer`,
 // every Buffer method), made as Node makes its own (an internal Uint8Array subclass whose
@@ -36,19 +37,31 @@ export class NativeReceived {
     }
   }
 
-  /** Cuts a batch's slab into frames (views, no copy) and whole messages (`meta`: its layout). */
-  slice(slab: Buffer, meta: Float64Array): void {
+  /**
+   * Cuts a batch into frames and whole messages (`meta`: its layout): the slab's frames are
+   * views into it (no copy); a lent frame (a big one) is a Buffer of its own, next in `batch`.
+   */
+  slice(batch: Buffer | Buffer[], meta: Float64Array): void {
     const count = meta[META_COUNT]!;
     const held = this.#held;
+    const lent = Array.isArray(batch) ? batch : undefined;
+    const slab = lent === undefined ? (batch as Buffer) : lent[0]!;
     const memory = slab.buffer as ArrayBuffer; // napi_create_buffer: never shared
     let at = slab.byteOffset;
+    let nextLent = 1;
     let frames = this.#partial;
     for (let i = 0; i < count; i++) {
-      const word = meta[META_FRAMES + i]!;
-      const size = Math.floor(word / 2);
-      const frame = new FrameView(memory, at, size) as Buffer;
-      at += size;
-      if (word % 2 === 1) {
+      const word = meta[META_FRAMES + i]!; // size * 4 + flags: exact in a double up to 2^51
+      const size = Math.floor(word / 4);
+      const flags = word % 4;
+      let frame: Buffer;
+      if ((flags & FRAME_LENT) !== 0) {
+        frame = lent![nextLent++]!;
+      } else {
+        frame = new FrameView(memory, at, size) as Buffer;
+        at += size;
+      }
+      if ((flags & FRAME_MORE) !== 0) {
         (frames ??= []).push(frame);
       } else if (frames === undefined) {
         // A one-frame message made whole: `[]` and a push would allocate room for 17 frames
