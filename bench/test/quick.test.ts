@@ -139,6 +139,8 @@ describe("bench --quick", () => {
       "PUSH→PULL 1024 B inproc",
       "PUSH→PULL 1024 B ipc",
       "PUSH→PULL 1024 B tcp",
+      "PUSH→PULL 65536 B inproc",
+      "PUSH→PULL 65536 B tcp",
       "ROUTER→DEALER 16 B tcp, one way",
       "DEALER⇄ROUTER 16 B tcp, full duplex",
       "select over 100 PULL sockets",
