@@ -144,7 +144,22 @@ export class Control {
       get: (option: string) =>
         this.#run("get", () => {
           const name = checkOption(info, host.engine, "get", option, "read");
-          return () => (name === "sendTimeout" ? host.engine.sendTimeout : host.engine.get(name));
+          return () => {
+            if (name === "sendTimeout") return host.engine.sendTimeout;
+            try {
+              return host.engine.get(name);
+            } catch (e) {
+              // libzmq's refusal ("Invalid argument") names no option: say which, keep its code
+              const why = e instanceof Error ? e.message : String(e);
+              const code = (e as { code?: unknown }).code;
+              throw Object.assign(
+                new Error(`get("${name}"): the ${kind} socket could not read it: ${why}`, {
+                  cause: e,
+                }),
+                code === undefined ? {} : { code },
+              );
+            }
+          };
         }),
       set: (option: string, value: unknown) =>
         this.#run("set", () => {

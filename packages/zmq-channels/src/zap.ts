@@ -66,7 +66,8 @@ export interface ZapRequest {
   /** The peer's address, as libzmq gives it: its IP over tcp; over ipc (Linux)
    * `localhost:<uid>:<gid>:<pid>` of the connecting process. */
   readonly address: string;
-  /** The connection's routing id (libzmq's identity frame). */
+  /** The identity frame libzmq sends: the `routingId` option of the socket that handshakes
+   * (this side's own, empty when it has none), not the peer's (ZMQ RFC 27). */
   readonly routingId: Buffer;
   /** The security mechanism of the handshake. */
   readonly mechanism: "NULL" | "PLAIN" | "CURVE";

@@ -112,6 +112,22 @@ describe("control", () => {
     expect(await dealer.get("type")).toBe(zmq.Dealer === undefined ? undefined : 5); // ZMQ_DEALER
   });
 
+  // libzmq answers a CURVE key read with EINVAL unless asked with 32 or 41 bytes, which neither
+  // engine reads it with (as zeromq.js does); the rejection names the option and keeps the code.
+  it("a read that libzmq refuses rejects naming the option and the socket", async () => {
+    const { secretKey } = zmq.curveKeyPair();
+    const router = await pump.socket("router", {
+      options: { curveServer: true, curveSecretKey: secretKey },
+    });
+    const refused = await router.get("curveSecretKey").catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(Error);
+    expect((refused as Error).message).toMatch(
+      /^get\("curveSecretKey"\): the router socket could not read it: .*Invalid argument/,
+    );
+    expect((refused as { code?: string }).code).toBe("EINVAL");
+    expect(await router.get("curveServer")).toBe(true); // and the socket goes on
+  });
+
   it("refuses misuse with a TypeError naming the argument, before queueing anything", async () => {
     const pub = await pump.socket("pub", {});
     const sub = await pump.socket("sub", {});
