@@ -245,7 +245,7 @@ enum { META_COUNT = 0, META_FIRED = 1, META_ERRNO = 2, META_FRAMES = 3 };
 // more than the move (page faults on every new megabyte), and a view would keep a whole slab
 // alive for one frame.
 enum { FRAME_MORE = 1, FRAME_LENT = 2 };
-static const size_t LEND_AT = 32 * 1024;
+static const size_t LEND_AT = 8 * 1024;
 
 static double frameWord(size_t size, bool lent, bool more) {
   return static_cast<double>(size) * 4 + (lent ? FRAME_LENT : 0) + (more ? FRAME_MORE : 0);

@@ -12,7 +12,7 @@ const built = !("error" in loadNative());
 const describeNative = built ? describe : describe.skip;
 const dist = path.join(__dirname, "..", "dist", "index.js");
 
-/** Bigger than the engine's LEND_AT (32 KiB): lent both ways. */
+/** Bigger than the engine's LEND_AT (8 KiB): lent both ways. */
 const BIG = 40 * 1024;
 
 let pumps: Pump[] = [];
