@@ -16,7 +16,10 @@ import type { Frame, Message } from "./frames";
  * await closed;
  */
 export interface Sockets extends SocketControl {
-  /** Put messages to send; close it to close the socket once what was put has gone. */
+  /**
+   * Put messages to send; close it to close the socket once what was put has gone. A Buffer
+   * put here must not change afterwards: big frames go without a copy (docs/zmq.md "Buffers").
+   */
   readonly send: Channel<Message>;
   /** Messages that arrived; closes after the socket closed and every one was delivered. */
   readonly recv: Channel<Frame[]>;
