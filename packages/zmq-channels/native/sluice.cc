@@ -294,9 +294,14 @@ static void freeLender(Lender* l) {
   delete l;
 }
 
-// Whether nothing holds the Lender any more (called under its lock): the environment is gone,
-// no frame is out, no context is being terminated.
-static bool unheld(Lender* l) { return !l->alive && l->out == 0 && l->terminating == 0; }
+// Unlocks the Lender after a hold on it ended (a frame back, a termination over, the
+// environment gone), and frees it if that was the last: no frame out, no context being
+// terminated, no environment.
+static void unlockLender(Lender* l) {
+  bool last = !l->alive && l->out == 0 && l->terminating == 0;
+  uv_mutex_unlock(&l->lock);
+  if (last) freeLender(l);
+}
 
 // libzmq is done with a lent frame (any thread): its reference goes to the JS thread.
 static void giveBack(void*, void* hint) {
@@ -308,10 +313,8 @@ static void giveBack(void*, void* hint) {
     l->given.push_back(lent->ref);
     uv_async_send(l->async);  // under the lock: teardown closes the handle only after taking it
   }
-  bool last = unheld(l);
-  uv_mutex_unlock(&l->lock);
   delete lent;
-  if (last) freeLender(l);
+  unlockLender(l);
 }
 
 // On the JS thread: deletes the references of the frames given back.
@@ -963,6 +966,7 @@ static napi_value socketRecv(napi_env env, napi_callback_info info) {
   if (s->envelope != ENVELOPE_NONE) return recvEnveloped(env, s, maxMessages, maxBytes);
   size_t slots = s->metaLength - META_FRAMES;
   size_t frames = 0, total = 0;
+  size_t copied = 0, lent = 0;  // bytes that go into the slab; frames that are lent (LEND_AT)
   int messages = 0, err = 0;
   s->meta[META_ERRNO] = 0;
   bool inMessage = false;  // limits apply between messages only
@@ -976,7 +980,10 @@ static napi_value socketRecv(napi_env env, napi_callback_info info) {
       zmq.msg_close(m);
       break;
     }
-    total += zmq.msg_size(m);
+    size_t size = zmq.msg_size(m);
+    total += size;
+    if (size >= LEND_AT) lent++;
+    else copied += size;
     frames++;
     inMessage = zmq.msg_more(m) != 0;
     if (!inMessage) {
@@ -997,12 +1004,6 @@ static napi_value socketRecv(napi_env env, napi_callback_info info) {
     // One slab per batch, each frame a view into it (JS slices): one allocation, not one
     // per frame (napi_create_buffer_copy per frame costs ~1.4 µs each). Big frames are lent
     // instead (LEND_AT); then the result is [slab, lent frames in order].
-    size_t copied = 0, lent = 0;
-    for (size_t i = 0; i < frames; i++) {
-      size_t size = zmq.msg_size(&s->msgs[i]);
-      if (size >= LEND_AT) lent++;
-      else copied += size;
-    }
     void* slab;
     napi_value slabValue;
     napi_status st = napi_create_buffer(env, copied, &slab, &slabValue);
@@ -1386,9 +1387,7 @@ static void termWork(uv_work_t* w) {
   uv_mutex_lock(&l->lock);
   l->terminating--;
   uv_cond_signal(&l->ended);
-  bool last = unheld(l);
-  uv_mutex_unlock(&l->lock);
-  if (last) freeLender(l);
+  unlockLender(l);
 }
 static void termDone(uv_work_t* w, int) { delete static_cast<Term*>(w->data); }
 
@@ -1442,11 +1441,9 @@ static void cleanup(void* data) {
   l->alive = false;  // what comes back from now on is left to the environment's teardown
   given.swap(l->given);
   uv_close(reinterpret_cast<uv_handle_t*>(l->async), freeAsync);
-  bool last = unheld(l);
-  uv_mutex_unlock(&l->lock);
-  for (napi_ref ref : given) napi_delete_reference(inst->env, ref);
   inst->lender = nullptr;
-  if (last) freeLender(l);
+  unlockLender(l);
+  for (napi_ref ref : given) napi_delete_reference(inst->env, ref);
 }
 
 static void freeInstance(napi_env env, void* data, void*) {
