@@ -101,3 +101,26 @@ export function runWithPump(
   );
   return { status: r.status, signal: r.signal, out: r.stdout + r.stderr };
 }
+
+/**
+ * Runs `body` (a script with `Pump` from the built package in scope, which posts "ready" on
+ * `parentPort` once its sockets are busy) in worker threads of a process of its own
+ * (runWithPump): three are ended by `terminate()` once ready, a fourth ends itself with
+ * `process.exit()` `exitAfterMs` after it started. The process prints "workers ended" if it
+ * got through all four.
+ */
+export function endWorkers(body: string, exitAfterMs: number): ReturnType<typeof runWithPump> {
+  const dist = path.join(__dirname, "..", "dist", "index.js");
+  const code = `const { Pump } = require(${JSON.stringify(dist)});\n${body}`;
+  return runWithPump(`
+    const { Worker } = require("node:worker_threads");
+    const code = ${JSON.stringify(code)};
+    for (let i = 0; i < 3; i++) {
+      const w = new Worker(code, { eval: true });
+      await new Promise((resolve) => w.once("message", resolve));
+      await w.terminate();
+    }
+    const w = new Worker(code + ";setTimeout(() => process.exit(0), ${exitAfterMs})", { eval: true });
+    await new Promise((resolve) => w.once("exit", resolve));
+    console.log("workers ended");`);
+}

@@ -3,14 +3,12 @@
 // libzmq until it has gone. These tests hold the engine to what that must not change: the
 // bytes, the order, multipart messages whole, every lent frame given back (no leak), and a
 // process or worker that ends with frames still out (no crash, no hang).
-import * as path from "node:path";
 import { Pump } from "@sluice/zmq-channels";
 import { loadNative } from "../src/engines/native";
-import { address, runWithPump, takeN, TRANSPORTS } from "./helpers";
+import { address, endWorkers, runWithPump, takeN, TRANSPORTS } from "./helpers";
 
 const built = !("error" in loadNative());
 const describeNative = built ? describe : describe.skip;
-const dist = path.join(__dirname, "..", "dist", "index.js");
 
 /** Bigger than the engine's LEND_AT (8 KiB): lent both ways. */
 const BIG = 40 * 1024;
@@ -139,31 +137,22 @@ describeNative("big frames on the native engine (lent, P56)", () => {
   });
 
   it("survives workers ended with frames lent both ways (terminate, process.exit)", () => {
-    const r = runWithPump(`
-      const { Worker } = require("node:worker_threads");
-      const code = \`
-        const { Pump } = require(\${JSON.stringify(${JSON.stringify(dist)})});
-        globalThis.kept = [];
-        (async () => {
-          const pump = new Pump({ engine: "native" });
-          const pull = await pump.socket("pull", { bind: "inproc://w" });
-          const push = await pump.socket("push", { connect: "inproc://w" });
-          const stuck = await pump.socket("push", { connect: "tcp://127.0.0.1:1" });
-          for (let i = 0; i < 8; i++) {
-            await stuck.send.put(Buffer.alloc(1 << 18, i));
-            await push.send.put(Buffer.alloc(1 << 18, i));
-            kept.push(await pull.recv.take());
-          }
-          require("node:worker_threads").parentPort.postMessage("ready");
-        })();\`;
-      for (let i = 0; i < 3; i++) {
-        const w = new Worker(code, { eval: true });
-        await new Promise((resolve) => w.once("message", resolve));
-        await w.terminate();
-      }
-      const w = new Worker(code + ";setTimeout(() => process.exit(0), 200)", { eval: true });
-      await new Promise((resolve) => w.once("exit", resolve));
-      console.log("workers ended");`);
+    const r = endWorkers(
+      `globalThis.kept = [];
+      (async () => {
+        const pump = new Pump({ engine: "native" });
+        const pull = await pump.socket("pull", { bind: "inproc://w" });
+        const push = await pump.socket("push", { connect: "inproc://w" });
+        const stuck = await pump.socket("push", { connect: "tcp://127.0.0.1:1" });
+        for (let i = 0; i < 8; i++) {
+          await stuck.send.put(Buffer.alloc(1 << 18, i));
+          await push.send.put(Buffer.alloc(1 << 18, i));
+          kept.push(await pull.recv.take());
+        }
+        require("node:worker_threads").parentPort.postMessage("ready");
+      })();`,
+      200,
+    );
     expect(r.out.trim()).toBe("workers ended");
     expect({ status: r.status, signal: r.signal }).toEqual({ status: 0, signal: null });
   });

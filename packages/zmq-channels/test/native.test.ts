@@ -16,6 +16,7 @@ import { loadNative, NativeEngine, NativeSocket } from "../src/engines/native";
 import { KINDS } from "../src/kinds";
 import {
   address,
+  endWorkers,
   runWithPump,
   sleep,
   takeN,
@@ -486,28 +487,19 @@ describeNative("the native engine", () => {
     // Node unloads an addon when the only environment that loaded it ends; libuv then called
     // a socket's close callback in unmapped code (SIGSEGV). The addon now pins itself.
     it("survives worker threads ended with native sockets open (terminate, process.exit)", () => {
-      const r = runWithPump(`
-        const { Worker } = require("node:worker_threads");
-        const code = \`
-          const { Pump } = require(\${JSON.stringify(${JSON.stringify(dist)})});
-          (async () => {
-            const pump = new Pump({ engine: "native" });
-            const pull = await pump.socket("pull", { bind: "tcp://127.0.0.1:*" });
-            const push = await pump.socket("push", { connect: pull.endpoints[0] });
-            const stuck = await pump.socket("push", { connect: "tcp://127.0.0.1:1" });
-            await stuck.send.put("x");
-            await push.send.put("hi");
-            await pull.recv.take();
-            require("node:worker_threads").parentPort.postMessage("ready");
-          })();\`;
-        for (let i = 0; i < 3; i++) {
-          const w = new Worker(code, { eval: true });
-          await new Promise((resolve) => w.once("message", resolve));
-          await w.terminate();
-        }
-        const w = new Worker(code + ";setTimeout(() => process.exit(0), 100)", { eval: true });
-        await new Promise((resolve) => w.once("exit", resolve));
-        console.log("workers ended");`);
+      const r = endWorkers(
+        `(async () => {
+          const pump = new Pump({ engine: "native" });
+          const pull = await pump.socket("pull", { bind: "tcp://127.0.0.1:*" });
+          const push = await pump.socket("push", { connect: pull.endpoints[0] });
+          const stuck = await pump.socket("push", { connect: "tcp://127.0.0.1:1" });
+          await stuck.send.put("x");
+          await push.send.put("hi");
+          await pull.recv.take();
+          require("node:worker_threads").parentPort.postMessage("ready");
+        })();`,
+        100,
+      );
       expect(r.out.trim()).toBe("workers ended");
       expect({ status: r.status, signal: r.signal }).toEqual({ status: 0, signal: null });
     });
