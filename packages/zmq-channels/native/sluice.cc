@@ -231,9 +231,29 @@ struct Socket {
   // A thread-safe (draft) socket has no ZMQ_FD: a zmq_poller holding it lends its fd instead.
   void* poller = nullptr;
   int envelope = 0;  // ENVELOPE_*: what travels beside each message's body (draft kinds)
+  // A receive batch's messages, open until their bytes are copied out. Grown only between
+  // batches (msgRoom, msgGrow): a zmq_msg_t must not be moved while open. Starts small, so a
+  // quiet socket does not hold 64 KiB of them (a busy one grows to its meta's slots).
   std::vector<zmq_msg_t> msgs;
   std::string scratch;
 };
+
+// The receive slots a batch may use now: the vector's size, at least MSG_SLOTS_MIN, never
+// more than the meta has words for (`slots`). Called before any message of the batch is live.
+enum { MSG_SLOTS_MIN = 32 };
+static size_t msgRoom(Socket* s, size_t slots) {
+  size_t want = s->msgs.size() < MSG_SLOTS_MIN ? MSG_SLOTS_MIN : s->msgs.size();
+  if (want > slots) want = slots;
+  if (s->msgs.size() < want) s->msgs.resize(want);
+  return want;
+}
+
+// A batch stopped for want of slots: the next one may use twice as many. Called once every
+// message of the batch is closed (nothing live is moved).
+static void msgGrow(Socket* s, size_t slots) {
+  size_t more = s->msgs.size() * 2;
+  s->msgs.resize(more < slots ? more : slots);
+}
 
 // meta layout (shared with engines/native.ts)
 enum { META_COUNT = 0, META_FIRED = 1, META_ERRNO = 2, META_FRAMES = 3 };
@@ -644,7 +664,7 @@ static napi_value socketNew(napi_env env, napi_callback_info info) {
   void* data;
   CHECK(napi_get_typedarray_info(env, argv[2], &ta, &length, &data, nullptr, nullptr));
   if (ta != napi_float64_array || length < META_FRAMES + 2) {
-    napi_throw_type_error(env, nullptr, "sluice bug: meta must be a Float64Array");
+    napi_throw_type_error(env, nullptr, "sluice bug: meta must be a Float64Array of 2 frame words or more");
     return nullptr;
   }
   if (inst->ctx == nullptr) inst->ctx = newContext();
@@ -900,11 +920,11 @@ static size_t envelopeSize(Socket* s, zmq_msg_t* m) {
 // frames, [envelope, body]; the same limits and layout as recv() otherwise.
 static napi_value recvEnveloped(napi_env env, Socket* s, int32_t maxMessages, int32_t maxBytes) {
   size_t slots = (s->metaLength - META_FRAMES) / 2;  // two frames per message
-  if (s->msgs.size() < slots) s->msgs.resize(slots);  // before any message in it is live
+  size_t room = msgRoom(s, slots);
   size_t n = 0, total = 0;
   int err = 0;
   s->meta[META_ERRNO] = 0;
-  while (n < slots && n < static_cast<size_t>(maxMessages) && total <= static_cast<size_t>(maxBytes)) {
+  while (n < room && n < static_cast<size_t>(maxMessages) && total <= static_cast<size_t>(maxBytes)) {
     zmq_msg_t* m = &s->msgs[n];
     zmq.msg_init(m);
     if (zmq.msg_recv(m, s->zsock, ZMQ_DONTWAIT) < 0) {
@@ -946,6 +966,7 @@ static napi_value recvEnveloped(napi_env env, Socket* s, int32_t maxMessages, in
   } else {
     napi_get_undefined(env, &out);
   }
+  if (n == room && room < slots) msgGrow(s, slots);
   settle(s);
   return out;
 }
@@ -965,13 +986,13 @@ static napi_value socketRecv(napi_env env, napi_callback_info info) {
   CHECK(napi_get_value_int32(env, argv[1], &maxBytes));
   if (s->envelope != ENVELOPE_NONE) return recvEnveloped(env, s, maxMessages, maxBytes);
   size_t slots = s->metaLength - META_FRAMES;
+  size_t room = msgRoom(s, slots);
+  bool cramped = false;  // the batch stopped for want of slots
   size_t frames = 0, total = 0;
   size_t copied = 0, lent = 0;  // bytes that go into the slab; frames that are lent (LEND_AT)
   int messages = 0, err = 0;
   s->meta[META_ERRNO] = 0;
   bool inMessage = false;  // limits apply between messages only
-  // Sized once, before any message in it is live: a zmq_msg_t must not be moved while open.
-  if (s->msgs.size() < slots) s->msgs.resize(slots);
   while (inMessage || (messages < maxMessages && total <= static_cast<size_t>(maxBytes))) {
     zmq_msg_t* m = &s->msgs[frames];
     zmq.msg_init(m);
@@ -988,9 +1009,13 @@ static napi_value socketRecv(napi_env env, napi_callback_info info) {
     inMessage = zmq.msg_more(m) != 0;
     if (!inMessage) {
       messages++;
-      if (slots - frames < 8) break;  // room for a next message's frames is not certain
-    } else if (frames == slots) {
-      break;  // a message with more frames than slots: hand what fits, the rest follows
+      if (room - frames < 8) {
+        cramped = true;  // room for a next message's frames is not certain
+        break;
+      }
+    } else if (frames == room) {
+      cramped = true;  // a message with more frames than slots: hand what fits, the rest follows
+      break;
     }
   }
   if (err != 0 && err != EAGAIN && frames == 0) {
@@ -1033,6 +1058,7 @@ static napi_value socketRecv(napi_env env, napi_callback_info info) {
   } else {
     napi_get_undefined(env, &out);
   }
+  if (cramped) msgGrow(s, slots);
   settle(s);
   return out;
 }

@@ -13,6 +13,8 @@ import { chan } from "@sluice/channels";
 import * as zmq from "zeromq";
 import { Pump, type PumpError } from "@sluice/zmq-channels";
 import { loadNative, NativeEngine, NativeSocket } from "../src/engines/native";
+import { FRAME_SLOTS, META_COUNT, META_FRAMES, TYPES } from "../src/engines/native-addon";
+import { NativeReceived } from "../src/engines/native-received";
 import { KINDS } from "../src/kinds";
 import {
   address,
@@ -219,6 +221,42 @@ describeNative("the native engine", () => {
     expect(bigOne!.length).toBe(1);
     expect(bigOne![0]!.equals(big)).toBe(true);
     expect(text(after!)).toEqual(["after"]);
+  });
+
+  // A socket's receive slots start at 32 and double each time a batch ran out of them, up to
+  // the meta's 1024 (sluice.cc msgRoom): a quiet socket holds 2 KiB of zmq_msg_t, not 64.
+  it("grows a socket's receive batch from 32 slots as traffic needs, losing nothing", async () => {
+    pump(); // the engine's context lives while a native pump is open
+    const { binding } = native as Extract<typeof native, { binding: unknown }>;
+    const meta = new Float64Array(META_FRAMES + FRAME_SLOTS);
+    const pull = new binding.Socket(TYPES.pull, () => undefined, meta);
+    const push = new binding.Socket(TYPES.push, () => undefined, new Float64Array(META_FRAMES + 2));
+    try {
+      pull.bind("inproc://native-slots");
+      push.connect("inproc://native-slots");
+      const n = 900;
+      for (let i = 0; i < n; i += 100) {
+        const batch = Array.from({ length: 100 }, (_, j) => [String(i + j)]);
+        expect(push.send(batch)).toBe(100);
+      }
+      const counts: number[] = [];
+      const got: string[] = [];
+      const received = new NativeReceived();
+      for (let tries = 0; got.length < n && tries < 100; tries++) {
+        const batch = pull.recv(256, 1 << 20);
+        if (batch === undefined) continue;
+        counts.push(meta[META_COUNT]!);
+        received.slice(batch, meta);
+        for (let m = received.next(); m !== undefined; m = received.next()) got.push(text(m)[0]!);
+      }
+      expect(got).toEqual(Array.from({ length: n }, (_, i) => String(i)));
+      // 32 slots hold 25 one-frame messages (a batch stops with fewer than 8 slots left), then
+      // 64, 128, 256 and 512 slots; 256 is the most messages a batch is asked for.
+      expect(counts.slice(0, 5)).toEqual([25, 57, 121, 249, 256]);
+    } finally {
+      pull.close();
+      push.close();
+    }
   });
 
   it("sends a batch of packed and unpacked messages in order, their bytes intact (P47)", async () => {

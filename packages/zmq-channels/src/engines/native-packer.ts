@@ -15,9 +15,16 @@ export const PACK_MESSAGE = 8 * 1024;
 /** A packed batch takes no more messages once its slab holds this many bytes. */
 export const PACK_BYTES = 64 * 1024;
 
+/** The slab's and the layout's first sizes, once a socket sends: a socket that never sends
+ * (a PULL, a SUB) holds neither. */
+const FIRST_BYTES = 4 * 1024;
+const FIRST_WORDS = 64;
+const EMPTY = Buffer.alloc(0);
+const NO_WORDS = new Uint32Array(0);
+
 export class SendPacker {
-  slab = Buffer.allocUnsafeSlow(16 * 1024);
-  layout = new Uint32Array(256);
+  slab = EMPTY;
+  layout = NO_WORDS;
   #words = 0; // layout slots used
   #bytes = 0; // slab bytes used
 
@@ -63,12 +70,14 @@ export class SendPacker {
   // Grows the layout and the slab, keeping what they hold, to take `words` and `bytes` more.
   #room(words: number, bytes: number): void {
     if (this.#words + words > this.layout.length) {
-      const layout = new Uint32Array(Math.max(this.layout.length * 2, this.#words + words));
+      const size = Math.max(this.layout.length * 2, this.#words + words, FIRST_WORDS);
+      const layout = new Uint32Array(size);
       layout.set(this.layout.subarray(0, this.#words));
       this.layout = layout;
     }
     if (this.#bytes + bytes > this.slab.length) {
-      const slab = Buffer.allocUnsafeSlow(Math.max(this.slab.length * 2, this.#bytes + bytes));
+      const size = Math.max(this.slab.length * 2, this.#bytes + bytes, FIRST_BYTES);
+      const slab = Buffer.allocUnsafeSlow(size);
       this.slab.copy(slab, 0, 0, this.#bytes);
       this.slab = slab;
     }

@@ -44,7 +44,7 @@ export class NativeSocket implements EngineSocket {
   readonly sendsWhileWaiting = false;
   readonly handle: NativeHandle;
   readonly #binding: NativeBinding;
-  readonly #meta = new Float64Array(META_FRAMES + FRAME_SLOTS);
+  readonly #meta: Float64Array; // a receiving kind's has a word per frame of a batch
   readonly #received = new NativeReceived();
   readonly #waits: NativeWaits;
   readonly #control: NativeControl;
@@ -61,7 +61,10 @@ export class NativeSocket implements EngineSocket {
     this.#binding = binding;
     this.sendTimeout = sendTimeout;
     this.#filters = info.subscribes || info.joins === true;
-    this.#packer = info.framing?.envelope === undefined ? new SendPacker() : undefined;
+    // A kind that never receives needs no frame words: the addon asks for two at least.
+    this.#meta = new Float64Array(META_FRAMES + (info.canRecv ? FRAME_SLOTS : 2));
+    this.#packer =
+      info.canSend && info.framing?.envelope === undefined ? new SendPacker() : undefined;
     this.handle = new binding.Socket(TYPES[info.kind], this.#onReady, this.#meta);
     this.#waits = new NativeWaits(this.handle, this.#meta, () => this.#closed);
     const afterOp = (): void => this.#waits.afterOp();
