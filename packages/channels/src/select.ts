@@ -184,7 +184,9 @@ function park(
   order: Int32Array | undefined,
   signal: AbortSignal | undefined,
 ): Promise<SelectResult> {
-  const selection = new Selection(ops, signal);
+  // The takes' positions are found in `ops` when one commits: in a copy, so that an array the
+  // caller changes while the select waits does not change which index it answers.
+  const selection = new Selection(ops.slice(), signal);
   const promise = new Promise<SelectResult>((resolve, reject) => {
     selection.resolve = resolve;
     selection.reject = reject;

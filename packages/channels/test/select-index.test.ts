@@ -28,6 +28,22 @@ describe("select's index", () => {
     expect([r.channel, r.value, r.index]).toEqual([b, true, 1]);
   });
 
+  it("is the op's position when select was called, though ops changes while it waits", async () => {
+    const a = chan<number>();
+    const b = chan<number>();
+    const ops: Channel<number>[] = [a, b];
+    const moved = select(ops);
+    ops[0] = b; // the caller reuses its array while the select waits
+    ops[1] = a;
+    await a.put(1);
+    expect((await moved).index).toBe(0);
+    const emptied = select(ops); // [b, a]
+    ops.length = 0;
+    await a.put(2);
+    const r = await emptied;
+    expect([r.channel, r.value, r.index]).toEqual([a, 2, 1]);
+  });
+
   it("is the position of a parked take or put that a third party completed", async () => {
     const a = chan<number>();
     const b = chan<number>();
