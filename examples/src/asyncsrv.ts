@@ -33,30 +33,30 @@ import {
 
 export interface AsyncsrvOptions {
   /** No role flag: client sockets (default 3). */
-  clients?: number;
+  clients?: number | undefined;
   /** No role flag: concurrent tasks sending on each client socket (default 4). */
-  tasks?: number;
+  tasks?: number | undefined;
   /**
    * Requests each task sends (default 5); with --client, requests to send (default: until
    * SIGINT or SIGTERM).
    */
-  requests?: number;
+  requests?: number | undefined;
   /** Worker sockets behind the backend (default 5, as the guide's server). */
-  workers?: number;
+  workers?: number | undefined;
   /** Be the server: bind a ROUTER frontend here; workers in this process; until a signal. */
-  server?: string;
+  server?: string | undefined;
   /** Be a client: connect a DEALER here, send requests and count the echoes. */
-  client?: string;
+  client?: string | undefined;
   /** With --client: the socket's identity (default random "%04X-%04X", as asyncsrv.c). */
-  identity?: string;
+  identity?: string | undefined;
   /** With --client: ms between requests (default 1000: the guide's client sends one a second). */
-  intervalMs?: number;
+  intervalMs?: number | undefined;
   /** With --client: ms without a reply, after the last request, that end the run (default 3000). */
-  quietMs?: number;
+  quietMs?: number | undefined;
   /** Where a role prints its lines (default process.stdout). */
-  out?: NodeJS.WritableStream;
+  out?: NodeJS.WritableStream | undefined;
   /** Stops a role: it closes its pump and resolves with what it did so far. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 export interface ClientReport {

@@ -103,15 +103,15 @@ export interface Program<O> {
   /** The flags `main` takes on the command line, in the order `--help` lists them. */
   flags: { readonly [K in keyof NonNullable<O> & string]?: FlagHelp };
   /** The example's role table, as {@link pickRole} reads it, for `--help` to list. */
-  roles?: Readonly<Record<string, readonly string[]>>;
+  roles?: Readonly<Record<string, readonly string[]>> | undefined;
   /** Flags whose value stays text even when it reads as a number (a zip code like `01234`). */
-  text?: readonly string[];
+  text?: readonly string[] | undefined;
   /**
    * Pass `main` an `opts.signal` that the first SIGINT or SIGTERM aborts: `main` then closes
    * its pump and resolves, and the program exits 0. A second signal kills it as usual, and so
    * does the first while nothing listens on `opts.signal`.
    */
-  stopOnSignal?: boolean;
+  stopOnSignal?: boolean | undefined;
 }
 
 /** What `--help` prints for an example: usage, what it shows, its flags, its roles. */
@@ -211,7 +211,7 @@ export interface Role {
 /** A {@link Role} that prints on `out` (default process.stdout). */
 export function roleFor(
   count: number | undefined,
-  opts: { out?: NodeJS.WritableStream; signal?: AbortSignal },
+  opts: { out?: NodeJS.WritableStream | undefined; signal?: AbortSignal | undefined },
 ): Role {
   const out = opts.out ?? process.stdout;
   return {

@@ -11,19 +11,19 @@ import { Progress, Samples, ms, rate, table } from "./stats";
 
 export interface DemoOptions {
   /** How long clients keep sending, in seconds (default 5); in-flight requests then drain. */
-  seconds?: number;
+  seconds?: number | undefined;
   /** Client sockets, spread over the transports (default 6). */
-  clients?: number;
+  clients?: number | undefined;
   /** Requests each client keeps in flight (default 32). */
-  window?: number;
+  window?: number | undefined;
   /** Worker sockets behind the broker (default 4). */
-  workers?: number;
+  workers?: number | undefined;
   /** Where progress and the summary go (default process.stdout). */
-  out?: NodeJS.WritableStream;
+  out?: NodeJS.WritableStream | undefined;
   /** One live line (terminal) or plain periodic lines; default: whether `out` is a TTY. */
-  live?: boolean;
+  live?: boolean | undefined;
   /** Milliseconds between progress updates (default 200 live, 1000 plain). */
-  intervalMs?: number;
+  intervalMs?: number | undefined;
 }
 
 export interface TransportSummary {

@@ -25,25 +25,25 @@ import {
 
 export interface DevicesOptions {
   /** REQ clients of the queue device (default 4). */
-  clients?: number;
+  clients?: number | undefined;
   /** Requests per client (default 5). */
-  requests?: number;
+  requests?: number | undefined;
   /** REP workers behind the queue device (default 2). */
-  workers?: number;
+  workers?: number | undefined;
   /** Updates the publisher sends on each of its two topics (default 20). */
-  updates?: number;
+  updates?: number | undefined;
   /** Be the queue device (msgqueue): bind its ROUTER for clients here; needs --backend. */
-  queue?: string;
+  queue?: string | undefined;
   /** With --queue: bind its DEALER for workers here. */
-  backend?: string;
+  backend?: string | undefined;
   /** Be the forwarder (wuproxy): connect its XSUB to the publisher here; needs --publish. */
-  forwarder?: string;
+  forwarder?: string | undefined;
   /** With --forwarder: bind its XPUB for subscribers here. */
-  publish?: string;
+  publish?: string | undefined;
   /** Where a role prints its lines (default process.stdout). */
-  out?: NodeJS.WritableStream;
+  out?: NodeJS.WritableStream | undefined;
   /** Stops a role (it runs until then): it closes its pump and resolves. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Role flag → the other flags that role reads (`""`: everything in one process). */

@@ -26,17 +26,17 @@ export interface HelloOptions {
    * How many requests the client sends (default 5); with --serve, how many the server answers
    * before it exits. A role without a count runs until `signal` (SIGINT or SIGTERM) aborts.
    */
-  count?: number;
+  count?: number | undefined;
   /** Be the server (hwserver): bind a REP here and answer every "Hello" with "World". */
-  serve?: string;
+  serve?: string | undefined;
   /** Be the client (hwclient): connect a REQ here and send "Hello", waiting for each reply. */
-  connect?: string;
+  connect?: string | undefined;
   /** With --serve: milliseconds of "work" before each reply (hwserver sleeps 1000; default 0). */
-  sleepMs?: number;
+  sleepMs?: number | undefined;
   /** Where a role prints its lines (default process.stdout). */
-  out?: NodeJS.WritableStream;
+  out?: NodeJS.WritableStream | undefined;
   /** Stops a role: it closes its pump and resolves with what it did so far. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 export type HelloResult =

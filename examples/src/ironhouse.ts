@@ -10,7 +10,7 @@ import { countFlag, runAsProgram, type Program } from "./cli";
 
 export interface IronhouseOptions {
   /** How many messages the server pushes to each client it let in (default 3). */
-  messages?: number;
+  messages?: number | undefined;
 }
 
 export interface IronhouseResult {

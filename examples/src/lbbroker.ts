@@ -28,28 +28,28 @@ import {
 
 export interface LbbrokerOptions {
   /** REQ clients (default 10). */
-  clients?: number;
+  clients?: number | undefined;
   /** Requests each client sends, one at a time (default 10). */
-  requests?: number;
+  requests?: number | undefined;
   /** REQ workers (default 3). */
-  workers?: number;
+  workers?: number | undefined;
   /** Be the broker: bind the frontend (clients' ROUTER) here; needs --backend. */
-  broker?: string;
+  broker?: string | undefined;
   /** With --broker: bind the backend (workers' ROUTER) here. */
-  backend?: string;
+  backend?: string | undefined;
   /** Be a worker: connect a REQ to the broker's backend here, say READY, answer OK. */
-  worker?: string;
+  worker?: string | undefined;
   /** Be a client: connect a REQ to the broker's frontend here and say HELLO. */
-  client?: string;
+  client?: string | undefined;
   /** A worker's or client's routing id (default Worker-/Client- and a random suffix). */
-  identity?: string;
+  identity?: string | undefined;
   /** Requests a worker answers, or a client sends (default 1), before it exits; a worker
    * without a count, and the broker, run until `signal` (SIGINT or SIGTERM) aborts. */
-  count?: number;
+  count?: number | undefined;
   /** Where a role prints its lines (default process.stdout). */
-  out?: NodeJS.WritableStream;
+  out?: NodeJS.WritableStream | undefined;
   /** Stops a role: it closes its pump and resolves with what it did so far. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** What the run with no role flag found. */

@@ -13,11 +13,11 @@ import * as mdp from "./majordomo-mdp";
 
 export interface BrokerOptions {
   /** Heartbeat interval, ms (default the guide's 2500). */
-  heartbeatMs?: number;
+  heartbeatMs?: number | undefined;
   /** Stops the broker: it closes its socket and resolves. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Called once the ROUTER is bound, with the resolved endpoint. */
-  listening?: (endpoint: string) => void;
+  listening?: (endpoint: string) => void | undefined;
 }
 
 export interface BrokerResult {

@@ -12,11 +12,11 @@ import * as mdp from "./majordomo-mdp";
 
 export interface ClientOptions {
   /** How long each try waits for the reply, ms (default the guide's 2500). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Tries after the first (default the guide's 3). */
-  retries?: number;
+  retries?: number | undefined;
   /** Aborting ends a pending request: it rejects with the signal's reason. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 export interface MajordomoClient {

@@ -16,13 +16,13 @@ export type MajordomoHandler = (request: Frame[]) => Message | Promise<Message>;
 
 export interface WorkerOptions {
   /** Heartbeat interval, ms (default the guide's 2500). */
-  heartbeatMs?: number;
+  heartbeatMs?: number | undefined;
   /** Wait before reconnecting, ms (default heartbeatMs, the guide's 2500). */
-  reconnectMs?: number;
+  reconnectMs?: number | undefined;
   /** Called once the first READY was put on the socket. */
-  ready?: () => void;
+  ready?: () => void | undefined;
   /** Stops the worker: it says DISCONNECT, closes its socket and resolves. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 export interface WorkerResult {

@@ -23,27 +23,27 @@ import { worker } from "./majordomo-worker";
 
 export interface MajordomoOptions {
   /** Be the broker: bind a ROUTER here. */
-  broker?: string;
+  broker?: string | undefined;
   /** Be an echo worker of `service`, connected to the broker here. */
-  worker?: string;
+  worker?: string | undefined;
   /** Be a client of `service`, connected to the broker here. */
-  client?: string;
+  client?: string | undefined;
   /** The service a worker offers, or a client asks for. */
-  service?: string;
+  service?: string | undefined;
   /** Requests a client sends (default 10). */
-  requests?: number;
+  requests?: number | undefined;
   /** Heartbeat interval of a broker or worker, ms (default the guide's 2500). */
-  heartbeatMs?: number;
+  heartbeatMs?: number | undefined;
   /** A worker's "work" before each reply, ms (default 0). */
-  sleepMs?: number;
+  sleepMs?: number | undefined;
   /** How long a client waits for each reply, ms (default the guide's 2500). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** How often a client resends on a fresh socket after a timeout (default the guide's 3). */
-  retries?: number;
+  retries?: number | undefined;
   /** Where a role prints its lines (default process.stdout). */
-  out?: NodeJS.WritableStream;
+  out?: NodeJS.WritableStream | undefined;
   /** Stops a role: it closes its sockets and resolves with what it did. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 export type MajordomoResult =
@@ -132,7 +132,12 @@ async function runWorker(
 async function runClient(
   endpoint: string,
   service: string,
-  opts: { requests: number; timeoutMs?: number; retries?: number; run: Role },
+  opts: {
+    requests: number;
+    timeoutMs?: number | undefined;
+    retries?: number | undefined;
+    run: Role;
+  },
 ) {
   const { signal, say } = opts.run;
   const pump = new Pump();

@@ -37,31 +37,31 @@ import {
 
 export interface PipelineOptions {
   /** How many worker processes (default 3). */
-  workers?: number;
+  workers?: number | undefined;
   /**
    * How many tasks: the numbers 1..tasks, each squared by some worker (default 100). With a
    * role: how many tasks the ventilator sends, a worker does, the sink collects; a role
    * without it runs until `signal` (SIGINT or SIGTERM) aborts.
    */
-  tasks?: number;
+  tasks?: number | undefined;
   /** "tcp" (loopback, free ports) or "ipc" (default "tcp"). */
-  transport?: "tcp" | "ipc";
+  transport?: "tcp" | "ipc" | undefined;
   /** Be the ventilator (taskvent): bind a PUSH here for the workers; needs --results. */
-  ventilator?: string;
+  ventilator?: string | undefined;
   /** Be a worker (taskwork): connect a PULL here, to the ventilator; needs --results. */
-  worker?: string;
+  worker?: string | undefined;
   /** Be the sink (tasksink): bind a PULL here for the ventilator and the workers. */
-  sink?: string;
+  sink?: string | undefined;
   /** With --ventilator or --worker: the sink's endpoint, to connect a PUSH to. */
-  results?: string;
+  results?: string | undefined;
   /** With --ventilator: each workload is 1..maxMs milliseconds, at random (default 100). */
-  maxMs?: number;
+  maxMs?: number | undefined;
   /** With --ventilator: resolves when the workers are ready (default: Enter on stdin). */
-  ready?: Promise<unknown>;
+  ready?: Promise<unknown> | undefined;
   /** Where a role prints its lines (default process.stdout). */
-  out?: NodeJS.WritableStream;
+  out?: NodeJS.WritableStream | undefined;
   /** Stops a role: it closes its pump and resolves with what it did so far. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 export type PipelineResult =

@@ -35,31 +35,31 @@ import {
 
 export interface PirateOptions {
   /** No role flag: requests before the queue dies, and again after it is back (default 5). */
-  requests?: number;
+  requests?: number | undefined;
   /** Heartbeat interval, ms: the guide's 1000 for --queue and --worker, 100 with no role. */
-  heartbeatMs?: number;
+  heartbeatMs?: number | undefined;
   /** Be the Lazy Pirate client (lpclient): connect a REQ here, send 0, 1, 2, ... */
-  client?: string;
+  client?: string | undefined;
   /** Be the Lazy Pirate server (lpserver): bind a REP here and echo every request. */
-  server?: string;
+  server?: string | undefined;
   /** Be the Paranoid Pirate queue (ppqueue): bind a ROUTER for clients here... */
-  queue?: string;
+  queue?: string | undefined;
   /** ...and one for workers here. */
-  backend?: string;
+  backend?: string | undefined;
   /** Be a Paranoid Pirate worker (ppworker): connect a DEALER to the queue's backend here. */
-  worker?: string;
+  worker?: string | undefined;
   /** Requests the client sends, or the server answers before it exits (default: until a signal). */
-  count?: number;
+  count?: number | undefined;
   /** How long the client waits for each reply, ms (default the guide's 2500). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Tries in all per request, each on a fresh socket, before the client gives up (default 3). */
-  retries?: number;
+  retries?: number | undefined;
   /** The server's "work" before each reply, ms (lpserver sleeps 1000; default 0). */
-  sleepMs?: number;
+  sleepMs?: number | undefined;
   /** Where a role prints its lines (default process.stdout). */
-  out?: NodeJS.WritableStream;
+  out?: NodeJS.WritableStream | undefined;
   /** Stops a role: it closes its sockets and resolves with what it did so far. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 export type PirateResult =

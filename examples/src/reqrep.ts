@@ -9,9 +9,9 @@ import { inproc, runAsProgram, type Program } from "./cli";
 
 export interface ReqrepOptions {
   /** Tasks sending on the one DEALER at once (default 10). */
-  tasks?: number;
+  tasks?: number | undefined;
   /** Requests each task sends, one after the other (default 10). */
-  requests?: number;
+  requests?: number | undefined;
 }
 
 export interface ReqrepResult {

@@ -25,23 +25,23 @@ import {
 
 export interface SelectManyOptions {
   /** How many PULL sockets the consumer selects over (default 300). */
-  sockets?: number;
+  sockets?: number | undefined;
   /** Messages sent to each socket, half before and half after a quiet spell (default 4). */
-  messages?: number;
+  messages?: number | undefined;
   /** Milliseconds of silence after which the consumer logs a heartbeat (default 50). */
-  heartbeatMs?: number;
+  heartbeatMs?: number | undefined;
   /** Be mspoller: connect a PULL to a ventilator here; needs --subscribe. */
-  pull?: string;
+  pull?: string | undefined;
   /** With --pull: connect a SUB to a weather server here. */
-  subscribe?: string;
+  subscribe?: string | undefined;
   /** With --pull: the SUB's topic (default the guide's "10001 "). */
-  filter?: string;
+  filter?: string | undefined;
   /** With --pull: messages to take, from both, before it exits (default: until a signal). */
-  count?: number;
+  count?: number | undefined;
   /** Where the role prints its lines (default process.stdout). */
-  out?: NodeJS.WritableStream;
+  out?: NodeJS.WritableStream | undefined;
   /** Stops the role: it closes its pump and resolves with what it took so far. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** --pull: the messages taken from each socket, in the order they came. */

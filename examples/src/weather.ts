@@ -25,23 +25,23 @@ import {
 
 export interface WeatherOptions {
   /** How many subscribers, each filtering on its own zip code (default 3). */
-  subscribers?: number;
+  subscribers?: number | undefined;
   /**
    * How many updates each subscriber reads before it stops (default 50); with --publish, how
    * many to publish; with --subscribe, how many to average. A role without it runs until
    * `signal` (SIGINT or SIGTERM) aborts.
    */
-  updates?: number;
+  updates?: number | undefined;
   /** Be the publisher (wuserver): bind a PUB here and publish random updates. */
-  publish?: string;
+  publish?: string | undefined;
   /** Be a subscriber (wuclient): connect a SUB here and average the temperatures. */
-  subscribe?: string;
+  subscribe?: string | undefined;
   /** With --subscribe: the prefix to subscribe to (default "10001 ", the guide's). */
-  filter?: string;
+  filter?: string | undefined;
   /** Where a role prints its lines (default process.stdout). */
-  out?: NodeJS.WritableStream;
+  out?: NodeJS.WritableStream | undefined;
   /** Stops a role: it closes its pump and resolves with what it did so far. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 export type WeatherResult =

@@ -15,9 +15,9 @@ import { Ring } from "./ring";
  */
 export interface Buffer<T> {
   /** How many values it holds now. */
-  readonly length?: number;
+  readonly length?: number | undefined;
   /** How many values it holds before it is full (or, for dropping and sliding, starts dropping). */
-  readonly capacity?: number;
+  readonly capacity?: number | undefined;
   /** No value can be removed. */
   readonly empty: boolean;
   /** A put must wait: `add` would not keep the value. Dropping and sliding buffers are never full. */

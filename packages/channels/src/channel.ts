@@ -54,7 +54,7 @@ const DONE: Promise<IteratorResult<never>> = Promise.resolve({ done: true, value
 /** Options of a put or take. */
 export interface OpOptions {
   /** Withdraws the operation when it fires: the promise rejects with `signal.reason`. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**

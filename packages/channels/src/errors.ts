@@ -21,6 +21,26 @@ export function describe(value: unknown): string {
 }
 
 /**
+ * describe(), for a value that is not one of this copy's Channels where one was wanted: a
+ * Channel of another copy of @sluice/channels (two versions installed) is said to be one.
+ */
+export function describeNotChannel(value: unknown): string {
+  if (isForeignChannel(value)) {
+    return `${describe(value)} from another copy of @sluice/channels (two versions are installed: \`npm ls @sluice/channels\`; one copy must serve every package)`;
+  }
+  return describe(value);
+}
+
+/** Whether `value` is a Channel by its class's name (of any copy of this package). */
+export function isForeignChannel(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return false;
+  for (let p = Object.getPrototypeOf(value); p !== null; p = Object.getPrototypeOf(p)) {
+    if ((p as { constructor?: { name?: string } }).constructor?.name === "Channel") return true;
+  }
+  return false;
+}
+
+/**
  * Throws a TypeError naming `call` unless `signal` is an AbortSignal (checked by shape, so a
  * signal from another realm or a polyfill passes).
  */

@@ -1,5 +1,5 @@
 import { Channel, internal, isNotReady } from "./channel";
-import { checkSignal, describe } from "./errors";
+import { checkSignal, describe, describeNotChannel } from "./errors";
 import { Flag, Handler } from "./handler";
 
 // What every select reads of channel.ts, as module constants: TypeScript compiles each use of
@@ -77,11 +77,11 @@ export interface DefaultResult<D> {
 /** Options of {@link select}. */
 export interface SelectOptions {
   /** The first ready op in the order given wins (core.async `:priority`). Default: random. */
-  priority?: boolean;
+  priority?: boolean | undefined;
   /** If present (even `undefined`) and no op is ready now, resolve at once with this value. */
-  default?: unknown;
+  default?: unknown | undefined;
   /** Withdraws every op when it fires: the promise rejects with `signal.reason`. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -247,9 +247,10 @@ function checkOp(op: unknown, i: number): void {
     return;
   }
   memo.checked = undefined; // (an array that failed is never remembered as checked)
+  const pair = Array.isArray(op) && op.length === 2;
   throw new TypeError(
     `select(ops): ops[${i}] must be a Channel (a take) or a [channel, value] pair (a put), ` +
-      `got ${describe(op)}`,
+      `got ${pair ? `a pair whose channel is ${describeNotChannel(op[0])}` : describeNotChannel(op)}`,
   );
 }
 

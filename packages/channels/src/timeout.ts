@@ -31,7 +31,7 @@ const byDelay = new Map<number, Shared>();
 /** Options of {@link timeout}. */
 export interface TimeoutOptions {
   /** Closes the channel at once when it fires, and frees its timer. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Channel, DEFAULT, MAX_PENDING, chan, select } from "@sluice/channels";
+import { Channel, DEFAULT, MAX_PENDING, chan, pipe, select } from "@sluice/channels";
 import { flush, kinds, watch } from "./helpers";
 
 describe("select", () => {
@@ -299,6 +299,25 @@ describe("select fairness when it must wait", () => {
 });
 
 describe("select checks its ops", () => {
+  it("names a Channel of another copy of @sluice/channels as such (two versions installed)", () => {
+    let other!: typeof import("@sluice/channels");
+    jest.isolateModules(() => {
+      other = require("@sluice/channels");
+    });
+    const foreign = other.chan<number>(1);
+    expect(foreign).not.toBeInstanceOf(Channel);
+    const copy = /ops\[0\] .* got a Channel from another copy of @sluice\/channels/;
+    expect(() => select([foreign as never])).toThrow(copy);
+    expect(() => select([[foreign, 1] as never])).toThrow(
+      /got a pair whose channel is a Channel from another copy/,
+    );
+    expect(() => pipe(foreign as never, chan())).toThrow(
+      /pipe: from must be a Channel, got a Channel from another copy/,
+    );
+    // Anything else is named as before.
+    expect(() => select([{} as never])).toThrow(/got an object$/);
+  });
+
   it("when the same array is passed again after a bad op was put in it", async () => {
     const a = chan<number>(1);
     const b = chan<number>(1);

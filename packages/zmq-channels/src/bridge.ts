@@ -81,8 +81,10 @@ export class Bridge implements LaneHost, ControlHost {
     const closed = new Promise<void>((resolve) => (this.#resolveClosed = resolve));
     const endpoints = (): readonly string[] => this.endpoints;
     const closedToSends = (): boolean => this.#send.closed || this.#state >= Draining;
-    const transmit = (message: Message, opts?: { signal?: AbortSignal }): Promise<void> =>
-      transmitOn(this.#sendLane, this.info, message, opts, closedToSends);
+    const transmit = (
+      message: Message,
+      opts?: { signal?: AbortSignal | undefined },
+    ): Promise<void> => transmitOn(this.#sendLane, this.info, message, opts, closedToSends);
     const control = new Control(this).methods();
     this.sockets = bridgedSockets(init.send, init.recv, closed, endpoints, transmit, control);
     // Any channel says when it closes, so the linger starts then, even while the send lane

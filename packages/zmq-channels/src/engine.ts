@@ -55,7 +55,7 @@ export interface Source {
  */
 export type SocketEvent = zmq.Event & {
   /** The other end's address, when the engine knows it (the native engine; see above). */
-  readonly peer?: string;
+  readonly peer?: string | undefined;
 };
 
 /** Which engine moves a socket's bytes. */

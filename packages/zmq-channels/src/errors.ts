@@ -14,7 +14,7 @@ export interface PumpErrorInit {
   /** The message that did not go out, if the failure was a send. */
   unsent?: Message | undefined;
   /** The zeromq.js error behind it, if any (becomes `error.cause`). */
-  cause?: unknown;
+  cause?: unknown | undefined;
 }
 
 /**

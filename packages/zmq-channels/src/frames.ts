@@ -69,8 +69,8 @@ export function messageProblem(value: unknown): string | undefined {
  * or after an address (DATAGRAM, `addressed`: an ordinary first frame, no envelope).
  */
 export interface Framing {
-  readonly envelope?: "routingId" | "group";
-  readonly addressed?: boolean;
+  readonly envelope?: "routingId" | "group" | undefined;
+  readonly addressed?: boolean | undefined;
 }
 
 /** The biggest datagram body libzmq's UDP engine copies into its buffer (MAX_UDP_MSG). */

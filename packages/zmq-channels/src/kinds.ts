@@ -92,17 +92,17 @@ export interface KindInfo {
    * ZMQ_REQ_RELAXED): then only receiving alternates. libzmq cannot read it back, so only
    * `socket()` knows it.
    */
-  readonly freesSending?: string;
+  readonly freesSending?: string | undefined;
   /** Options of zeromq's that cannot work under the pump on this kind, and why. */
-  readonly refuses?: Readonly<Record<string, string>>;
+  readonly refuses?: Readonly<Record<string, string>> | undefined;
   /** DISH: takes `join` groups (socket(…, { join }), join()/leave()). */
-  readonly joins?: boolean;
+  readonly joins?: boolean | undefined;
   /** ROUTER, STREAM: connect() may name the peer's routing id (ZMQ_CONNECT_ROUTING_ID). */
-  readonly connectRoutingId?: boolean;
+  readonly connectRoutingId?: boolean | undefined;
   /** The draft kinds' message shape: one body frame, after a routing id, group or address frame. */
-  readonly framing?: Framing;
+  readonly framing?: Framing | undefined;
   /** A draft kind: its class is in zeromq.js's draft module, loaded on first use. */
-  readonly draft?: boolean;
+  readonly draft?: boolean | undefined;
 }
 
 type Ctor = new (options?: object) => zmq.Socket;

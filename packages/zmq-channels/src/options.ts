@@ -14,24 +14,24 @@ import { KINDS, type Kind, type KindInfo, type SocketClasses } from "./kinds";
  */
 export interface SocketOptions<K extends Kind = Kind> {
   /** Endpoints to bind; `socket()` resolves once every bind has completed. */
-  bind?: string | readonly string[];
+  bind?: string | readonly string[] | undefined;
   /** Endpoints to connect to (zeromq connects in the background and reconnects). */
-  connect?: string | readonly string[];
+  connect?: string | readonly string[] | undefined;
   /** SUB only: topics to subscribe to; `""` is everything. None means no subscription. */
-  subscribe?: string | readonly string[];
+  subscribe?: string | readonly string[] | undefined;
   /** DISH only: groups to join. */
-  join?: string | readonly string[];
+  join?: string | readonly string[] | undefined;
   /**
    * zeromq.js v6 socket options by name (`sendHighWaterMark`, `linger`, `mandatory`, …), typed
    * by the kind's zeromq.js class, so a misspelt name is a compile error; `receiveTimeout` is
    * the pump's own, and an XPUB's `manual` cannot work under it. Checked again at run time, for
    * callers without types.
    */
-  options?: KindOptions<K>;
+  options?: KindOptions<K> | undefined;
   /** A channel of your own to use as `send` (the pump then checks messages as it sends). */
-  send?: Channel<Message>;
+  send?: Channel<Message> | undefined;
   /** A channel of your own to use as `recv`, e.g. with a sliding buffer. */
-  recv?: Channel<Frame[]>;
+  recv?: Channel<Frame[]> | undefined;
 }
 
 /** The options of a kind's zeromq.js class; any option names when the kind is not known. */
@@ -46,9 +46,9 @@ export type KindOptions<K extends Kind> = Kind extends K
  */
 export interface RegisterChannels {
   /** A channel of your own to use as `send`. */
-  send?: Channel<Message>;
+  send?: Channel<Message> | undefined;
   /** A channel of your own to use as `recv`. */
-  recv?: Channel<Frame[]>;
+  recv?: Channel<Frame[]> | undefined;
 }
 
 const KEYS = ["bind", "connect", "subscribe", "join", "options", "send", "recv"];
@@ -197,9 +197,22 @@ export function checkChannels(call: string, chans: RegisterChannels): void {
   for (const key of ["send", "recv"] as const) {
     const ch = chans[key];
     if (ch !== undefined && !(ch instanceof Channel)) {
-      throw new TypeError(`${call}: ${key} must be a Channel from @sluice/channels`);
+      const foreign = isChannelByName(ch)
+        ? ", and this one is from another copy of it (two versions are installed: " +
+          "`npm ls @sluice/channels`; one copy must serve every package)"
+        : "";
+      throw new TypeError(`${call}: ${key} must be a Channel from @sluice/channels${foreign}`);
     }
   }
+}
+
+// A Channel by its class's name: one made by another copy of @sluice/channels.
+function isChannelByName(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return false;
+  for (let p = Object.getPrototypeOf(value); p !== null; p = Object.getPrototypeOf(p)) {
+    if ((p as { constructor?: { name?: string } }).constructor?.name === "Channel") return true;
+  }
+  return false;
 }
 
 function list(v: string | readonly string[] | undefined): string[] {

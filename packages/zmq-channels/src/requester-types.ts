@@ -10,9 +10,9 @@ export const DEFAULT_REQUEST_TIMEOUT = 2500;
  */
 export interface RequesterOptions {
   /** Milliseconds each try waits for its reply (default 2500; Infinity: no limit). */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Extra tries after the first times out (default 0). */
-  retries?: number;
+  retries?: number | undefined;
 }
 
 /**
@@ -21,7 +21,7 @@ export interface RequesterOptions {
  */
 export interface RequestOptions extends RequesterOptions {
   /** Aborting withdraws the request at once; it rejects with `signal.reason`. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**

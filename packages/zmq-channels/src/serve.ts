@@ -22,7 +22,7 @@ import { checkCount, claim } from "./reqrep";
  */
 export interface ServeOptions {
   /** Handlers running at once (default 1). Over a rep it must be 1. */
-  concurrency?: number;
+  concurrency?: number | undefined;
 }
 
 /**

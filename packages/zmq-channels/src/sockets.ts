@@ -42,7 +42,10 @@ export interface Sockets extends SocketControl {
    *   Error once `send` was closed.
    * @example await sockets.transmit(["", "hello"], { signal: AbortSignal.timeout(1000) });
    */
-  readonly transmit: (message: Message, opts?: { signal?: AbortSignal }) => Promise<void>;
+  readonly transmit: (
+    message: Message,
+    opts?: { signal?: AbortSignal | undefined },
+  ) => Promise<void>;
 }
 
 /** A bridge's Sockets: frozen, `endpoints` read through at each access. */

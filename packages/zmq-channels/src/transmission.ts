@@ -149,7 +149,7 @@ export function transmitOn(
   lane: { transmit(message: Message, signal: AbortSignal | undefined): Promise<void> },
   info: KindInfo,
   message: Message,
-  opts: { signal?: AbortSignal } | undefined,
+  opts: { signal?: AbortSignal | undefined } | undefined,
   closed: () => boolean,
 ): Promise<void> {
   try {

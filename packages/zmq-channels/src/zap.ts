@@ -44,11 +44,11 @@ export const ZAP_ENDPOINT = "inproc://zeromq.zap.01";
  */
 export interface ZapOptions {
   /** Only requests of this ZAP domain (the sockets' `zapDomain`); others are denied 400. */
-  domain?: string;
+  domain?: string | undefined;
   /** How many requests may wait on the channel (default 64); beyond, denied 300 at once. */
-  buffer?: number;
+  buffer?: number | undefined;
   /** How long a request may stay unanswered (ms, default 5000); then denied 500. */
-  timeout?: number;
+  timeout?: number | undefined;
 }
 
 /**
@@ -72,11 +72,11 @@ export interface ZapRequest {
   /** The security mechanism of the handshake. */
   readonly mechanism: "NULL" | "PLAIN" | "CURVE";
   /** PLAIN: the client's user name. */
-  readonly username?: string;
+  readonly username?: string | undefined;
   /** PLAIN: the client's password. */
-  readonly password?: string;
+  readonly password?: string | undefined;
   /** CURVE: the client's public key, Z85 (40 characters). */
-  readonly publicKey?: string;
+  readonly publicKey?: string | undefined;
   /** Lets the peer in (status 200); `userId` becomes the connection's User-Id. */
   allow(userId?: string): void;
   /** Turns the peer away: 300 (try later), 400 (no; the default) or 500 (failure). */

@@ -49,7 +49,8 @@ describe("the built package (dist/index.js)", () => {
   // inherited), and the libzmq it runs.
   const ENGINE_LINE = {
     zeromq: /^pump: engine zeromq \(zeromq\.js, libzmq \d+\.\d+\.\d+\)$/,
-    native: /^pump: engine native \(sluice's addon, libzmq \d+\.\d+\.\d+ from zeromq\.js\)$/,
+    native:
+      /^pump: engine native \(sluice's addon \/\S+\.node, libzmq \d+\.\d+\.\d+ from zeromq\.js\)$/,
   };
 
   it("logs the lifecycle with NODE_DEBUG=sluice", async () => {
@@ -90,8 +91,18 @@ describe("the built package (dist/index.js)", () => {
 
   // A machine with no compiler: the package without build/ and prebuilds/ (its dist and
   // package.json copied out, its dependencies linked), as a user's install has no binary.
-  it('without its addon, "auto" runs zeromq.js and says why; "native" is an Error', () => {
+  // And with a binary there that does not load (another libc's, or damaged): "did not load",
+  // with the file's own reason.
+  it.each([
+    ["without its addon", "is not built", ": absent"],
+    ["with an addon that does not load", "did not load", ": file too short"],
+  ])('%s, "auto" runs zeromq.js and says why; "native" is an Error', (_, what, reason) => {
     const pkg = fs.mkdtempSync(path.join(os.tmpdir(), "sluice-nonative-"));
+    const binary = path.join(pkg, "build", "Release", "sluice.node");
+    if (what === "did not load") {
+      fs.mkdirSync(path.dirname(binary), { recursive: true });
+      fs.writeFileSync(binary, "not an addon");
+    }
     try {
       const here = path.join(__dirname, "..");
       fs.cpSync(path.join(here, "dist"), path.join(pkg, "dist"), { recursive: true });
@@ -114,11 +125,11 @@ describe("the built package (dist/index.js)", () => {
       expect({ status: r.status, signal: r.signal }).toEqual({ status: 0, signal: null });
       const [engine, refusal] = r.stdout.split("\n");
       expect(engine).toBe("zeromq");
-      expect(refusal).toMatch(/^engine "native" is not available: the native engine is not built/);
-      expect(refusal).toContain(path.join(pkg, "build", "Release", "sluice.node") + ": absent");
+      expect(refusal).toMatch(`engine "native" is not available: the native engine ${what}`);
+      expect(refusal).toContain(binary + reason);
       // names the command that builds it there (the package's `build` needs the repo's tsconfig)
       expect(refusal).toContain(`node ${path.join(pkg, "scripts", "build-native.js")}`);
-      expect(r.stderr).toMatch(/pump: auto chose zeromq: the native engine is not built/);
+      expect(r.stderr).toContain(`pump: auto chose zeromq: the native engine ${what}`);
       expect(r.stderr).toMatch(/pump: engine zeromq \(zeromq\.js, libzmq/);
     } finally {
       fs.rmSync(pkg, { recursive: true, force: true });

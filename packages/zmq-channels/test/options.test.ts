@@ -44,6 +44,20 @@ describe("bad input", () => {
     expect(pull.endpoints).toEqual([at]);
   });
 
+  it("rejects a send or recv that is not a Channel, naming one of another copy of @sluice/channels", async () => {
+    let other!: typeof import("@sluice/channels");
+    jest.isolateModules(() => {
+      other = require("@sluice/channels");
+    });
+    const at = address("inproc");
+    await expect(pump.socket("push", { bind: at, send: {} as never })).rejects.toThrow(
+      /send must be a Channel from @sluice\/channels$/,
+    );
+    await expect(pump.socket("pull", { bind: at, recv: other.chan(1) as never })).rejects.toThrow(
+      /recv must be a Channel from @sluice\/channels, and this one is from another copy of it/,
+    );
+  });
+
   it("rejects an option value zeromq refuses, naming the option and the value", async () => {
     // (That the half-made socket is closed shows only at process exit: test/dist.test.ts.)
     await expect(

@@ -216,6 +216,14 @@ describe("the packages packed and installed with npm", () => {
       });
       expect(manifest.keywords.length).toBeGreaterThan(3);
       expect(JSON.stringify(manifest.dependencies ?? {})).not.toMatch(/workspace:/);
+      if (name === "@sluice/zmq-channels") {
+        // A range, not one exact version: a user who also installs a newer @sluice/channels
+        // gets one copy that serves both, not two (whose Channels the other does not know).
+        const own = JSON.parse(
+          readFileSync(join(PACKAGES["@sluice/channels"], "package.json"), "utf8"),
+        );
+        expect(manifest.dependencies["@sluice/channels"]).toBe(`^${own.version}`);
+      }
     },
   );
 

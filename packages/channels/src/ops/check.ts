@@ -5,7 +5,7 @@
  */
 import type { Buffer } from "../buffers";
 import { Channel } from "../channel";
-import { describe } from "../errors";
+import { describe, describeNotChannel } from "../errors";
 import { raise } from "./raise";
 
 /** What an operator accepts where core.async takes a buf-or-n. */
@@ -14,12 +14,12 @@ export type BufferSpec<T> = number | Buffer<T>;
 /** Options of the operators that may close their output [core.async's close? argument]. */
 export interface CloseOptions {
   /** Close the output once the input closes. Defaults to `true`, as in core.async. */
-  close?: boolean;
+  close?: boolean | undefined;
 }
 
 export function checkChannel(op: string, name: string, value: unknown): void {
   if (!(value instanceof Channel)) {
-    throw new TypeError(`${op}: ${name} must be a Channel, got ${describe(value)}`);
+    throw new TypeError(`${op}: ${name} must be a Channel, got ${describeNotChannel(value)}`);
   }
 }
 

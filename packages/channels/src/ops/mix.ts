@@ -16,11 +16,11 @@ import { describe } from "../errors";
 /** The per-input states of a {@link mix}, as set by `toggle`. */
 export interface MixState {
   /** Values are taken and dropped. */
-  mute?: boolean;
+  mute?: boolean | undefined;
   /** Values are not taken (they wait in the input). */
-  pause?: boolean;
+  pause?: boolean | undefined;
   /** Only soloed inputs are heard; the others get the solo mode. */
-  solo?: boolean;
+  solo?: boolean | undefined;
 }
 
 /** What non-soloed inputs become while any input is soloed. */

@@ -30,7 +30,7 @@ export interface PipelineOptions<R> extends CloseOptions {
    * the call, with a probe transformer, and is a transducer if it returns a transformer of its
    * own (not the probe, nor a copy of it). Give it for a function with side effects.
    */
-  xform?: boolean;
+  xform?: boolean | undefined;
 }
 
 type Outcome<R> = { ok: true; value: PipelineResult<R> } | { ok: false; error: unknown };

@@ -132,9 +132,12 @@ export function loadNative(): Loaded {
   // The command that builds it where the package is installed (the package's own `build`
   // also compiles its TypeScript, which needs the repository's tsconfig).
   const script = path.resolve(__dirname, "..", "..", "scripts", "build-native.js");
+  // A binary that is there and would not load (built for another libc, or damaged) is not
+  // "not built": say so, so that the per-file reason is read.
+  const what = tried.every((t) => t.endsWith(": absent"))
+    ? "the native engine is not built"
+    : "the native engine did not load";
   return (loaded = {
-    error:
-      `the native engine is not built (build it with a C++ compiler: node ${script}): ` +
-      tried.join("; "),
+    error: `${what} (build it here with a C++ compiler: node ${script}): ${tried.join("; ")}`,
   });
 }

@@ -25,6 +25,7 @@ export class NativeEngine implements Engine {
   readonly name = "native";
   readonly #binding: NativeBinding;
   readonly #version: string;
+  readonly #file: string; // which binary loaded: a local build or the package's prebuild
   #released = false;
 
   /** Throws an Error saying why when the native engine could not be loaded. */
@@ -33,11 +34,12 @@ export class NativeEngine implements Engine {
     if ("error" in native) throw new Error(`engine "native" is not available: ${native.error}`);
     this.#binding = native.binding;
     this.#version = native.version;
+    this.#file = native.file;
     this.#binding.acquire();
   }
 
   describe(): string {
-    return `native (sluice's addon, libzmq ${this.#version} from zeromq.js)`;
+    return `native (sluice's addon ${this.#file}, libzmq ${this.#version} from zeromq.js)`;
   }
 
   hasOption(info: KindInfo, name: string): boolean {
