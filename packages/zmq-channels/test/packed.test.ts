@@ -185,6 +185,9 @@ const roundTrip = {
   recvIsChannel: true,
 };
 
+const versionOf = (name: Name): string =>
+  JSON.parse(readFileSync(join(PACKAGES[name], "package.json"), "utf8")).version;
+
 const expectedExports = () =>
   Object.fromEntries(NAMES.map((name) => [name, exportsOf(name).values]));
 
@@ -284,7 +287,7 @@ describe("the packages packed and installed with npm", () => {
       expect({
         ...got,
         exports: Object.fromEntries(NAMES.map((n) => [n, [...exports[n]!].sort()])),
-      }).toEqual({ ...roundTrip, exports: expectedExports() });
+      }).toEqual({ ...roundTrip, versions: NAMES.map(versionOf), exports: expectedExports() });
     },
     RUN_MS,
   );

@@ -24,6 +24,10 @@ async function main() {
       selected: picked.channel === ready ? picked.value : "the wrong channel",
       received: message.map(String),
       recvIsChannel: pull.recv instanceof Channel,
+      // (each package exports its package.json, as tools that read a version expect)
+      versions: ["@sluice/channels", "@sluice/zmq-channels"].map(
+        (name) => require(`${name}/package.json`).version,
+      ),
       exports: {
         "@sluice/channels": defined(require("@sluice/channels")),
         "@sluice/zmq-channels": defined(require("@sluice/zmq-channels")),
