@@ -9,6 +9,8 @@
 //                                               libzmq's own PULL (issue 18)
 //   node bench/dist/probe.js select-eld [rounds] [n]  select over 100 PULLs: the event loop's
 //                                               p99, and what held it (issue 18)
+//   node bench/dist/probe.js socket-memory [pairs]  RSS per PUSH/PULL pair over inproc, per engine,
+//                                               each in a fresh process (after a gc)
 //   node bench/dist/probe.js select-passes [k]  ns per select, sluice and the promise floor, when
 //                                               one op is ready (pass 1) and when none is (pass 2)
 //   node bench/dist/probe.js workload sluice|floor ping|spsc|select2|select16|select128|fanin reps
@@ -40,6 +42,7 @@ const usage =
   "       node bench/dist/probe.js pushpull [rounds] [messages]\n" +
   "       node bench/dist/probe.js senders [rounds] [messages] [size]\n" +
   "       node bench/dist/probe.js select-eld [rounds] [messages]\n" +
+  "       node bench/dist/probe.js socket-memory [pairs]\n" +
   "       node bench/dist/probe.js select-passes [k]\n" +
   "       node bench/dist/probe.js workload sluice|floor ping|spsc|select2|select16|select128|fanin reps";
 
@@ -503,6 +506,57 @@ function offerFirst(send: Channel<Buffer>, b: Buffer): Promise<boolean> | true {
 
 // One library's workload, reps times over n = 20 000, with no timing and no output: for
 // counting instructions (see the usage above), not for timing.
+// What a socket costs in memory: `pairs` PUSH/PULL pairs over inproc, one message through
+// each, RSS after a gc against before the pump was made. Each engine in a fresh process of
+// its own (a process's RSS does not shrink back), three processes per engine, the median.
+async function socketMemory(pairs: number): Promise<void> {
+  const engines = nativeProblem() === undefined ? ["native", "zeromq"] : ["zeromq"];
+  for (const engine of engines) {
+    const perPair: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      const child = spawn(
+        process.execPath,
+        ["--expose-gc", __filename, "socket-memory-one", engine, String(pairs)],
+        { stdio: ["ignore", "pipe", "inherit"] },
+      );
+      let out = "";
+      child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+      const code = await new Promise<number | null>((r) => child.on("close", r));
+      if (code !== 0) throw new Error(`socket-memory: the ${engine} process exited ${code}`);
+      perPair.push(Number(out.trim()));
+    }
+    console.log(
+      `${engine}: ${(median(perPair) / 1024).toFixed(1)} KiB per PUSH/PULL pair over inproc ` +
+        `(${pairs} pairs; rounds ${perPair.map((b) => (b / 1024).toFixed(1)).join(", ")})`,
+    );
+  }
+}
+
+async function socketMemoryOne(engine: "native" | "zeromq", pairs: number): Promise<void> {
+  const { Pump } = await import("@sluice/zmq-channels");
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error("socket-memory-one needs node --expose-gc");
+  gc();
+  const before = process.memoryUsage().rss;
+  const pump = new Pump({ engine });
+  try {
+    const at = (j: number) => `inproc://socket-memory-${j}`;
+    const indexes = Array.from({ length: pairs }, (_, j) => j);
+    const pulls = await Promise.all(indexes.map((j) => pump.socket("pull", { bind: at(j) })));
+    const pushes = await Promise.all(indexes.map((j) => pump.socket("push", { connect: at(j) })));
+    for (const s of pushes) await s.send.put(message(1, 16));
+    for (const s of pulls) {
+      if ((await bounded(s.recv.take(), 10_000, "socket-memory: take")) === undefined) {
+        throw new Error("socket-memory: recv closed");
+      }
+    }
+    gc();
+    console.log(String((process.memoryUsage().rss - before) / pairs));
+  } finally {
+    await pump.close();
+  }
+}
+
 async function workload(lib: string, work: string, reps: number): Promise<void> {
   const n = 20_000;
   const l = libNamed(lib === "floor" ? "promise floor" : lib);
@@ -560,6 +614,13 @@ async function main(): Promise<void> {
       throw new Error(usage);
     }
     return selectEld(rounds, n);
+  }
+  if (probe === "socket-memory" || probe === "socket-memory-one") {
+    const pairs = Number((probe === "socket-memory" ? arg : arg2) ?? 500);
+    if (!(Number.isInteger(pairs) && pairs > 0)) throw new Error(usage);
+    if (probe === "socket-memory") return socketMemory(pairs);
+    if (arg !== "native" && arg !== "zeromq") throw new Error(usage);
+    return socketMemoryOne(arg, pairs);
   }
   if (probe === "select-passes") {
     const k = arg === undefined ? 2 : Number(arg);
