@@ -233,7 +233,8 @@ struct Socket {
   int envelope = 0;  // ENVELOPE_*: what travels beside each message's body (draft kinds)
   // A receive batch's messages, open until their bytes are copied out. Grown only between
   // batches (msgRoom, msgGrow): a zmq_msg_t must not be moved while open. Starts small, so a
-  // quiet socket does not hold 64 KiB of them (a busy one grows to its meta's slots).
+  // quiet socket does not hold 64 KiB of them (a busy one grows to its meta's slots, and JS
+  // keeps the meta a step ahead: setMeta).
   std::vector<zmq_msg_t> msgs;
   std::string scratch;
 };
@@ -1250,6 +1251,32 @@ static napi_value socketSendPacked(napi_env env, napi_callback_info info) {
   return sendReport(env, s, sent, err);
 }
 
+// setMeta(meta): results go to this Float64Array from now on. JS starts a receiving socket's
+// meta small and hands a longer one once batches fill it (engines/native-socket.ts), having
+// copied the header words over (meta[FIRED] gathers across calls). The old array is let go
+// here; nothing in C points into it after this returns (no batch is open between calls).
+static napi_value socketSetMeta(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  Socket* s = unwrap(env, info, &argc, argv);
+  if (s == nullptr) return nullptr;
+  napi_typedarray_type ta;
+  size_t length;
+  void* data;
+  CHECK(napi_get_typedarray_info(env, argv[0], &ta, &length, &data, nullptr, nullptr));
+  if (ta != napi_float64_array || length < s->metaLength) {
+    napi_throw_type_error(env, nullptr, "sluice bug: setMeta takes a Float64Array no shorter than the one it replaces");
+    return nullptr;
+  }
+  napi_ref ref;
+  CHECK(napi_create_reference(env, argv[0], 1, &ref));
+  napi_delete_reference(env, s->metaRef);
+  s->metaRef = ref;
+  s->meta = static_cast<double*>(data);
+  s->metaLength = length;
+  return nullptr;
+}
+
 // watch(mask) → the bits of mask that are ready now; the others wait for the poll, which
 // reports them through onReady. unwatch(mask) stops waiting.
 static napi_value socketWatch(napi_env env, napi_callback_info info) {
@@ -1550,6 +1577,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"recv", nullptr, socketRecv, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"send", nullptr, socketSend, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sendPacked", nullptr, socketSendPacked, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"setMeta", nullptr, socketSetMeta, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"watch", nullptr, socketWatch, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"unwatch", nullptr, socketUnwatch, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"close", nullptr, socketClose, nullptr, nullptr, nullptr, napi_default, nullptr},

@@ -259,6 +259,77 @@ describeNative("the native engine", () => {
     }
   });
 
+  it("bounds a batch by the meta's frame words; setMeta hands a longer meta", () => {
+    pump();
+    const { binding } = native as Extract<typeof native, { binding: unknown }>;
+    const small = new Float64Array(META_FRAMES + 16);
+    const pull = new binding.Socket(TYPES.pull, () => undefined, small);
+    const push = new binding.Socket(TYPES.push, () => undefined, new Float64Array(META_FRAMES + 2));
+    try {
+      pull.bind("inproc://native-set-meta");
+      push.connect("inproc://native-set-meta");
+      const batch = Array.from({ length: 100 }, (_, j) => [String(j)]);
+      expect(push.send(batch)).toBe(100);
+      const got: string[] = [];
+      const received = new NativeReceived();
+      const take = (meta: Float64Array): number => {
+        const slab = pull.recv(256, 1 << 20);
+        if (slab === undefined) throw new Error("nothing received");
+        received.slice(slab, meta);
+        for (let m = received.next(); m !== undefined; m = received.next()) got.push(text(m)[0]!);
+        return meta[META_COUNT]!;
+      };
+      expect(take(small)).toBe(9); // 16 words: the batch stops with fewer than 8 left
+      expect(() => pull.setMeta(new Float64Array(META_FRAMES + 8))).toThrow(/no shorter/);
+      const longer = new Float64Array(META_FRAMES + 64);
+      pull.setMeta(longer);
+      small[META_COUNT] = -1;
+      expect(take(longer)).toBe(25); // now the 32 receive slots bound it
+      expect(small[META_COUNT]).toBe(-1); // the old meta is not written any more
+      expect(got).toEqual(Array.from({ length: 34 }, (_, i) => String(i)));
+    } finally {
+      pull.close();
+      push.close();
+    }
+  });
+
+  it("grows a receiving socket's meta with its batches, a step ahead of the receive slots", async () => {
+    const engine = new NativeEngine();
+    const pull = engine.create(KINDS.pull, {}) as NativeSocket;
+    const push = engine.create(KINDS.push, {}) as NativeSocket;
+    const grown: number[] = [];
+    const setMeta = pull.handle.setMeta.bind(pull.handle);
+    // (the addon's methods are read-only on its prototype: define one on the instance)
+    Object.defineProperty(pull.handle, "setMeta", {
+      value: (meta: Float64Array) => {
+        grown.push(meta.length - META_FRAMES);
+        setMeta(meta);
+      },
+    });
+    try {
+      pull.handle.bind("inproc://native-fit-meta");
+      push.handle.connect("inproc://native-fit-meta");
+      const n = 1000;
+      for (let i = 0; i < n; i += 100) {
+        const batch = Array.from({ length: 100 }, (_, j) => [String(i + j)]);
+        expect(push.handle.send(batch)).toBe(100);
+      }
+      const got: string[] = [];
+      const sink = {
+        deliver: (m: Buffer[]) => got.push(m[0]!.toString()) < n,
+        room: () => n - got.length,
+      };
+      await within(pull.receive(sink), 5000, "pull's 1000 messages");
+      expect(got).toEqual(Array.from({ length: n }, (_, i) => String(i)));
+      // Frame words 64 → 128, 256, 512, 1024 as the slots go 32 → 64, 128, 256, 512 (batches
+      // of 25, 57, 121, 249, then 256 a batch): the slots bound every batch, never the meta.
+      expect(grown).toEqual([128, 256, 512, 1024]);
+    } finally {
+      for (const s of [pull, push]) s.close();
+      engine.close();
+    }
+  });
+
   it("sends a batch of packed and unpacked messages in order, their bytes intact (P47)", async () => {
     const p = pump();
     const pull = await p.socket("pull", { bind: address("tcp") });

@@ -19,7 +19,11 @@ export const META_COUNT = 0;
 export const META_FIRED = 1;
 export const META_ERRNO = 2;
 export const META_FRAMES = 3;
+/** The most frame words a receiving socket's meta grows to (a batch's frames). */
 export const FRAME_SLOTS = 1024;
+/** A receiving socket's first frame words: twice the addon's first receive slots (32), so
+ * the meta stays a step ahead of them as both double (native-socket.ts). */
+export const FIRST_FRAME_SLOTS = 64;
 /** A received frame's word in meta: size * 4 + FRAME_LENT + FRAME_MORE (sluice.cc frameWord). */
 export const FRAME_MORE = 1;
 /** The frame is not in the batch's slab: it is the next of the lent frames' Buffers. */
@@ -66,6 +70,8 @@ export interface NativeHandle {
   send(messages: readonly Message[]): number;
   /** send() of `count` messages packed by a SendPacker (native-packer.ts). */
   sendPacked(slab: Buffer, layout: Uint32Array, count: number): number;
+  /** Results go to this (longer) meta from now on; the caller copied the header words. */
+  setMeta(meta: Float64Array): void;
   watch(mask: number): number;
   unwatch(mask: number): void;
   close(): void;

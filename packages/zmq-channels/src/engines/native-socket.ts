@@ -12,7 +12,9 @@ import type { Message } from "../frames";
 import type { KindInfo } from "../kinds";
 import { DEFAULT_LINGER } from "../tuning";
 import {
+  FIRST_FRAME_SLOTS,
   FRAME_SLOTS,
+  META_COUNT,
   META_ERRNO,
   META_FRAMES,
   type NativeBinding,
@@ -44,7 +46,7 @@ export class NativeSocket implements EngineSocket {
   readonly sendsWhileWaiting = false;
   readonly handle: NativeHandle;
   readonly #binding: NativeBinding;
-  readonly #meta: Float64Array; // a receiving kind's has a word per frame of a batch
+  #meta: Float64Array; // a receiving kind's has a word per frame of a batch (it grows)
   readonly #received = new NativeReceived();
   readonly #waits: NativeWaits;
   readonly #control: NativeControl;
@@ -61,8 +63,9 @@ export class NativeSocket implements EngineSocket {
     this.#binding = binding;
     this.sendTimeout = sendTimeout;
     this.#filters = info.subscribes || info.joins === true;
-    // A kind that never receives needs no frame words: the addon asks for two at least.
-    this.#meta = new Float64Array(META_FRAMES + (info.canRecv ? FRAME_SLOTS : 2));
+    // A kind that never receives needs no frame words: the addon asks for two at least. A
+    // receiving one starts with few and grows them as its batches need (#fitMeta).
+    this.#meta = new Float64Array(META_FRAMES + (info.canRecv ? FIRST_FRAME_SLOTS : 2));
     this.#packer =
       info.canSend && info.framing?.envelope === undefined ? new SendPacker() : undefined;
     this.handle = new binding.Socket(TYPES[info.kind], this.#onReady, this.#meta);
@@ -114,7 +117,22 @@ export class NativeSocket implements EngineSocket {
         continue;
       }
       this.#received.slice(slab, this.#meta);
+      this.#fitMeta();
     }
+  }
+
+  // The addon's receive slots double when a batch fills them (all but 8: sluice.cc socketRecv)
+  // and stop at the meta's frame words. Doubling the words once a batch fills half of them
+  // keeps them a step ahead, so the slots alone set the batch; a quiet socket keeps a few.
+  #fitMeta(): void {
+    const meta = this.#meta;
+    const words = meta.length - META_FRAMES;
+    if (words >= FRAME_SLOTS || meta[META_COUNT]! <= words / 2 - 8) return;
+    const grown = new Float64Array(META_FRAMES + Math.min(words * 2, FRAME_SLOTS));
+    grown.set(meta.subarray(0, META_FRAMES)); // meta[FIRED] may hold what afterOp() has not taken
+    this.handle.setMeta(grown);
+    this.#meta = grown;
+    this.#waits.meta = grown;
   }
 
   send(source: Source): readonly Message[] {

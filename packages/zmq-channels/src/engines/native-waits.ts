@@ -15,7 +15,8 @@ type Waiter = (ready: boolean) => void;
 
 export class NativeWaits {
   readonly #handle: NativeHandle;
-  readonly #meta: Float64Array;
+  /** The socket's meta (it hands a longer one once batches need it: native-socket.ts). */
+  meta: Float64Array;
   readonly #closed: () => boolean;
   #readable: Waiter | undefined;
   #writable: Waiter | undefined;
@@ -23,7 +24,7 @@ export class NativeWaits {
 
   constructor(handle: NativeHandle, meta: Float64Array, closed: () => boolean) {
     this.#handle = handle;
-    this.#meta = meta;
+    this.meta = meta;
     this.#closed = closed;
   }
 
@@ -46,7 +47,7 @@ export class NativeWaits {
    * gathers it in meta[FIRED] until it is taken here).
    */
   afterOp(): void {
-    const meta = this.#meta;
+    const meta = this.meta;
     const fired = meta[META_FIRED] ?? 0;
     if (fired !== 0) {
       meta[META_FIRED] = 0;
