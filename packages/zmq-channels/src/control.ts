@@ -20,6 +20,7 @@ import {
   checkRoutingId,
   checkSendTimeout,
 } from "./control-checks";
+import { endpointCall } from "./endpoint-errors";
 import { describeValue } from "./frames";
 import type { KindInfo } from "./kinds";
 import { Closing, type State } from "./lifecycle";
@@ -111,7 +112,10 @@ export class Control {
         this.#run("bind", () => {
           const a = checkEndpoint("bind", address);
           return async () => {
-            const bound = boundEndpoint(a, await host.engine.bind(a));
+            const bound = boundEndpoint(
+              a,
+              await endpointCall("bind", kind, a, (at) => host.engine.bind(at)),
+            );
             remember(bound);
             return bound;
           };
@@ -120,7 +124,7 @@ export class Control {
         this.#run("unbind", () => {
           const a = checkEndpoint("unbind", address);
           return async () => {
-            await host.engine.unbind(a);
+            await endpointCall("unbind", kind, a, (at) => host.engine.unbind(at));
             forget(a);
           };
         }),
@@ -129,7 +133,7 @@ export class Control {
           const a = checkEndpoint("connect", address);
           const routingId = checkRoutingId(info, opts);
           return () => {
-            host.engine.connect(a, routingId);
+            endpointCall("connect", kind, a, (at) => host.engine.connect(at, routingId));
             remember(a);
           };
         }),
@@ -137,7 +141,7 @@ export class Control {
         this.#run("disconnect", () => {
           const a = checkEndpoint("disconnect", address);
           return () => {
-            host.engine.disconnect(a);
+            endpointCall("disconnect", kind, a, (at) => host.engine.disconnect(at));
             forget(a);
           };
         }),

@@ -4,6 +4,7 @@
 import { Channel } from "@sluice/channels";
 import type * as zmq from "zeromq";
 import type { Engine, EngineSocket } from "./engine";
+import { endpointCall } from "./endpoint-errors";
 import type { Frame, Message } from "./frames";
 import { KINDS, type Kind, type KindInfo, type SocketClasses } from "./kinds";
 
@@ -148,7 +149,7 @@ export async function open(
 ): Promise<{ socket: EngineSocket; endpoints: string[] }> {
   const socket = engine.create(info, options);
   try {
-    return { socket, endpoints: await bindAndConnect(socket, opts) };
+    return { socket, endpoints: await bindAndConnect(socket, info.kind, opts) };
   } catch (e) {
     socket.close();
     throw e;
@@ -167,14 +168,16 @@ export function boundEndpoint(address: string, bound: string): string {
 
 async function bindAndConnect(
   socket: EngineSocket,
+  kind: string,
   opts: Pick<SocketOptions, "bind" | "connect" | "subscribe" | "join">,
 ): Promise<string[]> {
   const endpoints: string[] = [];
   for (const address of list(opts.bind)) {
-    endpoints.push(boundEndpoint(address, await socket.bind(address)));
+    const bound = await endpointCall("bind", kind, address, (at) => socket.bind(at));
+    endpoints.push(boundEndpoint(address, bound));
   }
   for (const address of list(opts.connect)) {
-    socket.connect(address);
+    endpointCall("connect", kind, address, (at) => socket.connect(at));
     endpoints.push(address);
   }
   const topics = list(opts.subscribe);

@@ -1,7 +1,7 @@
 // socket()'s options end to end (options.ts): kinds, keys and options checked before any
 // socket exists, values zeromq refuses, bad endpoints.
 import { Pump } from "@sluice/zmq-channels";
-import { address } from "./helpers";
+import { address, takeWithin, text } from "./helpers";
 
 describe("bad input", () => {
   let pump: Pump;
@@ -68,12 +68,46 @@ describe("bad input", () => {
     ).rejects.toThrow(/option "routingId" refused a string of 300 characters/);
   });
 
-  it("rejects a bad endpoint with zeromq's error and leaves nothing open", async () => {
-    await expect(pump.socket("pull", { bind: "nonsense://x" })).rejects.toMatchObject({
+  it("rejects a bad endpoint with a TypeError naming it, zeromq's code kept", async () => {
+    const transport = pump.socket("pull", { bind: "nonsense://x" });
+    await expect(transport).rejects.toThrow(TypeError);
+    await expect(transport).rejects.toThrow(
+      /^bind\("nonsense:\/\/x"\): zeromq has no transport "nonsense"/,
+    );
+    await expect(transport).rejects.toMatchObject({
       code: "EPROTONOSUPPORT",
+      address: "nonsense://x",
     });
-    await expect(pump.socket("push", { connect: "tcp://" })).rejects.toMatchObject({
-      code: "EINVAL",
+    const malformed = pump.socket("push", { connect: "tcp://" });
+    await expect(malformed).rejects.toThrow(TypeError);
+    await expect(malformed).rejects.toThrow(
+      /^connect\("tcp:\/\/"\): not an endpoint zeromq can parse/,
+    );
+    await expect(malformed).rejects.toMatchObject({ code: "EINVAL" });
+  });
+
+  it("names the endpoint of a refused call, the same on both engines", async () => {
+    const a = await pump.socket("pull", { bind: "tcp://127.0.0.1:*" });
+    const taken = a.endpoints[0]!;
+    // in use: not a bad argument, an Error naming the address
+    const inUse = pump.socket("pull", { bind: taken });
+    await expect(inUse).rejects.toThrow(`bind("${taken}"): `);
+    await expect(inUse).rejects.toMatchObject({ code: "EADDRINUSE", address: taken });
+    await expect(inUse).rejects.not.toThrow(TypeError);
+    // the control calls: a malformed endpoint rejects with a TypeError; nothing there is ENOENT
+    await expect(a.connect("nonsense")).rejects.toThrow(TypeError);
+    await expect(a.connect("nonsense")).rejects.toThrow(/^connect\("nonsense"\): /);
+    const nothing = "tcp://127.0.0.1:1";
+    await expect(a.unbind(nothing)).rejects.toThrow(
+      `unbind("${nothing}"): this socket has no such endpoint`,
+    );
+    await expect(a.disconnect(nothing)).rejects.toMatchObject({
+      code: "ENOENT",
+      message: `disconnect("${nothing}"): this socket has no such endpoint (disconnect takes the address it connected to)`,
     });
+    // nothing queued was lost by the failed calls: the socket still works
+    const push = await pump.socket("push", { connect: taken });
+    await push.send.put("after");
+    expect(text(await takeWithin(a.recv))).toEqual(["after"]);
   });
 });

@@ -1,0 +1,58 @@
+// What libzmq's refusal of an endpoint call (bind, unbind, connect, disconnect) becomes, the
+// same on both engines, wherever it is made: `socket()`'s bind and connect, and the Sockets'
+// control calls. The engines differ in libzmq's text ("zmq_unbind: No such file or directory"
+// against "No such endpoint") and name no endpoint; a user with many sockets needs both the
+// call and the endpoint, and a malformed endpoint is a bad argument (API.md: a TypeError).
+
+/** Runs an engine's bind/unbind/connect/disconnect, its refusal made an endpointError. */
+export function endpointCall<T>(
+  call: string,
+  kind: string,
+  endpoint: string,
+  op: (endpoint: string) => T,
+): T {
+  let result: T;
+  try {
+    result = op(endpoint);
+  } catch (e) {
+    throw endpointError(call, kind, endpoint, e);
+  }
+  if (!(result instanceof Promise)) return result;
+  return result.catch((e: unknown) => {
+    throw endpointError(call, kind, endpoint, e);
+  }) as T;
+}
+
+/**
+ * What libzmq's refusal of bind/unbind/connect/disconnect becomes, the same on both engines:
+ * an endpoint libzmq cannot parse, or whose transport it lacks or this kind cannot use, is a
+ * bad argument (a TypeError); anything else (the address is in use, nothing there to unbind)
+ * an Error. Both name the call and the endpoint, and keep libzmq's code, errno and the cause.
+ */
+export function endpointError(call: string, kind: string, endpoint: string, e: unknown): Error {
+  const code = (e as { code?: unknown } | undefined)?.code;
+  const errno = (e as { errno?: unknown } | undefined)?.errno;
+  // (the native engine's messages start with the libzmq function: "zmq_bind: …")
+  const why = (e instanceof Error ? e.message : String(e)).replace(/^zmq_\w+: /, "");
+  const scheme = /^([a-z0-9+.-]*):\/\//i.exec(endpoint)?.[1];
+  let what: string;
+  let bad = true;
+  if (code === "EINVAL") {
+    what = "not an endpoint zeromq can parse (transport://address, as tcp://127.0.0.1:5555)";
+  } else if (code === "EPROTONOSUPPORT") {
+    what = `zeromq has no transport "${scheme ?? endpoint}" here`;
+  } else if (code === "ENOCOMPATPROTO") {
+    what = `a ${kind} socket cannot use the ${scheme ?? "endpoint's"} transport`;
+  } else if (code === "ENOENT" && (call === "unbind" || call === "disconnect")) {
+    bad = false;
+    what =
+      `this socket has no such endpoint (${call} takes the address ` +
+      `${call === "unbind" ? "bind resolved, as in endpoints" : "it connected to"})`;
+  } else {
+    bad = false;
+    what = code === "ENOENT" ? "no such file or directory" : why;
+  }
+  const message = `${call}("${endpoint}"): ${what}`;
+  const error = bad ? new TypeError(message, { cause: e }) : new Error(message, { cause: e });
+  return Object.assign(error, code === undefined ? {} : { code, errno }, { address: endpoint });
+}
