@@ -31,9 +31,10 @@ export async function main(): Promise<BasicsResult> {
   const fast = chan<string>(1);
   const slow = chan<string>(1);
   await fast.put("fast");
-  // Whichever operation can complete first wins; the others do nothing.
-  const { channel, value } = await select([slow, fast]);
-  const firstReady = channel === fast ? value : "slow";
+  // Whichever operation can complete first wins; the others do nothing. `index` says which,
+  // and checking it narrows `value` (a take's string | undefined: undefined once closed).
+  const first = await select([slow, fast]);
+  const firstReady = first.index === 1 ? (first.value ?? "closed") : "slow";
 
   // A timeout is a channel that closes after some milliseconds: put it in the same select.
   const waited = await select([slow, timeout(10)]);

@@ -203,12 +203,13 @@ async function takeOrFail<T>(
   from: Channel<T>,
   exits: Channel<{ id: number; code: number | null }>,
 ) {
-  const { channel, value } = await select([from, exits], { priority: true });
-  if (channel === exits) {
-    throw new Error(`pipeline: worker ${value.id} exited early with code ${value.code}`);
+  const r = await select([from, exits], { priority: true });
+  if (r.index === 1) {
+    const exit = r.value; // undefined only if exits were closed, which nothing does
+    throw new Error(`pipeline: worker ${exit?.id} exited early with code ${exit?.code}`);
   }
-  if (value === undefined) throw new Error("pipeline: a socket closed early");
-  return value as T;
+  if (r.value === undefined) throw new Error("pipeline: a socket closed early");
+  return r.value;
 }
 
 export const program: Program<PipelineOptions> = {

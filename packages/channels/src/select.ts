@@ -94,8 +94,8 @@ export interface SelectOptions {
  * result is `{ channel: DEFAULT, value: opts.default, index: -1 }` (so `select([], { default })`
  * answers the default, as Go's `select { default: }` does).
  *
- * `index` is the position of the op that committed. With `ops` written as a tuple, checking it
- * narrows `value`: a take's `T | undefined`, a put's `boolean`.
+ * `index` is the position of the op that committed. With `ops` written as an array literal (or
+ * a tuple), checking it narrows `value`: a take's `T | undefined`, a put's `boolean`.
  * @throws TypeError for an empty `ops` without `default`, a malformed op, a put of `undefined`,
  *   or an `opts.signal` that is not an AbortSignal.
  * @example
@@ -103,17 +103,17 @@ export interface SelectOptions {
  * if (r.index === 0) handle(r.value); // r.value: Reply | undefined
  * else console.log("timed out");
  */
-export function select<Ops extends readonly SelectOp[], D>(
+export function select<const Ops extends readonly SelectOp[], D>(
   ops: Ops,
   opts: SelectOptions & { default: D },
 ): Promise<SelectResultOf<Ops> | DefaultResult<D>>;
 /** A select without `default`: `index` is never -1. */
-export function select<Ops extends readonly SelectOp[]>(
+export function select<const Ops extends readonly SelectOp[]>(
   ops: Ops,
   opts?: SelectOptions & { default?: never },
 ): Promise<SelectResultOf<Ops>>;
 /** A select whose options may or may not hold a `default`. */
-export function select<Ops extends readonly SelectOp[]>(
+export function select<const Ops extends readonly SelectOp[]>(
   ops: Ops,
   opts?: SelectOptions,
 ): Promise<SelectResultOf<Ops> | DefaultResult<unknown>>;

@@ -113,8 +113,23 @@ async function typed(nums: Channel<number>, strs: Channel<string>): Promise<void
     void n;
   }
 
-  // A plain array (an array literal included) is typed as before: value is any.
-  const loose = await select([nums, strs]);
+  // An array literal narrows too, with no `as const` (select's type parameter is const).
+  const literal = await select([nums, [strs, "hi"]]);
+  if (literal.index === 0) {
+    const n: number | undefined = literal.value;
+    // @ts-expect-error the take's value, not the put's boolean
+    const b: boolean = literal.value;
+    void [n, b];
+  } else {
+    const ok: boolean = literal.value;
+    // @ts-expect-error without a default, index is never -1
+    const never: -1 = literal.index;
+    void [ok, never];
+  }
+
+  // A plain array (a variable of an array type) is typed loosely: value is any.
+  const many: Channel<number>[] = [nums];
+  const loose = await select(many);
   const anything: Date = loose.value;
   const i: number = loose.index;
   void [anything, i];
