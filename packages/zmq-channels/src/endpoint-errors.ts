@@ -42,7 +42,7 @@ export function endpointError(call: string, kind: string, endpoint: string, e: u
   } else if (code === "EPROTONOSUPPORT") {
     what = `zeromq has no transport "${scheme ?? endpoint}" here`;
   } else if (code === "ENOCOMPATPROTO") {
-    what = `a ${kind} socket cannot use the ${scheme ?? "endpoint's"} transport`;
+    what = `the ${scheme ?? "endpoint's"} transport is not compatible with a ${kind} socket's ${call}`;
   } else if (code === "ENOENT" && (call === "unbind" || call === "disconnect")) {
     bad = false;
     what =

@@ -10,7 +10,7 @@
 import { type Buffer as ChannelBuffer, type Channel } from "@sluice/channels";
 import type * as zmq from "zeromq";
 import { debug } from "./debug";
-import type { Engine, EngineName, EngineSocket, SocketEvent } from "./engine";
+import type { Engine, EngineName, SocketEvent } from "./engine";
 import { chooseEngine, type PumpEngine } from "./engine-choice";
 import { ZeromqEngine } from "./engines/zeromq";
 import type { PumpError } from "./errors";
@@ -25,6 +25,7 @@ import {
 } from "./options";
 import { Registry, type PumpStats } from "./registry";
 import { Reports } from "./reports";
+import { SetupGate } from "./setup-gate";
 import type { Sockets } from "./sockets";
 import { openZap, ZAP_ENDPOINT, type ZapOptions, type ZapRequest } from "./zap";
 
@@ -48,6 +49,7 @@ export class Pump {
   readonly #engine: Engine;
   readonly #reports = new Reports(); // errors, droppedErrors
   readonly #registry = new Registry((e) => this.#reports.report(e));
+  readonly #setups = new SetupGate();
   readonly #monitors = new Monitors((e) => this.#reports.report(e));
   #closing: Promise<void> | undefined;
   #zapServed: Promise<void> | undefined; // the ZAP handler's serving, if zap() was called
@@ -97,23 +99,47 @@ export class Pump {
     this.#assertOpen("socket()");
     const info = kindNamed(type);
     const { options, freesSending } = plan(this.#engine, info, type, opts);
-    const creating = open(this.#engine, info!, options, opts);
-    this.#registry.creating.add(creating);
-    let socket: EngineSocket;
-    let endpoints: string[];
+    // Setups made together run in stretches of TURN_MS, in call order (setup-gate.ts).
+    const turn = this.#setups.enter();
+    if (turn !== undefined) await turn;
+    let setup: Promise<Sockets>;
     try {
-      ({ socket, endpoints } = await creating);
+      this.#assertOpen("socket()");
+      setup = this.#setUp(info!, options, opts, freesSending); // creates and binds, at once
     } finally {
-      this.#registry.creating.delete(creating);
+      this.#setups.started();
     }
-    if (this.#closing !== undefined) {
-      socket.close();
-      throw new Error(
-        "socket(): the pump was closed while the socket was being set up (bound, connected)",
-      );
+    // close() waits for it: a socket being set up is closed by it, never left open
+    this.#registry.creating.add(setup);
+    try {
+      return await setup;
+    } finally {
+      this.#registry.creating.delete(setup);
     }
-    const flags = { relaxed: options.relaxed === true, correlate: options.correlate === true };
-    return this.#registry.adopt(socket, info!, opts, endpoints, freesSending, flags);
+  }
+
+  async #setUp<K extends Kind>(
+    info: NonNullable<ReturnType<typeof kindNamed>>,
+    options: ReturnType<typeof plan>["options"],
+    opts: SocketOptions<K>,
+    freesSending: boolean,
+  ): Promise<Sockets> {
+    const { socket, endpoints } = await open(this.#engine, info, options, opts);
+    // Bridging it (its lanes, their first receive) is synchronous work too: a turn of its own.
+    const turn = this.#setups.enter();
+    if (turn !== undefined) await turn;
+    try {
+      if (this.#closing !== undefined) {
+        socket.close();
+        throw new Error(
+          "socket(): the pump was closed while the socket was being set up (bound, connected)",
+        );
+      }
+      const flags = { relaxed: options.relaxed === true, correlate: options.correlate === true };
+      return this.#registry.adopt(socket, info, opts, endpoints, freesSending, flags);
+    } finally {
+      this.#setups.started();
+    }
   }
 
   /**

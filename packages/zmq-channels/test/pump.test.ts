@@ -163,6 +163,53 @@ describe.each(TRANSPORTS)("the pump over %s", (transport) => {
   });
 });
 
+// Setups made together run in stretches of TURN_MS (setup-gate.ts): without the gate, 300
+// socket() calls in one Promise.all created, bound and bridged every socket before the loop
+// ran anything else (a timer came after the last of them).
+describe("many sockets set up at once", () => {
+  const N = 300;
+  let pump: Pump;
+  beforeEach(() => {
+    pump = new Pump();
+  });
+  afterEach(() => pump.close());
+
+  it("lets the event loop run between stretches, and sets them up in call order", async () => {
+    const order: string[] = [];
+    const all = Promise.all(
+      Array.from({ length: N }, (_, j) =>
+        pump.socket("pull", { bind: address("inproc") }).then((s) => {
+          order.push(`socket ${j}`);
+          return s;
+        }),
+      ),
+    );
+    setTimeout(() => order.push("timer"), 0);
+    const sockets = await within(all, 20_000, `${N} sockets`);
+    const timerAt = order.indexOf("timer");
+    expect(timerAt).toBeLessThan(N); // not after the last socket
+    expect(order.filter((o) => o !== "timer")).toEqual(sockets.map((_, j) => `socket ${j}`));
+    expect(pump.stats().sockets).toHaveLength(N);
+  });
+
+  it("a close() meanwhile ends every setup: each resolved socket is closed, the rest reject", async () => {
+    const calls = Array.from({ length: N }, () =>
+      pump.socket("pull", { bind: address("inproc") }).then(
+        (s) => s,
+        (e: Error) => e,
+      ),
+    );
+    await sleep(1); // some are set up, others wait for their stretch
+    await within(pump.close(), 10_000, "close()");
+    const outcomes = await within(Promise.all(calls), 10_000, "every socket() call");
+    const refused = outcomes.filter((o): o is Error => o instanceof Error);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const e of refused) expect(e.message).toMatch(/socket\(\): .*closed/);
+    const opened = outcomes.filter((o): o is Sockets => !(o instanceof Error));
+    await within(Promise.all(opened.map((o) => o.closed)), 5000, "the sockets set up, closed");
+  });
+});
+
 describe.each(TRANSPORTS)("a bridged socket over %s", (transport) => {
   let pump: Pump;
   beforeEach(() => {
