@@ -199,9 +199,9 @@ struct Lender {
   uv_mutex_t lock;
   uv_cond_t ended;             // signalled when a context's termination ends
   std::vector<napi_ref> given;  // given back, for the JS thread to delete
-  uv_async_t* async = nullptr;  // wakes the JS thread for them; closed at teardown
+  uv_async_t* async = nullptr;  // wakes the JS thread for them (and for an ended termination)
   size_t out = 0;               // frames lent and not given back
-  int terminating = 0;          // contexts being terminated on the thread pool (endContext)
+  int terminating = 0;          // contexts being terminated on threads of their own (endContext)
   bool alive = true;            // false once the environment is torn down: refs are left
 };
 
@@ -345,8 +345,11 @@ static void onGiven(uv_async_t* async) {
   std::vector<napi_ref> given;
   uv_mutex_lock(&l->lock);
   given.swap(l->given);
+  bool terminating = l->terminating > 0;
   uv_mutex_unlock(&l->lock);
   for (napi_ref ref : given) napi_delete_reference(inst->env, ref);
+  // a termination that ended woke this too: the loop need not wait for it any more
+  if (!terminating) uv_unref(reinterpret_cast<uv_handle_t*>(async));
 }
 
 // Sends `frame` (a typed array over data..data+length) lent: as zmq_send, -1 and errno on failure.
@@ -1425,38 +1428,43 @@ static napi_value socketNames(napi_env env, napi_callback_info info) {
 // -- the context -----------------------------------------------------------------------------
 
 struct Term {
-  uv_work_t work;
   void* ctx;
   Lender* lender;
 };
 
-// zmq_ctx_term waits for every closed socket's linger: on the thread pool, so the event loop
-// runs meanwhile and the process stays alive only until the linger has passed.
-static void termWork(uv_work_t* w) {
-  Term* t = static_cast<Term*>(w->data);
+// zmq_ctx_term waits for every closed socket's linger, so it runs on a thread of its own,
+// detached. On libuv's pool it held a pool thread for the whole linger (fs and dns waited
+// behind four of them), process.exit() joined it (for ever with a linger of -1), and a
+// worker's loop could not close with that request still active (Node aborts). Meanwhile the
+// Lender's async is ref'd, so a process that ends on its own still waits out the linger (the
+// JS thread unrefs it once no termination is left: onGiven).
+static void* termThread(void* arg) {
+  Term* t = static_cast<Term*>(arg);
   while (zmq.ctx_term(t->ctx) != 0 && zmq.errno_() == EINTR) {
   }
   Lender* l = t->lender;
+  delete t;
   uv_mutex_lock(&l->lock);
   l->terminating--;
   uv_cond_signal(&l->ended);
+  if (l->alive) uv_async_send(l->async);  // under the lock: teardown closes it after taking it
   unlockLender(l);
+  return nullptr;
 }
-static void termDone(uv_work_t* w, int) { delete static_cast<Term*>(w->data); }
 
 static void endContext(Instance* inst) {
   if (inst->ctx == nullptr || !inst->open.empty()) return;
-  Term* t = new Term();
-  t->ctx = inst->ctx;
-  t->lender = inst->lender;
-  t->work.data = t;
+  Term* t = new Term{inst->ctx, inst->lender};
   inst->ctx = nullptr;
   uv_mutex_lock(&inst->lender->lock);
   inst->lender->terminating++;
   uv_mutex_unlock(&inst->lender->lock);
-  if (uv_queue_work(inst->loop, &t->work, termWork, termDone) != 0) {
-    termWork(&t->work);
-    delete t;
+  uv_ref(reinterpret_cast<uv_handle_t*>(inst->lender->async));
+  pthread_t thread;
+  if (pthread_create(&thread, nullptr, termThread, t) == 0) {
+    pthread_detach(thread);
+  } else {
+    termThread(t);  // no thread to be had: terminate here, waiting out the linger
   }
 }
 
@@ -1562,7 +1570,7 @@ static napi_value Init(napi_env env, napi_value exports) {
   lender->async = new uv_async_t;
   uv_async_init(inst->loop, lender->async, onGiven);
   lender->async->data = inst;
-  uv_unref(reinterpret_cast<uv_handle_t*>(lender->async));  // never keeps the loop alive
+  uv_unref(reinterpret_cast<uv_handle_t*>(lender->async));  // only while a context ends (endContext)
   napi_add_env_cleanup_hook(env, cleanup, inst);
 
   napi_property_descriptor methods[] = {

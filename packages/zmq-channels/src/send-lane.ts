@@ -87,7 +87,12 @@ export class SendLane implements Source {
     // Once the deadline closed the socket, what is left was "not handed over in time"
     // (EAGAIN, as zeromq.js reports the send that close() rejected).
     const code = this.#host.engine.closed ? "EAGAIN" : codeOf(error);
-    this.#report(this.#ledger.settle() ?? message, code, sendFailure(code), error);
+    // a message refused as malformed says what was wrong with it (native-socket.ts)
+    const what =
+      code === "EINVAL" && error instanceof Error
+        ? `not sent: ${error.message}`
+        : sendFailure(code);
+    this.#report(this.#ledger.settle() ?? message, code, what, error);
   }
 
   // -- the lane -----------------------------------------------------------------------------

@@ -330,6 +330,49 @@ describeNative("the native engine", () => {
     }
   });
 
+  // A message is checked at its put; the lane reads it later. Changed in between into something
+  // that is not a message, it killed the lane ("sendPacked's layout does not match"), went out
+  // cut (a first frame sent, the second refused), or as ["", ""]; a Uint8Array whose `length`
+  // lies sent the slab's stale bytes (an earlier message's) after its own.
+  it("refuses a message changed after its put, and keeps sending; sends a frame's own bytes", async () => {
+    const p = pump();
+    const pull = await p.socket("pull", { bind: address("inproc") });
+    const push = await p.socket("push", { connect: pull.endpoints[0]! });
+    const changed: Array<[Array<unknown>, (m: Array<unknown>) => void]> = [
+      [["a", "b"], (m) => (m[1] = 5)],
+      [["x"], (m) => (m.length = 0)],
+      [[Buffer.alloc(9000, 1), "tail"], (m) => (m[1] = {})], // by reference (a big frame)
+    ];
+    for (const [i, [message, change]] of changed.entries()) {
+      expect(push.send.offer(message as string[])).toBe(true);
+      change(message); // before the lane takes it: it runs in a later microtask
+      await push.send.put(`after ${i}`);
+    }
+    class Lying extends Uint8Array {
+      override get length(): number {
+        return 40;
+      }
+    }
+    await push.send.put("SECRET-PASSWORD-1234");
+    await push.send.put(new Lying([7, 8]));
+    const got = (await takeN(pull.recv, 5)).map((m) => m.map((f) => [...f]));
+    expect(got.slice(0, 4).map((m) => Buffer.from(m[0]!).toString())).toEqual([
+      "after 0",
+      "after 1",
+      "after 2",
+      "SECRET-PASSWORD-1234",
+    ]);
+    expect(got[4]).toEqual([[7, 8]]);
+    const errors = [
+      await takeWithin(p.errors),
+      await takeWithin(p.errors),
+      await takeWithin(p.errors),
+    ];
+    expect(errors.map((e) => e.code)).toEqual(["EINVAL", "EINVAL", "EINVAL"]);
+    expect(errors[0]!.message).toMatch(/changed after its put/);
+    expect(errors.map((e) => e.unsent)).toEqual(changed.map(([m]) => m));
+  });
+
   it("sends a batch of packed and unpacked messages in order, their bytes intact (P47)", async () => {
     const p = pump();
     const pull = await p.socket("pull", { bind: address("tcp") });
@@ -509,6 +552,73 @@ describeNative("the native engine", () => {
 
   describe("a process that used it", () => {
     const dist = path.join(__dirname, "..", "dist", "index.js");
+
+    // A message queued for a peer that is not there: the context's end waits out the linger
+    // (decisions P60). A tcp port nothing listens on: connect() retries, the pipe holds it.
+    const queued = (linger: number) => `
+      const p = new Pump({ engine: "native" });
+      const d = await p.socket("dealer", { connect: "tcp://127.0.0.1:9", options: { linger: ${linger} } });
+      await d.send.put("queued in libzmq");
+      await p.close();`;
+
+    it("ends a worker that exits right after pump.close() with a message queued (P60)", () => {
+      // The context's termination was a libuv request still active when the worker's loop
+      // closed: Node aborted the whole process ("uv_loop_close() while having open handles").
+      const r = runWithPump(`
+        const { Worker } = require("node:worker_threads");
+        const code = ${JSON.stringify(`const { Pump } = require(${JSON.stringify(dist)});
+          (async () => { ${queued(60_000)} process.exit(0); })();`)};
+        for (let i = 0; i < 3; i++) {
+          const w = new Worker(code, { eval: true });
+          const code_ = await new Promise((resolve) => w.once("exit", resolve));
+          if (code_ !== 0) throw new Error("worker exited " + code_);
+        }
+        console.log("workers ended");`);
+      expect(r.out).toContain("workers ended");
+      expect([r.status, r.signal]).toEqual([0, null]);
+    });
+
+    it("process.exit() does not wait for a linger, nor starve libuv's pool meanwhile (P60)", () => {
+      const r = runWithPump(`
+        for (let i = 0; i < 4; i++) { ${queued(-1)} }
+        const t0 = Date.now();
+        await require("node:fs/promises").stat(process.execPath);
+        await require("node:dns/promises").lookup("localhost");
+        console.log("pool free after " + (Date.now() - t0) + " ms");
+        process.exit(0);`);
+      expect(r.out).toMatch(/pool free after \d+ ms/);
+      expect(Number(/after (\d+) ms/.exec(r.out)![1])).toBeLessThan(5000);
+      expect([r.status, r.signal]).toEqual([0, null]); // not killed after 20 s: it exited
+    });
+
+    it("a process that ends on its own still waits for the linger to deliver (P60)", () => {
+      // A PUSH closed with messages queued and a PULL that binds only after the close: the
+      // process stays up (its context ending) until the PULL, a child, got them all.
+      const r = runWithPump(`
+        const { spawn } = require("node:child_process");
+        const net = require("node:net");
+        const port = await new Promise((resolve) => {
+          const s = net.createServer().listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => resolve(port)); });
+        });
+        const p = new Pump({ engine: "native" });
+        const push = await p.socket("push", { connect: "tcp://127.0.0.1:" + port, options: { linger: 10000 } });
+        for (let i = 0; i < 10; i++) await push.send.put(String(i));
+        await p.close();
+        const child = spawn(process.execPath, ["-e", \`
+          const { Pump } = require(\${JSON.stringify(${JSON.stringify(dist)})});
+          (async () => {
+            const p = new Pump({ engine: "native" });
+            setTimeout(() => process.exit(4), 10000).unref(); // bounded, whatever happens
+            const pull = await p.socket("pull", { bind: "tcp://127.0.0.1:\${port}" });
+            let n = 0;
+            while (n < 10) { await pull.recv.take(); n++; }
+            console.log("child got " + n);
+            await p.close();
+          })();\`], { stdio: ["ignore", "inherit", "inherit"] });
+        child.unref();`);
+      expect(r.out).toContain("child got 10");
+      expect([r.status, r.signal]).toEqual([0, null]);
+    });
 
     // libzmq fails a call with EINTR when a signal lands during it; V8's profiler sends SIGPROF
     // every 50 µs here. Read as "nothing ready", an EINTR on ZMQ_EVENTS lost an edge of ZMQ_FD

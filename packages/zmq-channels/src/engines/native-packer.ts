@@ -25,6 +25,8 @@ const NO_WORDS = new Uint32Array(0);
 export class SendPacker {
   slab = EMPTY;
   layout = NO_WORDS;
+  /** Set when pack() stopped at a message that is not one any more (changed after its put). */
+  malformed = false;
   #words = 0; // layout slots used
   #bytes = 0; // slab bytes used
 
@@ -32,16 +34,26 @@ export class SendPacker {
   pack(batch: readonly Message[]): number {
     this.#words = 0;
     this.#bytes = 0;
+    this.malformed = false;
     let n = 0;
     while (n < batch.length && this.#bytes < PACK_BYTES && this.#add(batch[n]!)) n++;
     return n;
   }
 
+  // The put checked the message, but an array can change after it (docs/zmq.md "Buffers"), and
+  // a Uint8Array's `length` is a getter a subclass may override: each part is checked again
+  // here and measured by its own bytes (what slab.set copies), so the layout always matches
+  // the slab and no stale slab byte goes out.
   #add(message: Message): boolean {
     const parts = Array.isArray(message) ? message : undefined;
     let size = 0;
     if (parts === undefined) size = sizeOf(message as Part);
+    else if (parts.length === 0) size = NaN;
     else for (let p = 0; p < parts.length; p++) size += sizeOf(parts[p]!);
+    if (!(size >= 0)) {
+      this.malformed = true; // NaN: a part that is no string or Uint8Array
+      return false;
+    }
     if (size > PACK_MESSAGE) return false;
     const frames = parts === undefined ? 1 : parts.length;
     this.#room(1 + frames, size);
@@ -60,9 +72,11 @@ export class SendPacker {
   // Copies one frame to the slab's end; its length in bytes.
   #copy(part: Part): number {
     const at = this.#bytes;
-    // #room() made space for sizeOf(part) bytes, which is what write() encodes.
+    // #room() made space for sizeOf(part) bytes, which is what write() encodes and set() copies.
     const n =
-      typeof part === "string" ? this.slab.write(part, at) : (this.slab.set(part, at), part.length);
+      typeof part === "string"
+        ? this.slab.write(part, at)
+        : (this.slab.set(part, at), byteLengthOf.call(part));
     this.#bytes = at + n;
     return n;
   }
@@ -84,6 +98,14 @@ export class SendPacker {
   }
 }
 
+// A typed array's own byte length (the intrinsic getter: a subclass cannot override it).
+const byteLengthOf = Object.getOwnPropertyDescriptor(
+  Object.getPrototypeOf(Uint8Array.prototype) as object,
+  "byteLength",
+)!.get as (this: Uint8Array) => number;
+
+// A part's size in bytes; NaN for what is no part.
 function sizeOf(part: Part): number {
-  return typeof part === "string" ? Buffer.byteLength(part) : part.length;
+  if (typeof part === "string") return Buffer.byteLength(part);
+  return part instanceof Uint8Array ? byteLengthOf.call(part) : NaN;
 }

@@ -8,7 +8,7 @@
 //   waiter of that direction (native-waits.ts).
 // - close() resolves both waiters; they see `closed` and give up.
 import type { EngineSocket, SocketEvent, Sink, Source } from "../engine";
-import type { Message } from "../frames";
+import { messageProblem, type Message } from "../frames";
 import type { KindInfo } from "../kinds";
 import { DEFAULT_LINGER } from "../tuning";
 import {
@@ -39,6 +39,20 @@ const RECV_BYTES = 64 * 1024;
 const SEND_BATCH = 64;
 
 const NONE: readonly Message[] = Object.freeze([]);
+
+// The index of the first message in `batch` that is not one any more, or -1.
+function firstMalformed(batch: readonly Message[]): number {
+  for (let i = 0; i < batch.length; i++) if (messageProblem(batch[i]) !== undefined) return i;
+  return -1;
+}
+
+// The failure of a message that changed after its put into something that is not a message.
+function malformed(message: unknown): Error {
+  const problem = messageProblem(message) ?? "a frame's bytes changed";
+  return Object.assign(new Error(`${problem} (the message was changed after its put)`), {
+    code: "EINVAL",
+  });
+}
 
 /** One socket of the native engine. */
 export class NativeSocket implements EngineSocket {
@@ -149,11 +163,20 @@ export class NativeSocket implements EngineSocket {
       // The small messages at the batch's start go packed; when the first is big, the whole
       // batch goes by reference.
       const packed = packer === undefined ? 0 : packer.pack(batch);
-      const tried = packed > 0 ? packed : batch.length;
+      // A message changed after its put (into something that is not one) is refused, never
+      // sent cut or half: the addon sends what it is given frame by frame.
+      const bad = packed > 0 ? -1 : packer?.malformed === true ? 0 : firstMalformed(batch);
+      if (bad === 0) {
+        source.failed(batch[0]!, malformed(batch[0]));
+        batch = batch.slice(1);
+        continue;
+      }
+      // (by reference, up to the malformed one: it comes first in the next round)
+      const tried = packed > 0 ? packed : bad > 0 ? bad : batch.length;
       const sent =
         packed > 0
           ? this.handle.sendPacked(packer!.slab, packer!.layout, packed)
-          : this.handle.send(batch);
+          : this.handle.send(bad > 0 ? batch.slice(0, bad) : batch);
       this.#waits.afterOp();
       for (let i = 0; i < sent; i++) source.sent(batch[i]!);
       if (sent > 0) this.#waits.sent();
