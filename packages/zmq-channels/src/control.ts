@@ -21,6 +21,7 @@ import {
   checkSendTimeout,
 } from "./control-checks";
 import { endpointCall } from "./endpoint-errors";
+import { checkOptionValue } from "./engines/option-values";
 import { describeValue } from "./frames";
 import type { KindInfo } from "./kinds";
 import { Closing, type State } from "./lifecycle";
@@ -176,6 +177,7 @@ export class Control {
           }
           return () => {
             try {
+              checkOptionValue(info, name, value);
               host.engine.set(name, value);
             } catch (e) {
               const why = e instanceof Error ? e.message : String(e);

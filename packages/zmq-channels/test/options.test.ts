@@ -68,6 +68,30 @@ describe("bad input", () => {
     ).rejects.toThrow(/option "routingId" refused a string of 300 characters/);
   });
 
+  it("refuses a number a numeric option cannot hold, the same on both engines", async () => {
+    // (zeromq.js and N-API wrapped or clamped these silently: an affinity of -1 read back as 0
+    // on one engine and 2^64 - 1 on the other)
+    await expect(pump.socket("dealer", { options: { affinity: -1 } })).rejects.toThrow(
+      /^socket\("dealer"\): option "affinity" refused the number -1: it must be an integer from 0 to 9007199254740991$/,
+    );
+    await expect(pump.socket("dealer", { options: { affinity: 2 ** 64 } })).rejects.toThrow(
+      TypeError,
+    );
+    await expect(pump.socket("dealer", { options: { linger: 1.5 } })).rejects.toThrow(
+      /option "linger" refused the number 1.5: it must be an integer from -2147483648/,
+    );
+    await expect(
+      pump.socket("dealer", { options: { sendHighWaterMark: 2 ** 40 } }),
+    ).rejects.toThrow(TypeError);
+    const ok = await pump.socket("dealer", { options: { affinity: 3, linger: -1 } });
+    expect([await ok.get("affinity"), await ok.get("linger")]).toEqual([3, -1]);
+    await expect(ok.set("affinity", -1)).rejects.toThrow(
+      /^set\("affinity", value\): the dealer socket refused the number -1: it must be an integer/,
+    );
+    expect(await ok.get("affinity")).toBe(3); // unchanged
+    await ok.set("linger", 0);
+  });
+
   it("rejects a bad endpoint with a TypeError naming it, zeromq's code kept", async () => {
     const transport = pump.socket("pull", { bind: "nonsense://x" });
     await expect(transport).rejects.toThrow(TypeError);

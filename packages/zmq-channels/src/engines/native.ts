@@ -15,6 +15,7 @@ import { DRAFT_KINDS, KINDS, type KindInfo } from "../kinds";
 import { DEFAULT_LINGER } from "../tuning";
 import { loadNative, type NativeBinding } from "./native-addon";
 import { optionCall, optionSetter } from "./native-options";
+import { checkOptionValue } from "./option-values";
 import { NativeSocket } from "./native-socket";
 
 export { loadNative } from "./native-addon";
@@ -59,6 +60,7 @@ export class NativeEngine implements Engine {
       try {
         const call = optionCall(info, name, value);
         if (call === undefined) throw new TypeError(`no such option on a ${info.kind} socket`);
+        checkOptionValue(info, name, value);
         socket.handle.setOption(call.type, call.id, call.value);
       } catch (e) {
         socket.close();

@@ -7,6 +7,7 @@ import { KINDS, kindOf, type KindInfo } from "../kinds";
 import { DEFAULT_LINGER } from "../tuning";
 import { InprocClaims } from "./inproc";
 import { optionDescriptor } from "./option-table";
+import { checkOptionValue } from "./option-values";
 import { ZeromqSocket } from "./zeromq-socket";
 
 type Writable = zmq.Socket & zmq.Writable;
@@ -44,6 +45,7 @@ export class ZeromqEngine implements Engine {
     const settable = socket as unknown as Record<string, unknown>;
     for (const [name, value] of Object.entries({ linger: DEFAULT_LINGER, ...rest })) {
       try {
+        checkOptionValue(info, name, value);
         settable[name] = value;
       } catch (e) {
         socket.close();
