@@ -655,6 +655,20 @@ static bool pollable(void* zsock, void** poller) {
   return true;
 }
 
+// A meta argument: a Float64Array of at least `least` words; false (a TypeError thrown) if not.
+static bool metaArg(napi_env env, napi_value value, size_t least, const char* error, double** data, size_t* length) {
+  napi_typedarray_type ta;
+  void* at;
+  bool ok = napi_get_typedarray_info(env, value, &ta, length, &at, nullptr, nullptr) == napi_ok &&
+            ta == napi_float64_array && *length >= least;
+  if (!ok) {
+    napi_throw_type_error(env, nullptr, error);
+    return false;
+  }
+  *data = static_cast<double*>(at);
+  return true;
+}
+
 // new Socket(type, onReady, meta: Float64Array)
 static napi_value socketNew(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -663,12 +677,9 @@ static napi_value socketNew(napi_env env, napi_callback_info info) {
   Instance* inst = instanceOf(env);
   int32_t type;
   CHECK(napi_get_value_int32(env, argv[0], &type));
-  napi_typedarray_type ta;
+  double* data;
   size_t length;
-  void* data;
-  CHECK(napi_get_typedarray_info(env, argv[2], &ta, &length, &data, nullptr, nullptr));
-  if (ta != napi_float64_array || length < META_FRAMES + 2) {
-    napi_throw_type_error(env, nullptr, "sluice bug: meta must be a Float64Array of 2 frame words or more");
+  if (!metaArg(env, argv[2], META_FRAMES + 2, "sluice bug: meta must be a Float64Array of 2 frame words or more", &data, &length)) {
     return nullptr;
   }
   if (inst->ctx == nullptr) inst->ctx = newContext();
@@ -692,7 +703,7 @@ static napi_value socketNew(napi_env env, napi_callback_info info) {
   s->envelope = type == ZMQ_SERVER ? ENVELOPE_ROUTING_ID
                 : type == ZMQ_RADIO || type == ZMQ_DISH ? ENVELOPE_GROUP
                                                         : ENVELOPE_NONE;
-  s->meta = static_cast<double*>(data);
+  s->meta = data;
   s->metaLength = length;
   napi_create_reference(env, argv[2], 1, &s->metaRef);
   napi_create_reference(env, argv[1], 1, &s->onReady);
@@ -1263,19 +1274,16 @@ static napi_value socketSetMeta(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   Socket* s = unwrap(env, info, &argc, argv);
   if (s == nullptr) return nullptr;
-  napi_typedarray_type ta;
+  double* data;
   size_t length;
-  void* data;
-  CHECK(napi_get_typedarray_info(env, argv[0], &ta, &length, &data, nullptr, nullptr));
-  if (ta != napi_float64_array || length < s->metaLength) {
-    napi_throw_type_error(env, nullptr, "sluice bug: setMeta takes a Float64Array no shorter than the one it replaces");
+  if (!metaArg(env, argv[0], s->metaLength, "sluice bug: setMeta takes a Float64Array no shorter than the one it replaces", &data, &length)) {
     return nullptr;
   }
   napi_ref ref;
   CHECK(napi_create_reference(env, argv[0], 1, &ref));
   napi_delete_reference(env, s->metaRef);
   s->metaRef = ref;
-  s->meta = static_cast<double*>(data);
+  s->meta = data;
   s->metaLength = length;
   return nullptr;
 }
