@@ -25,9 +25,9 @@ export function endpointCall<T>(
 
 /**
  * What libzmq's refusal of bind/unbind/connect/disconnect becomes, the same on both engines:
- * an endpoint libzmq cannot parse, or whose transport it lacks or this kind cannot use, is a
- * bad argument (a TypeError); anything else (the address is in use, nothing there to unbind)
- * an Error. Both name the call and the endpoint, and keep libzmq's code, errno and the cause.
+ * an endpoint libzmq cannot parse, whose transport it lacks or this kind cannot use, or that
+ * is none of the socket's own (unbind, disconnect) is a bad argument (a TypeError); what
+ * depends on the world (the address is in use, no ipc directory) an Error. Both name the call and the endpoint, and keep libzmq's code, errno and the cause.
  */
 export function endpointError(call: string, kind: string, endpoint: string, e: unknown): Error {
   const code = (e as { code?: unknown } | undefined)?.code;
@@ -44,7 +44,7 @@ export function endpointError(call: string, kind: string, endpoint: string, e: u
   } else if (code === "ENOCOMPATPROTO") {
     what = `the ${scheme ?? "endpoint's"} transport is not compatible with a ${kind} socket's ${call}`;
   } else if (code === "ENOENT" && (call === "unbind" || call === "disconnect")) {
-    bad = false;
+    // not one of the socket's own `endpoints`, which the caller can see: a bad argument too
     what =
       `this socket has no such endpoint (${call} takes the address ` +
       `${call === "unbind" ? "bind resolved, as in endpoints" : "it connected to"})`;

@@ -118,10 +118,11 @@ describe("bad input", () => {
     await expect(inUse).rejects.toThrow(`bind("${taken}"): `);
     await expect(inUse).rejects.toMatchObject({ code: "EADDRINUSE", address: taken });
     await expect(inUse).rejects.not.toThrow(TypeError);
-    // the control calls: a malformed endpoint rejects with a TypeError; nothing there is ENOENT
+    // the control calls: a malformed endpoint, or one the socket does not have, is a TypeError
     await expect(a.connect("nonsense")).rejects.toThrow(TypeError);
     await expect(a.connect("nonsense")).rejects.toThrow(/^connect\("nonsense"\): /);
     const nothing = "tcp://127.0.0.1:1";
+    await expect(a.unbind(nothing)).rejects.toThrow(TypeError);
     await expect(a.unbind(nothing)).rejects.toThrow(
       `unbind("${nothing}"): this socket has no such endpoint`,
     );
