@@ -750,7 +750,7 @@ static napi_value socketSetOption(napi_env env, napi_callback_info info) {
   int rc;
   if (type == OptType::Bool) {
     bool b;
-    if (vt != napi_boolean) return napi_throw_type_error(env, nullptr, "Value must be a boolean"), nullptr;
+    if (vt != napi_boolean) return napi_throw_type_error(env, nullptr, "Option value must be a boolean"), nullptr;
     napi_get_value_bool(env, argv[2], &b);
     int v = b ? 1 : 0;
     rc = zmq.setsockopt(s->zsock, id, &v, sizeof v);
@@ -766,14 +766,14 @@ static napi_value socketSetOption(napi_env env, napi_callback_info info) {
     } else {
       bool isBuffer = false;
       napi_is_buffer(env, argv[2], &isBuffer);
-      if (!isBuffer) return napi_throw_type_error(env, nullptr, "Value must be a string or buffer"), nullptr;
+      if (!isBuffer) return napi_throw_type_error(env, nullptr, "Option value must be a string or buffer"), nullptr;
       void* d;
       size_t n;
       napi_get_buffer_info(env, argv[2], &d, &n);
       rc = zmq.setsockopt(s->zsock, id, d, n);
     }
   } else {
-    if (vt != napi_number) return napi_throw_type_error(env, nullptr, "Value must be a number"), nullptr;
+    if (vt != napi_number) return napi_throw_type_error(env, nullptr, "Option value must be a number"), nullptr;
     if (type == OptType::Int32 || type == OptType::Uint32) {
       int32_t v;
       napi_get_value_int32(env, argv[2], &v);

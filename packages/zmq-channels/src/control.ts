@@ -21,6 +21,7 @@ import {
   checkSendTimeout,
 } from "./control-checks";
 import { endpointCall } from "./endpoint-errors";
+import { reasonOf } from "./errors";
 import { checkOptionValue } from "./engines/option-values";
 import { describeValue } from "./frames";
 import type { KindInfo } from "./kinds";
@@ -155,7 +156,7 @@ export class Control {
               return host.engine.get(name);
             } catch (e) {
               // libzmq's refusal ("Invalid argument") names no option: say which, keep its code
-              const why = e instanceof Error ? e.message : String(e);
+              const why = reasonOf(e);
               const code = (e as { code?: unknown }).code;
               throw Object.assign(
                 new Error(`get("${name}"): the ${kind} socket could not read it: ${why}`, {
@@ -180,7 +181,7 @@ export class Control {
               checkOptionValue(info, name, value);
               host.engine.set(name, value);
             } catch (e) {
-              const why = e instanceof Error ? e.message : String(e);
+              const why = reasonOf(e);
               throw new TypeError(
                 `set("${name}", value): the ${kind} socket refused ${describeValue(value)}: ${why}`,
                 { cause: e },

@@ -4,6 +4,8 @@
 // against "No such endpoint") and name no endpoint; a user with many sockets needs both the
 // call and the endpoint, and a malformed endpoint is a bad argument (API.md: a TypeError).
 
+import { reasonOf } from "./errors";
+
 /** Runs an engine's bind/unbind/connect/disconnect, its refusal made an endpointError. */
 export function endpointCall<T>(
   call: string,
@@ -32,8 +34,7 @@ export function endpointCall<T>(
 export function endpointError(call: string, kind: string, endpoint: string, e: unknown): Error {
   const code = (e as { code?: unknown } | undefined)?.code;
   const errno = (e as { errno?: unknown } | undefined)?.errno;
-  // (the native engine's messages start with the libzmq function: "zmq_bind: …")
-  const why = (e instanceof Error ? e.message : String(e)).replace(/^zmq_\w+: /, "");
+  const why = reasonOf(e);
   const scheme = /^([a-z0-9+.-]*):\/\//i.exec(endpoint)?.[1];
   let what: string;
   let bad = true;

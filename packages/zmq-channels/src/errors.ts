@@ -50,3 +50,11 @@ export function codeOf(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === "string" ? code : "EUNKNOWN";
 }
+
+/**
+ * What an engine's error says, in the same words on both engines: the native engine's
+ * messages start with the libzmq function that failed ("zmq_bind: …"), zeromq.js's do not.
+ */
+export function reasonOf(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/^zmq_\w+: /, "");
+}

@@ -17,6 +17,7 @@ import { loadNative, type NativeBinding } from "./native-addon";
 import { optionCall, optionSetter } from "./native-options";
 import { checkOptionValue } from "./option-values";
 import { NativeSocket } from "./native-socket";
+import { reasonOf } from "../errors";
 
 export { loadNative } from "./native-addon";
 export { NativeSocket } from "./native-socket";
@@ -64,7 +65,7 @@ export class NativeEngine implements Engine {
         socket.handle.setOption(call.type, call.id, call.value);
       } catch (e) {
         socket.close();
-        const why = e instanceof Error ? e.message : String(e);
+        const why = reasonOf(e);
         throw new TypeError(
           `socket("${info.kind}"): option "${name}" refused ${describeValue(value)}: ${why}`,
           { cause: e },

@@ -9,6 +9,7 @@ import { InprocClaims } from "./inproc";
 import { optionDescriptor } from "./option-table";
 import { checkOptionValue } from "./option-values";
 import { ZeromqSocket } from "./zeromq-socket";
+import { reasonOf } from "../errors";
 
 type Writable = zmq.Socket & zmq.Writable;
 
@@ -49,7 +50,7 @@ export class ZeromqEngine implements Engine {
         settable[name] = value;
       } catch (e) {
         socket.close();
-        const why = e instanceof Error ? e.message : String(e);
+        const why = reasonOf(e);
         throw new TypeError(
           `socket("${info.kind}"): option "${name}" refused ${describeValue(value)}: ${why}`,
           { cause: e },
