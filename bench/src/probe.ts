@@ -9,6 +9,8 @@
 //                                               libzmq's own PULL (issue 18)
 //   node bench/dist/probe.js select-eld [rounds] [n]  select over 100 PULLs: the event loop's
 //                                               p99, and what held it (issue 18)
+//   node bench/dist/probe.js setup-stall [k]   k socket() calls in one Promise.all: the longest
+//                                               the loop was held meanwhile, per engine (P59)
 //   node bench/dist/probe.js socket-memory [pairs]  RSS per PUSH/PULL pair over inproc, per engine,
 //                                               each in a fresh process (after a gc)
 //   node bench/dist/probe.js select-passes [k]  ns per select, sluice and the promise floor, when
@@ -42,6 +44,7 @@ const usage =
   "       node bench/dist/probe.js pushpull [rounds] [messages]\n" +
   "       node bench/dist/probe.js senders [rounds] [messages] [size]\n" +
   "       node bench/dist/probe.js select-eld [rounds] [messages]\n" +
+  "       node bench/dist/probe.js setup-stall [k]\n" +
   "       node bench/dist/probe.js socket-memory [pairs]\n" +
   "       node bench/dist/probe.js select-passes [k]\n" +
   "       node bench/dist/probe.js workload sluice|floor ping|spsc|select2|select16|select128|fanin reps";
@@ -506,6 +509,67 @@ function offerFirst(send: Channel<Buffer>, b: Buffer): Promise<boolean> | true {
 
 // One library's workload, reps times over n = 20 000, with no timing and no output: for
 // counting instructions (see the usage above), not for timing.
+// How long k socket() calls made together hold the event loop: k PULLs bound over ipc in one
+// Promise.all, a 1 ms interval ticking meanwhile; the longest gap between its ticks, and the
+// time until every socket was set up. Five rounds per engine, alternated; medians.
+async function setupStall(k: number): Promise<void> {
+  const { Pump } = await import("@sluice/zmq-channels");
+  const engines =
+    nativeProblem() === undefined ? (["native", "zeromq"] as const) : (["zeromq"] as const);
+  const dir = mkdtempSync(join(tmpdir(), "sluice-probe-"));
+  const gaps = new Map<string, number[]>(),
+    totals = new Map<string, number[]>();
+  try {
+    for (let round = 0; round < 5; round++) {
+      for (const engine of engines) {
+        const pump = new Pump({ engine });
+        let last = performance.now();
+        let gap = 0;
+        const tick = setInterval(() => {
+          const now = performance.now();
+          gap = Math.max(gap, now - last);
+          last = now;
+        }, 1);
+        try {
+          await new Promise((r) => setTimeout(r, 5));
+          gap = 0;
+          const t0 = performance.now();
+          last = t0;
+          await bounded(
+            Promise.all(
+              Array.from({ length: k }, (_, j) =>
+                pump.socket("pull", { bind: `ipc://${join(dir, `${engine}-${round}-${j}`)}` }),
+              ),
+            ),
+            30_000,
+            "setup-stall",
+          );
+          const total = performance.now() - t0;
+          await new Promise((r) => setTimeout(r, 5));
+          (gaps.get(engine) ?? gaps.set(engine, []).get(engine)!).push(gap);
+          (totals.get(engine) ?? totals.set(engine, []).get(engine)!).push(total);
+        } finally {
+          clearInterval(tick);
+          await pump.close();
+        }
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(`${k} socket() calls in one Promise.all (PULLs bound over ipc), 5 rounds:`);
+  for (const engine of engines) {
+    console.log(
+      `  ${engine.padEnd(7)} loop held at most ${median(gaps.get(engine)!).toFixed(1)} ms ` +
+        `(rounds ${gaps
+          .get(engine)!
+          .map((g) => g.toFixed(1))
+          .join(", ")}), ` +
+        `all set up in ${median(totals.get(engine)!).toFixed(1)} ms`,
+    );
+  }
+}
+
 // What a socket costs in memory: `pairs` PUSH/PULL pairs over inproc, one message through
 // each, RSS after a gc against before the pump was made. Each engine in a fresh process of
 // its own (a process's RSS does not shrink back), three processes per engine, the median.
@@ -614,6 +678,11 @@ async function main(): Promise<void> {
       throw new Error(usage);
     }
     return selectEld(rounds, n);
+  }
+  if (probe === "setup-stall") {
+    const k = arg === undefined ? 100 : Number(arg);
+    if (!(Number.isInteger(k) && k > 0)) throw new Error(usage);
+    return setupStall(k);
   }
   if (probe === "socket-memory" || probe === "socket-memory-one") {
     const pairs = Number((probe === "socket-memory" ? arg : arg2) ?? 500);
