@@ -99,17 +99,12 @@ export class Pump {
     this.#assertOpen("socket()");
     const info = kindNamed(type);
     const { options, freesSending } = plan(this.#engine, info, type, opts);
-    // Setups made together run in stretches of TURN_MS, in call order (setup-gate.ts).
-    const turn = this.#setups.enter();
-    if (turn !== undefined) await turn;
-    let setup: Promise<Sockets>;
-    try {
+    // Setups made together run in stretches of TURN_MS, in call order (setup-gate.ts). close()
+    // waits for what is in `creating`: a socket being set up is closed by it, never left open.
+    const setup = this.#setups.run(() => {
       this.#assertOpen("socket()");
-      setup = this.#setUp(info!, options, opts, freesSending); // creates and binds, at once
-    } finally {
-      this.#setups.started();
-    }
-    // close() waits for it: a socket being set up is closed by it, never left open
+      return this.#setUp(info!, options, opts, freesSending); // creates and binds, at once
+    });
     this.#registry.creating.add(setup);
     try {
       return await setup;
@@ -126,9 +121,7 @@ export class Pump {
   ): Promise<Sockets> {
     const { socket, endpoints } = await open(this.#engine, info, options, opts);
     // Bridging it (its lanes, their first receive) is synchronous work too: a turn of its own.
-    const turn = this.#setups.enter();
-    if (turn !== undefined) await turn;
-    try {
+    return this.#setups.run(() => {
       if (this.#closing !== undefined) {
         socket.close();
         throw new Error(
@@ -137,9 +130,7 @@ export class Pump {
       }
       const flags = { relaxed: options.relaxed === true, correlate: options.correlate === true };
       return this.#registry.adopt(socket, info, opts, endpoints, freesSending, flags);
-    } finally {
-      this.#setups.started();
-    }
+    });
   }
 
   /**

@@ -9,7 +9,7 @@
 //   behind them.
 // - A stretch begins with its first setup and lets the next one start only while it has run
 //   less than TURN_MS; the next stretch begins in a later macrotask.
-// - Every setup that entered calls started() once its synchronous part is over, whether it
+// - Every setup that entered calls #started() once its synchronous part is over, whether it
 //   succeeded or threw: that is what lets the next waiting one go.
 import { TURN_MS } from "./tuning";
 
@@ -18,8 +18,25 @@ export class SetupGate {
   #waiting: Array<() => void> = [];
   #armed = false; // a setImmediate will end this stretch (and start the next)
 
-  /** undefined: set up now; else a promise that resolves when this setup's turn comes. */
-  enter(): Promise<void> | undefined {
+  /**
+   * Runs `setup` in its turn: at once when this stretch has room and nobody waits, else once
+   * its turn comes. Its synchronous part is what the stretch counts; what it returns (a
+   * promise, for a setup that goes on asynchronously) is handed back as it is.
+   */
+  async run<T>(setup: () => T | Promise<T>): Promise<T> {
+    const turn = this.#enter();
+    if (turn !== undefined) await turn;
+    let result: T | Promise<T>;
+    try {
+      result = setup(); // (not awaited: the next setup may start while this one binds)
+    } finally {
+      this.#started();
+    }
+    return result;
+  }
+
+  // undefined: set up now; else a promise that resolves when this setup's turn comes.
+  #enter(): Promise<void> | undefined {
     if (this.#waiting.length === 0 && this.#open()) return undefined;
     return new Promise<void>((resolve) => {
       this.#waiting.push(resolve);
@@ -27,8 +44,8 @@ export class SetupGate {
     });
   }
 
-  /** A setup's synchronous part is over: the next waiting one may start now or next stretch. */
-  started(): void {
+  // A setup's synchronous part is over: the next waiting one may start now or next stretch.
+  #started(): void {
     if (this.#waiting.length > 0 && this.#open()) this.#waiting.shift()!();
   }
 

@@ -14,7 +14,7 @@ import { describeValue } from "../frames";
 import { DRAFT_KINDS, KINDS, type KindInfo } from "../kinds";
 import { DEFAULT_LINGER } from "../tuning";
 import { loadNative, type NativeBinding } from "./native-addon";
-import { optionCall, optionSetter } from "./native-options";
+import { optionSetter } from "./native-options";
 import { checkOptionValue } from "./option-values";
 import { NativeSocket } from "./native-socket";
 import { reasonOf } from "../errors";
@@ -59,9 +59,8 @@ export class NativeEngine implements Engine {
     const socket = new NativeSocket(this.#binding, info, (sendTimeout as number | undefined) ?? -1);
     for (const [name, value] of Object.entries({ linger: DEFAULT_LINGER, ...rest })) {
       try {
-        const call = optionCall(info, name, value);
+        const call = checkOptionValue(info, name, value);
         if (call === undefined) throw new TypeError(`no such option on a ${info.kind} socket`);
-        checkOptionValue(info, name, value);
         socket.handle.setOption(call.type, call.id, call.value);
       } catch (e) {
         socket.close();

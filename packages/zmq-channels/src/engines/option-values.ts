@@ -1,7 +1,7 @@
 // What a numeric option can hold, checked the same for both engines before either sets it
 // (engines/native.ts and zeromq.ts at socket(), control.ts at set()).
 import type { KindInfo } from "../kinds";
-import { optionCall } from "./native-options";
+import { optionCall, type OptionCall } from "./native-options";
 
 // The integers each numeric option type holds. zeromq.js and N-API wrap or clamp what is
 // outside silently (an affinity of -1 became 0 on one engine and 2^64 - 1 on the other).
@@ -15,13 +15,19 @@ const RANGES: Readonly<Record<string, readonly [number, number]>> = {
 /**
  * Throws a TypeError for a number that option `name` cannot hold as given (a fraction, or out
  * of its type's range), before either engine sets it; anything else is the engine's to judge.
+ * Returns what setting it does in libzmq terms (optionCall), undefined for no such option.
  */
-export function checkOptionValue(info: KindInfo, name: string, value: unknown): void {
+export function checkOptionValue(
+  info: KindInfo,
+  name: string,
+  value: unknown,
+): OptionCall | undefined {
   const call = optionCall(info, name, value);
   const range = call === undefined ? undefined : RANGES[call.type];
-  if (range === undefined || typeof call!.value !== "number") return;
+  if (range === undefined || typeof call!.value !== "number") return call;
   const v = call!.value;
   if (!Number.isInteger(v) || v < range[0] || v > range[1]) {
     throw new TypeError(`it must be an integer from ${range[0]} to ${range[1]}`);
   }
+  return call;
 }
