@@ -10,8 +10,13 @@
  * RSS. Built with `cc … -lzmq` when a compiler and libzmq's headers (libzmq3-dev) are there;
  * skipped otherwise.
  *   thr <endpoint> <messages> <size> pull
- * is the PULL alone, for a sender elsewhere (probe.js senders): it prints "listening on <the
- * endpoint it bound>" first, then the same JSON line. */
+ * is the PULL alone, for a sender elsewhere (probe.js senders, threads): it prints "listening
+ * on <the endpoint it bound>" first, then the same JSON line.
+ *   thr <endpoint> <messages> <size> push
+ * is the PUSH alone, for a receiver elsewhere (probe.js threads): it connects, prints "ready",
+ * and sends 1..n once a line arrives on stdin, then prints "sent".
+ * Alone, either stays open after its last line until stdin ends, so that the probe can read
+ * its threads' CPU times (/proc) while it is still there; stdin at /dev/null ends at once. */
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -40,10 +45,24 @@ static double now(void) {
   return t.tv_sec + t.tv_nsec / 1e9;
 }
 
+/* until stdin ends (alone: the probe reads /proc meanwhile) */
+static void waitStdinEnd(void) {
+  char c;
+  while (read(0, &c, 1) > 0) {
+  }
+}
+
+/* own: 1, a second process forked by this one; 2, the PUSH alone; 0, a thread */
 static void push(void *ctx, int own) {
   void *s = zmq_socket(ctx, ZMQ_PUSH);
   zmq_connect(s, endpoint);
   char *buf = calloc(1, size < 4 ? 4 : size);
+  if (own == 2) {
+    printf("ready\n");
+    fflush(stdout);
+    char c;
+    if (read(0, &c, 1) != 1) exit(1); /* the probe went away before it said go */
+  }
   for (uint32_t i = 1; i <= n; i++) {
     memcpy(buf, &i, 4);
     zmq_send(s, buf, size, 0);
@@ -51,7 +70,11 @@ static void push(void *ctx, int own) {
   free(buf);
   /* closing right after the last send lost messages over ipc, linger or not (as in the Node
    * rows, decision B8): the PUSH stays open until the PULL has counted them all */
-  if (own) {
+  if (own == 2) {
+    printf("sent\n");
+    fflush(stdout);
+    waitStdinEnd(); /* the probe ends it once its PULL has them all */
+  } else if (own) {
     char c;
     while (read(done[0], &c, 1) < 0) {
     }
@@ -63,6 +86,15 @@ static void push(void *ctx, int own) {
   zmq_close(s);
 }
 
+/* the PULL side's JSON line: first-to-last seconds scaled to n, the checksum, peak RSS */
+static void report(double t0, double t1, double sum) {
+  struct rusage u;
+  getrusage(RUSAGE_SELF, &u);
+  double seconds = n > 1 ? (t1 - t0) * n / (n - 1) : t1 - t0;
+  printf("{\"seconds\":%.9f,\"sum\":%.0f,\"peakRssMB\":%.1f}\n", seconds, sum, u.ru_maxrss / 1024.0);
+  fflush(stdout);
+}
+
 static void *push_thread(void *ctx) {
   push(ctx, 0);
   return NULL;
@@ -70,12 +102,21 @@ static void *push_thread(void *ctx) {
 
 int main(int argc, char **argv) {
   int alone = argc == 5 && strcmp(argv[4], "pull") == 0;
-  if (argc != 4 && !alone) return fprintf(stderr, "usage: thr <endpoint> <messages> <size> [pull]\n"), 2;
+  int pushAlone = argc == 5 && strcmp(argv[4], "push") == 0;
+  if (argc != 4 && !alone && !pushAlone)
+    return fprintf(stderr, "usage: thr <endpoint> <messages> <size> [pull|push]\n"), 2;
   n = atol(argv[2]);
   size = (size_t)atol(argv[3]);
   if (n < 1 || size < 4) return fprintf(stderr, "thr: n >= 1 and size >= 4\n"), 2;
   int inproc = strncmp(argv[1], "inproc://", 9) == 0;
-  if (alone && inproc) return fprintf(stderr, "thr: pull alone needs ipc or tcp\n"), 2;
+  if ((alone || pushAlone) && inproc) return fprintf(stderr, "thr: alone needs ipc or tcp\n"), 2;
+  if (pushAlone) {
+    snprintf(endpoint, sizeof endpoint, "%s", argv[1]);
+    void *own = zmq_ctx_new();
+    push(own, 2);
+    zmq_ctx_term(own);
+    return 0;
+  }
   pid_t child = -1;
   if (!inproc && !alone) {
     /* forked before this process touches libzmq, so the child starts with no libzmq state and
@@ -133,8 +174,15 @@ int main(int argc, char **argv) {
   }
   zmq_msg_close(&m);
   if (alone) {
-    /* the sender waits for nothing: it lingers on its own */
-  } else if (inproc) {
+    /* the sender waits for nothing: it lingers on its own. The line goes out now, while this
+     * process is still there for the probe to read (waitStdinEnd) */
+    report(t0, t1, sum);
+    waitStdinEnd();
+    zmq_close(pull);
+    zmq_ctx_term(ctx);
+    return 0;
+  }
+  if (inproc) {
     __atomic_store_n(&counted, 1, __ATOMIC_RELEASE);
     pthread_join(t, NULL);
   } else {
@@ -145,9 +193,6 @@ int main(int argc, char **argv) {
   }
   zmq_close(pull);
   zmq_ctx_term(ctx);
-  struct rusage u;
-  getrusage(RUSAGE_SELF, &u);
-  double seconds = n > 1 ? (t1 - t0) * n / (n - 1) : t1 - t0;
-  printf("{\"seconds\":%.9f,\"sum\":%.0f,\"peakRssMB\":%.1f}\n", seconds, sum, u.ru_maxrss / 1024.0);
+  report(t0, t1, sum);
   return 0;
 }

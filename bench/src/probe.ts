@@ -7,6 +7,9 @@
 //   node bench/dist/probe.js pushpull [rounds] [n]  PUSH→PULL per engine, paired rounds (issue 18)
 //   node bench/dist/probe.js senders [rounds] [n] [size]  what a sending process pays, against
 //                                               libzmq's own PULL (issue 18)
+//   node bench/dist/probe.js threads [rounds] [n] [size]  PUSH→PULL over tcp, C and sluice ends
+//                                               paired every way: CPU per message per thread
+//                                               (issue 18: where the time goes)
 //   node bench/dist/probe.js select-eld [rounds] [n]  select over 100 PULLs: the event loop's
 //                                               p99, and what held it (issue 18)
 //   node bench/dist/probe.js setup-stall [k]   k socket() calls in one Promise.all: the longest
@@ -36,6 +39,7 @@ import { PUSH_PULL, Peer } from "./zmq/peer";
 import { receiveN } from "./zmq/pump";
 import { indexOf, message, type PushPull } from "./zmq/variant";
 import { nativeProblem } from "./zmq/native";
+import { threadsProbe } from "./zmq/threads";
 
 const usage =
   "usage: node bench/dist/probe.js idle-select [k]\n" +
@@ -43,6 +47,7 @@ const usage =
   "       node bench/dist/probe.js timeouts [rounds]\n" +
   "       node bench/dist/probe.js pushpull [rounds] [messages]\n" +
   "       node bench/dist/probe.js senders [rounds] [messages] [size]\n" +
+  "       node bench/dist/probe.js threads [rounds] [messages] [size]\n" +
   "       node bench/dist/probe.js select-eld [rounds] [messages]\n" +
   "       node bench/dist/probe.js setup-stall [k]\n" +
   "       node bench/dist/probe.js socket-memory [pairs]\n" +
@@ -459,7 +464,10 @@ async function senders(rounds: number, n: number, size: number): Promise<void> {
         if (send === undefined) {
           seconds = (await runC(bin, "tcp://127.0.0.1:*", n, size, 60_000)).seconds;
         } else {
-          const pull = spawn(bin, ["tcp://127.0.0.1:*", String(n), String(size), "pull"]);
+          // stdin at /dev/null: thr exits right after its result line (bench/c/thr.c)
+          const pull = spawn(bin, ["tcp://127.0.0.1:*", String(n), String(size), "pull"], {
+            stdio: ["ignore", "pipe", "inherit"],
+          });
           const lines = createInterface({ input: pull.stdout });
           const got = new Promise<string[]>((resolve) => {
             const seen: string[] = [];
@@ -670,6 +678,15 @@ async function main(): Promise<void> {
       throw new Error(usage);
     }
     return senders(rounds, n, size);
+  }
+  if (probe === "threads") {
+    const rounds = arg === undefined ? 5 : Number(arg);
+    const size = arg3 === undefined ? 16 : Number(arg3);
+    const n = arg2 === undefined ? (size > 256 ? 500_000 : 2_000_000) : Number(arg2);
+    if (![rounds, n, size].every((x) => Number.isInteger(x) && x > 0) || size < 4) {
+      throw new Error(usage);
+    }
+    return threadsProbe(rounds, n, size);
   }
   if (probe === "select-eld") {
     const rounds = arg === undefined ? 5 : Number(arg);

@@ -268,6 +268,41 @@ describe("pairs and probe (the bench's tools)", () => {
     }
   }, 60_000);
 
+  it("runs the threads probe: CPU per message by thread, C and native ends paired", async () => {
+    const built = existsSync(join(root, "..", "packages/zmq-channels/build/Release/sluice.node"));
+    const probe = await tool("probe.js", "threads", "1", "20000", "16");
+    if (!built || !existsSync("/usr/include/zmq.h") || process.platform !== "linux") {
+      // it needs both ends: it says which one is missing
+      expect(probe.code).toBe(1);
+      expect(probe.out).toMatch(/threads (needs|reads)/);
+      return;
+    }
+    expect(probe.code).toBe(0);
+    // a row per pairing: msg/s, then CPU ns for PUSH main, PUSH I/O, PULL main, PULL I/O,
+    // other, all; "all" is at least the four named threads (each sum was checked by the probe)
+    for (const name of [
+      "C → C",
+      "C → sluice",
+      "sluice → C",
+      "sluice → sluice",
+      "sluice → sluice, bulk loops",
+    ]) {
+      const row = new RegExp(
+        `^  ${name.replace(/[.]/g, "\\$&")} +(\\d+\\.\\d\\d)M((?: +\\d+){6})$`,
+        "m",
+      ).exec(probe.out);
+      expect({ name, found: row !== null }).toEqual({ name, found: true });
+      const [pushMain, pushIO, pullMain, pullIO, other, all] = row![2]!
+        .trim()
+        .split(/ +/)
+        .map(Number);
+      // (each column is a median rounded on its own: "all" may differ by a unit per column)
+      expect(
+        Math.abs(all! - (pushMain! + pushIO! + pullMain! + pullIO! + other!)),
+      ).toBeLessThanOrEqual(5);
+    }
+  }, 60_000);
+
   it("compares two builds of the pump, round by round (here the same build twice)", async () => {
     const checkout = join(root, "..");
     const ab = await tool("builds.js", checkout, checkout, "1", "inproc");

@@ -137,6 +137,11 @@ export class Peer {
     return new Peer(fork(__filename, [], { stdio: ["ignore", "inherit", "inherit", "ipc"] }));
   }
 
+  /** The child's process id (probe.js threads reads its threads' CPU times). */
+  get pid(): number {
+    return this.#child.pid!;
+  }
+
   request(command: Command): Promise<Reply> {
     return new Promise((resolve, reject) => {
       const id = this.#next++;
