@@ -20,51 +20,66 @@ afterEach(async () => {
   pumps = [];
 });
 
+// client kind → the server kinds it is tried against
+const PAIRS = [
+  ["dealer", "router"],
+  ["req", "router"],
+  ["req", "rep"],
+] as const;
+
 describe.each(["inproc", "tcp"] as const)("requests over %s", (transport) => {
-  it("each resolves with its own reply, or rejects with a TimeoutError or its abort reason", async () => {
-    const pump = new Pump();
-    pumps.push(pump);
-    const router = await pump.socket("router", { bind: address(transport) });
-    // the request's frame: "<id>:<delay>"; the reply: "re:<id>" after that delay
-    void serve(
-      router,
-      async ([body]) => {
-        const [id, delay] = body!.toString().split(":");
-        await sleep(Number(delay));
-        return `re:${id}`;
-      },
-      { concurrency: 8 },
-    );
-    const dealer = await pump.socket("dealer", { connect: router.endpoints[0]! });
-    const client = requester(dealer);
-    let next = 0;
-    await fc.assert(
-      fc.asyncProperty(fc.array(call, { minLength: 1, maxLength: 12 }), async (calls) => {
-        const outcomes = calls.map(async (c) => {
-          const id = next++;
-          const controller = new AbortController();
-          const reason = new Error(`aborted ${id}`);
-          let timer: NodeJS.Timeout | undefined;
-          if (c.abortAfter !== undefined) {
-            timer = setTimeout(() => controller.abort(reason), c.abortAfter);
-          }
-          try {
-            const reply = await client.request(`${id}:${c.delay}`, {
-              timeout: c.timeout,
-              retries: c.retries,
-              signal: controller.signal,
-            });
-            expect(reply.map(String)).toEqual([`re:${id}`]);
-          } catch (e) {
-            if (e !== reason && !(e instanceof TimeoutError)) throw e;
-          } finally {
-            clearTimeout(timer);
-          }
-        });
-        await within(Promise.all(outcomes), 10_000, "the requests");
-      }),
-      { numRuns: 20 },
-    );
-    client.close();
-  }, 60_000);
+  it.each(PAIRS)(
+    "%s to %s: each resolves with its own reply, or rejects with a TimeoutError or its abort reason",
+    async (client, server) => {
+      const pump = new Pump();
+      pumps.push(pump);
+      const serving = await pump.socket(server, { bind: address(transport) });
+      // the request's frame: "<id>:<delay>"; the reply: "re:<id>" after that delay
+      void serve(
+        serving,
+        async ([body]) => {
+          const [id, delay] = body!.toString().split(":");
+          await sleep(Number(delay));
+          return `re:${id}`;
+        },
+        { concurrency: server === "rep" ? 1 : 8 },
+      );
+      const connect = serving.endpoints[0]!;
+      const sockets =
+        client === "req"
+          ? await pump.socket("req", { connect, options: { relaxed: true, correlate: true } })
+          : await pump.socket("dealer", { connect });
+      const requests = requester(sockets);
+      let next = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.array(call, { minLength: 1, maxLength: 12 }), async (calls) => {
+          const outcomes = calls.map(async (c) => {
+            const id = next++;
+            const controller = new AbortController();
+            const reason = new Error(`aborted ${id}`);
+            let timer: NodeJS.Timeout | undefined;
+            if (c.abortAfter !== undefined) {
+              timer = setTimeout(() => controller.abort(reason), c.abortAfter);
+            }
+            try {
+              const reply = await requests.request(`${id}:${c.delay}`, {
+                timeout: c.timeout,
+                retries: c.retries,
+                signal: controller.signal,
+              });
+              expect(reply.map(String)).toEqual([`re:${id}`]);
+            } catch (e) {
+              if (e !== reason && !(e instanceof TimeoutError)) throw e;
+            } finally {
+              clearTimeout(timer);
+            }
+          });
+          await within(Promise.all(outcomes), 20_000, "the requests");
+        }),
+        { numRuns: 15 },
+      );
+      requests.close();
+    },
+    90_000,
+  );
 });
