@@ -19,10 +19,12 @@ export function runJson<T>(
   command: string,
   args: string[],
   timeoutMs: number,
+  env?: NodeJS.ProcessEnv,
 ): Promise<T> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       stdio: ["ignore", "pipe", "pipe"],
+      ...(env === undefined ? {} : { env }),
     });
     let out = "";
     let err = "";

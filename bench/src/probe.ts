@@ -10,6 +10,9 @@
 //   node bench/dist/probe.js threads [rounds] [n] [size]  PUSH→PULL over tcp, C and sluice ends
 //                                               paired every way: CPU per message per thread
 //                                               (issue 18: where the time goes)
+//   node bench/dist/probe.js libzmq-builds [rounds] [n] [size]  thr.c (libzmq C) on the system's
+//                                               libzmq and on the one in zeromq.js's addon (the
+//                                               one the native engine calls), paired, tcp
 //   node bench/dist/probe.js select-eld [rounds] [n]  select over 100 PULLs: the event loop's
 //                                               p99, and what held it (issue 18)
 //   node bench/dist/probe.js setup-stall [k]   k socket() calls in one Promise.all: the longest
@@ -34,7 +37,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as zmq from "zeromq";
 import { bounded, median, triangle } from "./measure";
-import { buildC, runC } from "./zmq/libzmq-c";
+import { buildC, buildCOnAddon, runC } from "./zmq/libzmq-c";
 import { PUSH_PULL, Peer } from "./zmq/peer";
 import { receiveN } from "./zmq/pump";
 import { indexOf, message, type PushPull } from "./zmq/variant";
@@ -48,6 +51,7 @@ const usage =
   "       node bench/dist/probe.js pushpull [rounds] [messages]\n" +
   "       node bench/dist/probe.js senders [rounds] [messages] [size]\n" +
   "       node bench/dist/probe.js threads [rounds] [messages] [size]\n" +
+  "       node bench/dist/probe.js libzmq-builds [rounds] [messages] [size]\n" +
   "       node bench/dist/probe.js select-eld [rounds] [messages]\n" +
   "       node bench/dist/probe.js setup-stall [k]\n" +
   "       node bench/dist/probe.js socket-memory [pairs]\n" +
@@ -510,6 +514,49 @@ async function senders(rounds: number, n: number, size: number): Promise<void> {
   }
 }
 
+// libzmq's C throughput on the two libzmq builds: the system's (the bench's "libzmq C" row) and
+// the one inside zeromq.js's addon, which the native engine calls. thr.c both ways, over tcp,
+// alternated round by round (the order reversed every other round); the median of each and of
+// the paired ratios.
+async function libzmqBuilds(rounds: number, n: number, size: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "sluice-probe-"));
+  try {
+    const system = buildC(dir);
+    if (typeof system !== "string") throw new Error(`libzmq-builds: ${system.skipped}`);
+    const addon = buildCOnAddon(dir);
+    if ("skipped" in addon) throw new Error(`libzmq-builds: ${addon.skipped}`);
+    const runs: Array<[number, number]> = [];
+    const one = async (onAddonBuild: boolean): Promise<number> => {
+      const run = onAddonBuild
+        ? await runC(addon.bin, "tcp://127.0.0.1:*", n, size, 60_000, addon.preload)
+        : await runC(system, "tcp://127.0.0.1:*", n, size, 60_000);
+      if (run.sum !== triangle(n)) throw new Error("libzmq-builds: thr lost messages");
+      return n / run.seconds;
+    };
+    for (let r = 0; r < rounds; r++) {
+      let onSystem: number, onAddon: number;
+      if (r % 2 === 0) {
+        onSystem = await one(false);
+        onAddon = await one(true);
+      } else {
+        onAddon = await one(true);
+        onSystem = await one(false);
+      }
+      runs.push([onSystem, onAddon]);
+    }
+    const m = (xs: number[]) => (median(xs) / 1e6).toFixed(2);
+    console.log(`libzmq C, PUSH→PULL ${size} B over tcp, ${rounds} paired rounds of ${n}:`);
+    console.log(`  the system's libzmq                ${m(runs.map((x) => x[0]))}M msg/s`);
+    console.log(`  zeromq.js's (the native engine's)  ${m(runs.map((x) => x[1]))}M msg/s`);
+    console.log(
+      `  zeromq.js's / the system's: median of paired ratios ` +
+        `${median(runs.map(([a, b]) => b / a)).toFixed(2)}×`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // A put that awaits only when `send` is full: a bulk producer's loop (zmq/bulk.ts).
 function offerFirst(send: Channel<Buffer>, b: Buffer): Promise<boolean> | true {
   return send.offer(b) || send.put(b);
@@ -687,6 +734,15 @@ async function main(): Promise<void> {
       throw new Error(usage);
     }
     return threadsProbe(rounds, n, size);
+  }
+  if (probe === "libzmq-builds") {
+    const rounds = arg === undefined ? 9 : Number(arg);
+    const size = arg3 === undefined ? 16 : Number(arg3);
+    const n = arg2 === undefined ? (size > 256 ? 600_000 : 2_000_000) : Number(arg2);
+    if (![rounds, n, size].every((x) => Number.isInteger(x) && x > 0) || size < 4) {
+      throw new Error(usage);
+    }
+    return libzmqBuilds(rounds, n, size);
   }
   if (probe === "select-eld") {
     const rounds = arg === undefined ? 5 : Number(arg);

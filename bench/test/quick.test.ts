@@ -303,6 +303,19 @@ describe("pairs and probe (the bench's tools)", () => {
     }
   }, 60_000);
 
+  it("runs libzmq's C on the system's libzmq and on zeromq.js's, paired", async () => {
+    const probe = await tool("probe.js", "libzmq-builds", "1", "20000", "16");
+    if (!existsSync("/usr/include/zmq.h") || process.platform !== "linux") {
+      expect(probe.code).toBe(1); // and it says why
+      expect(probe.out).toMatch(/libzmq-builds: (no \/usr\/include\/zmq.h|Linux only)/);
+      return;
+    }
+    expect(probe.code).toBe(0);
+    expect(probe.out).toMatch(/^ {2}the system's libzmq +\d+\.\d\dM msg\/s$/m);
+    expect(probe.out).toMatch(/^ {2}zeromq\.js's \(the native engine's\) +\d+\.\d\dM msg\/s$/m);
+    expect(probe.out).toMatch(/median of paired ratios \d+\.\d\d×$/m);
+  }, 60_000);
+
   it("compares two builds of the pump, round by round (here the same build twice)", async () => {
     const checkout = join(root, "..");
     const ab = await tool("builds.js", checkout, checkout, "1", "inproc");

@@ -4,8 +4,8 @@
 // process of its own over ipc and tcp (as libzmq's local_thr/remote_thr; a thread over inproc),
 // and prints its own first-to-last time, checksum and peak RSS (decision K6).
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, symlinkSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { runJson } from "../child";
 
 export const LIBZMQ_C = "libzmq C";
@@ -29,6 +29,56 @@ export function buildC(dir: string): string | { skipped: string } {
 }
 
 /** n messages of `size` bytes over `bind` (a wildcard tcp port is fine), bounded by `timeoutMs`. */
-export function runC(bin: string, bind: string, n: number, size: number, timeoutMs: number) {
-  return runJson<CRun>(LIBZMQ_C, bin, [bind, String(n), String(size)], timeoutMs);
+export function runC(
+  bin: string,
+  bind: string,
+  n: number,
+  size: number,
+  timeoutMs: number,
+  preload?: string,
+) {
+  const env = preload === undefined ? undefined : { ...process.env, LD_PRELOAD: preload };
+  return runJson<CRun>(LIBZMQ_C, bin, [bind, String(n), String(size)], timeoutMs, env);
+}
+
+/**
+ * Builds thr into `dir` against the libzmq inside zeromq.js's addon (the one the native engine
+ * calls), not the system's: the binary's path, or why not. The addon also needs Node-API and
+ * libuv symbols that only Node has; thr calls none of them, so a stub library defines them
+ * (run the binary with `preload` in LD_PRELOAD). Linux only (probe.js libzmq-builds).
+ */
+export function buildCOnAddon(dir: string): { bin: string; preload: string } | { skipped: string } {
+  if (process.platform !== "linux") return { skipped: "Linux only" };
+  if (!existsSync("/usr/include/zmq.h")) return { skipped: "no /usr/include/zmq.h (libzmq3-dev)" };
+  require("zeromq"); // loads the addon, so Node's module cache names its file
+  const addon = Object.keys(require.cache).find((f) => /[\\/]zeromq[\\/].*\.node$/.test(f));
+  if (addon === undefined) return { skipped: "zeromq.js's addon did not load" };
+  const nm = spawnSync("nm", ["-D", "--undefined-only", addon], { encoding: "utf8" });
+  if (nm.status !== 0) return { skipped: `nm failed: ${nm.stderr.split("\n")[0]}` };
+  const names = nm.stdout
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/).pop() ?? "")
+    .filter((s) => /^(napi_|uv_|node_)/.test(s));
+  const stubs = join(dir, "stubs.c");
+  writeFileSync(stubs, names.map((s) => `void ${s}(void) {}\n`).join(""));
+  const preload = join(dir, "libstubs.so");
+  const cc = (args: string[]) => spawnSync("cc", args, { encoding: "utf8" });
+  let r = cc(["-shared", "-fPIC", "-o", preload, stubs]);
+  if (r.status !== 0) return { skipped: `cc (stubs) failed: ${r.stderr.split("\n")[0]}` };
+  // the addon's file name is its soname: a link of that name in `dir`, found through the rpath
+  symlinkSync(addon, join(dir, basename(addon)));
+  const bin = join(dir, "thr-addon");
+  const source = join(__dirname, "..", "..", "c", "thr.c");
+  r = cc([
+    "-O2",
+    "-o",
+    bin,
+    source,
+    join(dir, basename(addon)),
+    `-Wl,-rpath,${dir}`,
+    "-Wl,--allow-shlib-undefined",
+    "-lpthread",
+  ]);
+  if (r.status !== 0) return { skipped: `cc failed: ${r.stderr.split("\n")[0]}` };
+  return { bin, preload };
 }
