@@ -4,9 +4,9 @@
 // order; every put after the close resolves false; the socket's `closed` settles and its
 // `recv` closes. Runs on whichever engine the suite runs on.
 import * as fc from "fast-check";
-import { chan, promiseChan, select, timeout } from "@sluice/channels";
+import { chan, promiseChan } from "@sluice/channels";
 import { Pump } from "@sluice/zmq-channels";
-import { address, sleep, within } from "./helpers";
+import { address, pauseThenTake, sleep, within } from "./helpers";
 
 const run = fc.record({
   // per message: offered first (a burst) or awaited
@@ -55,21 +55,12 @@ describe.each(["inproc", "tcp"] as const)("closing send over %s", (transport) =>
           let expected = Infinity; // known once the producer is done
           for (let k = 0; got.length < expected; k++) {
             const pause = pauses[k % pauses.length]!;
-            if (pause === 1) await Promise.resolve();
-            else if (pause === 2) await sleep(1);
-            const stop = new AbortController(); // frees the deadline's timer
-            const deadline = timeout(5000, { signal: stop.signal });
-            const r = await select(
-              expected === Infinity ? [to.recv, done, deadline] : [to.recv, deadline],
-            ).finally(() => stop.abort());
-            if (r.channel === deadline) throw new Error(`message ${got.length + 1}: not in 5 s`);
-            if (r.channel === done) {
+            const waiting = expected === Infinity ? done : undefined;
+            const m = await pauseThenTake(to.recv, waiting, pause, `message ${got.length + 1}`);
+            if (m === "done") {
               await producing; // (rejects if the producer failed)
               expected = accepted.filter(Boolean).length;
-              continue;
-            }
-            const m = r.value as Buffer[];
-            got.push(Number(m[receiver === "router" ? 1 : 0]!.toString().slice(1)));
+            } else got.push(Number(m![receiver === "router" ? 1 : 0]!.toString().slice(1)));
           }
           expect(got).toEqual(accepted.flatMap((a, i) => (a ? [i] : [])));
           // nothing was accepted after the close

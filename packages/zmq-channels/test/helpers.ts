@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { Channel } from "@sluice/channels";
+import { type Channel, select, timeout } from "@sluice/channels";
 
 /** Every test that talks over a socket runs once per transport (zeromq.js's habit). */
 export const TRANSPORTS = ["inproc", "ipc", "tcp"] as const;
@@ -45,6 +45,29 @@ export async function takeWithin<T>(ch: Channel<T>, ms = 5000, what = "a value")
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * One step of a slow consumer: waits as `pause` says (0: not at all, 1: a microtask, 2: 1 ms),
+ * then takes the next value of `recv`, or returns "done" when `done` (while given) has a value
+ * first. Fails after `ms`, naming `what`.
+ */
+export async function pauseThenTake<T>(
+  recv: Channel<T>,
+  done: Channel<true> | undefined,
+  pause: number,
+  what: string,
+  ms = 5000,
+): Promise<T | undefined | "done"> {
+  if (pause === 1) await Promise.resolve();
+  else if (pause === 2) await sleep(1);
+  const stop = new AbortController(); // frees the deadline's timer once select is done
+  const deadline = timeout(ms, { signal: stop.signal });
+  const r = await select(done === undefined ? [recv, deadline] : [recv, done, deadline]).finally(
+    () => stop.abort(),
+  );
+  if (r.channel === deadline) throw new Error(`no ${what} within ${ms} ms`);
+  return r.channel === done ? "done" : (r.value as T | undefined);
 }
 
 /** Takes `n` values (each within `ms`). */

@@ -5,9 +5,9 @@
 // transmit that resolved has arrived exactly once, in the order they were made; no transmit
 // that rejected has. Runs on whichever engine the suite runs on.
 import * as fc from "fast-check";
-import { chan, promiseChan, select, timeout } from "@sluice/channels";
+import { chan, promiseChan } from "@sluice/channels";
 import { Pump, type Sockets } from "@sluice/zmq-channels";
-import { address, sleep, within } from "./helpers";
+import { address, pauseThenTake, sleep, within } from "./helpers";
 
 // How one message is sent: a put, or a transmit aborted never or after some delay.
 const op = fc.oneof(
@@ -106,20 +106,10 @@ async function run(
   let expected = Infinity; // known once every outcome is
   for (let k = 0; got.length < expected; k++) {
     const pause = pauses[k % pauses.length]!;
-    if (pause === 1) await Promise.resolve();
-    else if (pause === 2) await sleep(1);
-    const stop = new AbortController(); // frees the deadline's timer once select is done
-    const deadline = timeout(5000, { signal: stop.signal });
-    const r = await select(
-      expected === Infinity ? [to.recv, done, deadline] : [to.recv, deadline],
-    ).finally(() => stop.abort());
-    if (r.channel === deadline) throw new Error(`message ${got.length + 1}: none within 5000 ms`);
-    if (r.channel === done) {
-      expected = count(await Promise.all(outcomes));
-      continue;
-    }
-    const m = r.value as Buffer[];
-    got.push(Number(m[routed ? 1 : 0]!.toString().slice(1)));
+    const what = `message ${got.length + 1}`;
+    const m = await pauseThenTake(to.recv, expected === Infinity ? done : undefined, pause, what);
+    if (m === "done") expected = count(await Promise.all(outcomes));
+    else got.push(Number(m![routed ? 1 : 0]!.toString().slice(1)));
   }
   const all = await within(Promise.all(outcomes), 5000, "the outcomes");
   await sleep(5); // anything more would arrive now
