@@ -692,6 +692,22 @@ async function workload(lib: string, work: string, reps: number): Promise<void> 
   for (let i = 0; i < reps; i++) await run();
 }
 
+// The [rounds] [messages] [size] of senders, threads and libzmq-builds, each a positive integer
+// (size at least 4, for the index each message carries); the messages' default may depend on
+// the size.
+function sized(
+  [rounds, n, size]: Array<string | undefined>,
+  defaultRounds: number,
+  defaultSize: number,
+  defaultN: (size: number) => number,
+): [rounds: number, n: number, size: number] {
+  const r = rounds === undefined ? defaultRounds : Number(rounds);
+  const s = size === undefined ? defaultSize : Number(size);
+  const m = n === undefined ? defaultN(s) : Number(n);
+  if (![r, m, s].every((x) => Number.isInteger(x) && x > 0) || s < 4) throw new Error(usage);
+  return [r, m, s];
+}
+
 async function main(): Promise<void> {
   const [probe, arg, arg2, arg3] = process.argv.slice(2);
   if (probe === "workload") {
@@ -718,31 +734,13 @@ async function main(): Promise<void> {
     return receivers(rounds, n);
   }
   if (probe === "senders") {
-    const rounds = arg === undefined ? 5 : Number(arg);
-    const n = arg2 === undefined ? 1_000_000 : Number(arg2);
-    const size = arg3 === undefined ? 1024 : Number(arg3);
-    if (![rounds, n, size].every((x) => Number.isInteger(x) && x > 0) || size < 4) {
-      throw new Error(usage);
-    }
-    return senders(rounds, n, size);
+    return senders(...sized([arg, arg2, arg3], 5, 1024, () => 1_000_000));
   }
   if (probe === "threads") {
-    const rounds = arg === undefined ? 5 : Number(arg);
-    const size = arg3 === undefined ? 16 : Number(arg3);
-    const n = arg2 === undefined ? (size > 256 ? 500_000 : 2_000_000) : Number(arg2);
-    if (![rounds, n, size].every((x) => Number.isInteger(x) && x > 0) || size < 4) {
-      throw new Error(usage);
-    }
-    return threadsProbe(rounds, n, size);
+    return threadsProbe(...sized([arg, arg2, arg3], 5, 16, (size) => (size > 256 ? 5e5 : 2e6)));
   }
   if (probe === "libzmq-builds") {
-    const rounds = arg === undefined ? 9 : Number(arg);
-    const size = arg3 === undefined ? 16 : Number(arg3);
-    const n = arg2 === undefined ? (size > 256 ? 600_000 : 2_000_000) : Number(arg2);
-    if (![rounds, n, size].every((x) => Number.isInteger(x) && x > 0) || size < 4) {
-      throw new Error(usage);
-    }
-    return libzmqBuilds(rounds, n, size);
+    return libzmqBuilds(...sized([arg, arg2, arg3], 9, 16, (size) => (size > 256 ? 6e5 : 2e6)));
   }
   if (probe === "select-eld") {
     const rounds = arg === undefined ? 5 : Number(arg);
