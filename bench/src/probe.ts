@@ -13,6 +13,8 @@
 //   node bench/dist/probe.js libzmq-builds [rounds] [n] [size]  thr.c (libzmq C) on the system's
 //                                               libzmq and on the one in zeromq.js's addon (the
 //                                               one the native engine calls), paired, tcp
+//   node bench/dist/probe.js rtt [rounds] [n]  REQ→REP round trips over tcp, C and native ends
+//                                               paired every way: p50 and p99
 //   node bench/dist/probe.js select-eld [rounds] [n]  select over 100 PULLs: the event loop's
 //                                               p99, and what held it (issue 18)
 //   node bench/dist/probe.js setup-stall [k]   k socket() calls in one Promise.all: the longest
@@ -43,6 +45,7 @@ import { receiveN } from "./zmq/pump";
 import { indexOf, message, type PushPull } from "./zmq/variant";
 import { nativeProblem } from "./zmq/native";
 import { threadsProbe } from "./zmq/threads";
+import { rttProbe } from "./zmq/rtt";
 
 const usage =
   "usage: node bench/dist/probe.js idle-select [k]\n" +
@@ -52,6 +55,7 @@ const usage =
   "       node bench/dist/probe.js senders [rounds] [messages] [size]\n" +
   "       node bench/dist/probe.js threads [rounds] [messages] [size]\n" +
   "       node bench/dist/probe.js libzmq-builds [rounds] [messages] [size]\n" +
+  "       node bench/dist/probe.js rtt [rounds] [round trips]\n" +
   "       node bench/dist/probe.js select-eld [rounds] [messages]\n" +
   "       node bench/dist/probe.js setup-stall [k]\n" +
   "       node bench/dist/probe.js socket-memory [pairs]\n" +
@@ -741,6 +745,17 @@ async function main(): Promise<void> {
   }
   if (probe === "libzmq-builds") {
     return libzmqBuilds(...sized([arg, arg2, arg3], 9, 16, (size) => (size > 256 ? 6e5 : 2e6)));
+  }
+  if (probe === "rtt") {
+    const rounds = arg === undefined ? 5 : Number(arg);
+    const n = arg2 === undefined ? 5000 : Number(arg2);
+    if (![rounds, n].every((x) => Number.isInteger(x) && x > 0)) throw new Error(usage);
+    const dir = mkdtempSync(join(tmpdir(), "sluice-probe-"));
+    try {
+      return await rttProbe(rounds, n, dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
   if (probe === "select-eld") {
     const rounds = arg === undefined ? 5 : Number(arg);

@@ -303,6 +303,21 @@ describe("pairs and probe (the bench's tools)", () => {
     }
   }, 60_000);
 
+  it("runs the rtt probe: REQ→REP round trips, C and native ends paired", async () => {
+    const built = existsSync(join(root, "..", "packages/zmq-channels/build/Release/sluice.node"));
+    const probe = await tool("probe.js", "rtt", "1", "200");
+    if (!built || !existsSync("/usr/include/zmq.h")) {
+      expect(probe.code).toBe(1); // and it says which end is missing
+      expect(probe.out).toMatch(/rtt needs/);
+      return;
+    }
+    expect(probe.code).toBe(0);
+    for (const name of ["C REQ → C REP", "sluice REQ → C REP", "C REQ → sluice REP"]) {
+      expect(probe.out).toMatch(new RegExp(`^  ${name} +p50 +\\d+ µs +p99 +\\d+ µs$`, "m"));
+    }
+    expect(probe.out).toMatch(/^ {2}sluice REQ → sluice REP +p50 +\d+ µs +p99 +\d+ µs$/m);
+  }, 60_000);
+
   it("runs libzmq's C on the system's libzmq and on zeromq.js's, paired", async () => {
     const probe = await tool("probe.js", "libzmq-builds", "1", "20000", "16");
     if (!existsSync("/usr/include/zmq.h") || process.platform !== "linux") {

@@ -82,3 +82,14 @@ export function buildCOnAddon(dir: string): { bin: string; preload: string } | {
   if (r.status !== 0) return { skipped: `cc failed: ${r.stderr.split("\n")[0]}` };
   return { bin, preload };
 }
+
+/** Builds rtt (bench/c/rtt.c, REQ/REP round trips in C) into `dir`: its path, or why not. */
+export function buildRtt(dir: string): string | { skipped: string } {
+  if (!existsSync("/usr/include/zmq.h")) return { skipped: "no /usr/include/zmq.h (libzmq3-dev)" };
+  const out = join(dir, "rtt");
+  const source = join(__dirname, "..", "..", "c", "rtt.c");
+  const r = spawnSync("cc", ["-O2", "-o", out, source, "-lzmq"], { encoding: "utf8" });
+  if (r.status !== 0)
+    return { skipped: `cc failed: ${r.error?.message ?? r.stderr.split("\n")[0]}` };
+  return out;
+}

@@ -13,7 +13,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { createInterface, type Interface } from "node:readline";
 import { bounded, median, triangle } from "../measure";
 import { buildC } from "./libzmq-c";
@@ -58,21 +58,25 @@ function since(before: Times, after: Times): Times {
   return new Map([...after].map(([role, ms]) => [role, ms - before.get(role)!]));
 }
 
-// thr alone (bench/c/thr.c): a child process and its stdout's lines, one at a time
-class Thr {
+// A C program of bench/c/ run alone (thr, rtt): a child process and its stdout's lines, one
+// at a time
+export class Thr {
   readonly child: ChildProcess;
   readonly #lines: AsyncIterator<string>;
   readonly #reader: Interface;
 
+  readonly #name: string;
+
   constructor(bin: string, args: string[]) {
+    this.#name = basename(bin);
     this.child = spawn(bin, args, { stdio: ["pipe", "pipe", "inherit"] });
     this.#reader = createInterface({ input: this.child.stdout! });
     this.#lines = this.#reader[Symbol.asyncIterator]();
   }
 
   async line(what: string): Promise<string> {
-    const next = await bounded(this.#lines.next(), 60_000, `threads: thr's ${what}`);
-    if (next.done === true) throw new Error(`threads: thr ended before its ${what}`);
+    const next = await bounded(this.#lines.next(), 60_000, `${this.#name}'s ${what}`);
+    if (next.done === true) throw new Error(`${this.#name} ended before its ${what}`);
     return next.value;
   }
 
@@ -83,7 +87,7 @@ class Thr {
       else this.child.once("exit", () => resolve());
     });
     this.child.stdin!.end();
-    await bounded(gone, 10_000, "threads: thr's exit").catch((e: unknown) => {
+    await bounded(gone, 10_000, `${this.#name}'s exit`).catch((e: unknown) => {
       this.child.kill("SIGKILL");
       throw e;
     });
