@@ -750,12 +750,7 @@ async function main(): Promise<void> {
     const rounds = arg === undefined ? 5 : Number(arg);
     const n = arg2 === undefined ? 5000 : Number(arg2);
     if (![rounds, n].every((x) => Number.isInteger(x) && x > 0)) throw new Error(usage);
-    const dir = mkdtempSync(join(tmpdir(), "sluice-probe-"));
-    try {
-      return await rttProbe(rounds, n, dir);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    return rttProbe(rounds, n);
   }
   if (probe === "select-eld") {
     const rounds = arg === undefined ? 5 : Number(arg);

@@ -4,7 +4,8 @@
 // process of its own over ipc and tcp (as libzmq's local_thr/remote_thr; a thread over inproc),
 // and prints its own first-to-last time, checksum and peak RSS (decision K6).
 import { spawnSync } from "node:child_process";
-import { existsSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { runJson } from "../child";
 
@@ -17,15 +18,26 @@ export interface CRun {
   peakRssMB: number;
 }
 
-/** Builds thr into `dir`: the binary's path, or why there is no C row. */
-export function buildC(dir: string): string | { skipped: string } {
+// Compiles bench/c/<program>.c into `dir` with the system `cc`, against libzmq's headers and
+// `libs` (the system's libzmq unless told otherwise): the binary's path, or why not.
+function compile(
+  dir: string,
+  program: string,
+  out: string,
+  libs: string[],
+): string | { skipped: string } {
   if (!existsSync("/usr/include/zmq.h")) return { skipped: "no /usr/include/zmq.h (libzmq3-dev)" };
-  const out = join(dir, "thr");
-  const source = join(__dirname, "..", "..", "c", "thr.c");
-  const r = spawnSync("cc", ["-O2", "-o", out, source, "-lzmq", "-lpthread"], { encoding: "utf8" });
+  const bin = join(dir, out);
+  const source = join(__dirname, "..", "..", "c", `${program}.c`);
+  const r = spawnSync("cc", ["-O2", "-o", bin, source, ...libs], { encoding: "utf8" });
   if (r.status !== 0)
     return { skipped: `cc failed: ${r.error?.message ?? r.stderr.split("\n")[0]}` };
-  return out;
+  return bin;
+}
+
+/** Builds thr into `dir`: the binary's path, or why there is no C row. */
+export function buildC(dir: string): string | { skipped: string } {
+  return compile(dir, "thr", "thr", ["-lzmq", "-lpthread"]);
 }
 
 /** n messages of `size` bytes over `bind` (a wildcard tcp port is fine), bounded by `timeoutMs`. */
@@ -62,34 +74,40 @@ export function buildCOnAddon(dir: string): { bin: string; preload: string } | {
   const stubs = join(dir, "stubs.c");
   writeFileSync(stubs, names.map((s) => `void ${s}(void) {}\n`).join(""));
   const preload = join(dir, "libstubs.so");
-  const cc = (args: string[]) => spawnSync("cc", args, { encoding: "utf8" });
-  let r = cc(["-shared", "-fPIC", "-o", preload, stubs]);
+  const r = spawnSync("cc", ["-shared", "-fPIC", "-o", preload, stubs], { encoding: "utf8" });
   if (r.status !== 0) return { skipped: `cc (stubs) failed: ${r.stderr.split("\n")[0]}` };
   // the addon's file name is its soname: a link of that name in `dir`, found through the rpath
   symlinkSync(addon, join(dir, basename(addon)));
-  const bin = join(dir, "thr-addon");
-  const source = join(__dirname, "..", "..", "c", "thr.c");
-  r = cc([
-    "-O2",
-    "-o",
-    bin,
-    source,
+  const bin = compile(dir, "thr", "thr-addon", [
     join(dir, basename(addon)),
     `-Wl,-rpath,${dir}`,
     "-Wl,--allow-shlib-undefined",
     "-lpthread",
   ]);
-  if (r.status !== 0) return { skipped: `cc failed: ${r.stderr.split("\n")[0]}` };
-  return { bin, preload };
+  return typeof bin === "string" ? { bin, preload } : bin;
 }
 
 /** Builds rtt (bench/c/rtt.c, REQ/REP round trips in C) into `dir`: its path, or why not. */
 export function buildRtt(dir: string): string | { skipped: string } {
-  if (!existsSync("/usr/include/zmq.h")) return { skipped: "no /usr/include/zmq.h (libzmq3-dev)" };
-  const out = join(dir, "rtt");
-  const source = join(__dirname, "..", "..", "c", "rtt.c");
-  const r = spawnSync("cc", ["-O2", "-o", out, source, "-lzmq"], { encoding: "utf8" });
-  if (r.status !== 0)
-    return { skipped: `cc failed: ${r.error?.message ?? r.stderr.split("\n")[0]}` };
-  return out;
+  return compile(dir, "rtt", "rtt", ["-lzmq"]);
+}
+
+/**
+ * Builds a C program of bench/c/ (`build`: buildC, buildRtt) into a fresh temporary directory,
+ * runs `body` with its path, and removes the directory; a program that cannot be built is an
+ * Error naming the probe (`what`) and the reason.
+ */
+export async function withBuilt<T>(
+  what: string,
+  build: (dir: string) => string | { skipped: string },
+  body: (bin: string) => Promise<T>,
+): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), "sluice-probe-"));
+  try {
+    const bin = build(dir);
+    if (typeof bin !== "string") throw new Error(`${what} needs libzmq C: ${bin.skipped}`);
+    return await body(bin);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

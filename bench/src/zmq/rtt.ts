@@ -6,7 +6,7 @@
 // pairing's p50 and p99 are printed, the pairings interleaved round by round.
 import { bounded, median, quantile, triangle } from "../measure";
 import { runJson } from "../child";
-import { buildRtt } from "./libzmq-c";
+import { buildRtt, withBuilt } from "./libzmq-c";
 import { nativeProblem } from "./native";
 import { Peer, VARIANTS } from "./peer";
 import { Thr } from "./threads";
@@ -74,23 +74,24 @@ async function runPairing(client: End, server: End, bin: string, peer: Peer, n: 
 }
 
 /** `rounds` rounds of n round trips per pairing; medians of each pairing's p50 and p99. */
-export async function rttProbe(rounds: number, n: number, dir: string): Promise<void> {
+export async function rttProbe(rounds: number, n: number): Promise<void> {
   const missing = nativeProblem();
   if (missing !== undefined) throw new Error(`rtt needs the native engine: ${missing}`);
-  const bin = buildRtt(dir);
-  if (typeof bin !== "string") throw new Error(`rtt needs libzmq C: ${bin.skipped}`);
-  const peer = Peer.start();
   const runs = new Map<string, Percentiles[]>();
-  try {
-    for (let r = 0; r < rounds; r++) {
-      for (const [client, server] of r % 2 === 0 ? PAIRINGS : [...PAIRINGS].reverse()) {
-        const name = `${client} REQ → ${server} REP`;
-        runs.set(name, [...(runs.get(name) ?? []), await runPairing(client, server, bin, peer, n)]);
+  await withBuilt("rtt", buildRtt, async (bin) => {
+    const peer = Peer.start();
+    try {
+      for (let r = 0; r < rounds; r++) {
+        for (const [client, server] of r % 2 === 0 ? PAIRINGS : [...PAIRINGS].reverse()) {
+          const name = `${client} REQ → ${server} REP`;
+          const run = await runPairing(client, server, bin, peer, n);
+          runs.set(name, [...(runs.get(name) ?? []), run]);
+        }
       }
+    } finally {
+      await peer.stop();
     }
-  } finally {
-    await peer.stop();
-  }
+  });
   console.log(`REQ→REP round trips, 16 B over tcp, medians of ${rounds} rounds of ${n}:`);
   for (const [name, xs] of runs) {
     const p50 = median(xs.map((x) => x.p50));

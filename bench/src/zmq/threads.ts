@@ -11,12 +11,11 @@
 // GC helpers, libuv's pool, libzmq's reaper). Linux only; the kernel counts in ticks
 // (getconf CLK_TCK, 10 ms here), so a run should last a second or more.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { basename } from "node:path";
 import { createInterface, type Interface } from "node:readline";
 import { bounded, median, triangle } from "../measure";
-import { buildC } from "./libzmq-c";
+import { buildC, withBuilt } from "./libzmq-c";
 import { nativeProblem } from "./native";
 import { PUSH_PULL, Peer } from "./peer";
 import type { CeilingName, VariantName } from "./variant";
@@ -181,22 +180,20 @@ export async function threadsProbe(rounds: number, n: number, size: number): Pro
   if (process.platform !== "linux") throw new Error("threads reads /proc: Linux only");
   const missing = nativeProblem();
   if (missing !== undefined) throw new Error(`threads needs the native engine: ${missing}`);
-  const dir = mkdtempSync(join(tmpdir(), "sluice-probe-"));
-  const bin = buildC(dir);
-  if (typeof bin !== "string") throw new Error(`threads needs libzmq C: ${bin.skipped}`);
-  const peer = Peer.start();
   const runs = new Map<string, Run[]>(PAIRINGS.map((p) => [p.name, []]));
-  try {
-    for (let r = 0; r <= rounds; r++) {
-      for (const p of r % 2 === 0 ? PAIRINGS : [...PAIRINGS].reverse()) {
-        const run = await runPairing(p, bin, peer, n, size);
-        if (r > 0) runs.get(p.name)!.push(run);
+  await withBuilt("threads", buildC, async (bin) => {
+    const peer = Peer.start();
+    try {
+      for (let r = 0; r <= rounds; r++) {
+        for (const p of r % 2 === 0 ? PAIRINGS : [...PAIRINGS].reverse()) {
+          const run = await runPairing(p, bin, peer, n, size);
+          if (r > 0) runs.get(p.name)!.push(run);
+        }
       }
+    } finally {
+      await peer.stop();
     }
-  } finally {
-    await peer.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
   const ns = (xs: Run[], end: "push" | "pull", role: Role): number =>
     median(xs.map((x) => (x[end].get(role)! * 1e6) / n));
   const total = (xs: Run[]): number =>
