@@ -29,7 +29,8 @@ export function endpointCall<T>(
  * What libzmq's refusal of bind/unbind/connect/disconnect becomes, the same on both engines:
  * an endpoint libzmq cannot parse, whose transport it lacks or this kind cannot use, or that
  * is none of the socket's own (unbind, disconnect) is a bad argument (a TypeError); what
- * depends on the world (the address is in use, no ipc directory) an Error. Both name the call and the endpoint, and keep libzmq's code, errno and the cause.
+ * depends on the world (the address is in use, no ipc directory) an Error. Both name the call
+ * and the endpoint, and keep libzmq's code, errno and the cause.
  */
 export function endpointError(call: string, kind: string, endpoint: string, e: unknown): Error {
   const code = (e as { code?: unknown } | undefined)?.code;

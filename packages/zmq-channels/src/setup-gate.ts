@@ -44,7 +44,8 @@ export class SetupGate {
     });
   }
 
-  // A setup's synchronous part is over: the next waiting one may start now or next stretch.
+  // A setup's synchronous part is over, or a stretch ended: the next waiting one may start
+  // now if the stretch has room, else in the next stretch.
   #started(): void {
     if (this.#waiting.length > 0 && this.#open()) this.#waiting.shift()!();
   }
@@ -70,6 +71,6 @@ export class SetupGate {
   #next = (): void => {
     this.#armed = false;
     this.#since = -1;
-    if (this.#waiting.length > 0 && this.#open()) this.#waiting.shift()!();
+    this.#started();
   };
 }
