@@ -1,8 +1,9 @@
-// Both packages as a user gets them: packed by pnpm (so `workspace:*` becomes a version),
-// installed with plain npm into a scratch project outside the workspace (zeromq from the
-// registry, as a user's install gets it), then used by three consumers: an ES module with named
-// imports, a CommonJS script, and TypeScript checked under `node16` and `bundler` resolution.
-// `pnpm test` builds first; this packs what the build left in each package's dist/.
+// Both packages as a user gets them: packed by plain `npm pack` (and by `pnpm pack`, which must
+// give the same tarball), installed with plain npm into a scratch project outside the workspace
+// (zeromq from the registry, as a user's install gets it), then used by three consumers: an ES
+// module with named imports, a CommonJS script, and TypeScript checked under `node16` and
+// `bundler` resolution. `pnpm test` builds first; this packs what the build left in each
+// package's dist/.
 //
 // What it guards: `files` (a file left out of the tarball), `exports`/`main`/`types` (a path
 // that does not resolve), the export lists (every name in src/index.ts is there at run time and
@@ -12,6 +13,7 @@ import { spawnSync } from "node:child_process";
 import {
   copyFileSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
@@ -127,23 +129,37 @@ function tsconfig(resolution: "node16" | "bundler"): object {
 }
 
 let project: string;
-const tarballs: Partial<Record<Name, string[]>> = {};
+const tarballs: Partial<Record<Name, string[]>> = {}; // packed by npm: the ones installed
+const pnpmTarballs: Partial<Record<Name, string[]>> = {};
+const manifests: Partial<Record<Name, Array<{ scripts?: unknown }>>> = {}; // package.json as npm and pnpm packed it
+
+/** The files in a tarball, without npm's `package/` prefix, sorted. */
+function listing(tgz: string): string[] {
+  return run("tar", ["tzf", tgz], project)
+    .split("\n")
+    .filter(Boolean)
+    .map((f) => f.replace(/^package\//, ""))
+    .sort();
+}
 
 beforeAll(
   () => {
     project = mkdtempSync(join(tmpdir(), "sluice-packed-"));
     const packs = join(project, "packs");
+    const pnpmPacks = join(project, "pnpm-packs");
+    mkdirSync(packs); // npm pack does not make its destination
     for (const name of NAMES) {
-      run("npx", ["-y", "pnpm@10", "pack", "--pack-destination", packs], PACKAGES[name]);
+      run("npm", ["pack", "--loglevel=error", "--pack-destination", packs], PACKAGES[name]);
+      run("npx", ["-y", "pnpm@10", "pack", "--pack-destination", pnpmPacks], PACKAGES[name]);
     }
     const files = readdirSync(packs).filter((f) => f.endsWith(".tgz"));
     for (const name of NAMES) {
       const file = files.find((f) => f.startsWith(name.replace("@", "").replace("/", "-") + "-"))!;
-      tarballs[name] = run("tar", ["tzf", join(packs, file)], project)
-        .split("\n")
-        .filter(Boolean)
-        .map((f) => f.replace(/^package\//, ""))
-        .sort();
+      tarballs[name] = listing(join(packs, file));
+      pnpmTarballs[name] = listing(join(pnpmPacks, file));
+      manifests[name] = [join(packs, file), join(pnpmPacks, file)].map((tgz) =>
+        JSON.parse(run("tar", ["xzf", tgz, "-O", "package/package.json"], project)),
+      );
     }
     writeFileSync(
       join(project, "package.json"),
@@ -209,7 +225,7 @@ describe("the packages packed and installed with npm", () => {
       const installed = (file: string) =>
         readFileSync(join(project, "node_modules", name, file), "utf8");
       expect(installed("LICENSE")).toBe(readFileSync(join(ROOT, "LICENSE"), "utf8"));
-      // What a registry page shows, and a version where the workspace said workspace:*.
+      // What a registry page shows, and no `workspace:` range npm could not install.
       const manifest = JSON.parse(installed("package.json"));
       expect(manifest).toMatchObject({
         license: "MIT",
@@ -259,6 +275,15 @@ describe("the packages packed and installed with npm", () => {
     },
     RUN_MS,
   );
+
+  // A user may pack with either tool: npm leaves the manifest as it is, pnpm rewrites any
+  // `workspace:` range, so the two agree only while the manifests name plain ranges (K9).
+  it.each(NAMES)("%s packs the same with npm pack as with pnpm pack", (name) => {
+    expect(tarballs[name]).toEqual(pnpmTarballs[name]);
+    // (pnpm drops the prepack/postpack scripts, which only packing runs)
+    const [npm, pnpm] = manifests[name]!.map(({ scripts: _, ...rest }) => rest);
+    expect(npm).toEqual(pnpm);
+  });
 
   it("installs one copy of @sluice/channels, shared by @sluice/zmq-channels", () => {
     const nested = join(project, "node_modules", "@sluice", "zmq-channels", "node_modules");
