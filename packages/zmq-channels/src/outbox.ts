@@ -38,6 +38,15 @@ export class Outbox {
     return this.#held.length + this.#queued.length;
   }
 
+  /** Like `size`, leaving out transmissions withdrawn since (the lane skips them). */
+  get live(): number {
+    if (!this.#carries) return this.size;
+    let n = this.#queued.length;
+    for (const t of this.#queued) if (!t.live) n--;
+    for (const item of this.#held) if (!(item instanceof Transmission && !item.live)) n++;
+    return n;
+  }
+
   /** The first held item: the one that would block. */
   get first(): Item | undefined {
     return this.#held[0];

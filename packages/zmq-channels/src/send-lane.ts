@@ -36,17 +36,23 @@ export class SendLane implements Source {
   #batch = 0; // messages the engine pulled in its last send()
   /** Messages handed to libzmq, and failures reported, by this lane. */
   sentCount = 0;
-  /** Whether a message waits for the socket to take it (high-water mark, no peer). */
-  blocked = false;
+  #waitingFor: Item | undefined; // the held item #whenBlocked() waits to send
 
   constructor(host: LaneHost, send: Channel<Message>) {
     this.#host = host;
     this.#outbox = new Outbox(host, send);
   }
 
-  /** Messages taken from `send` that have not gone yet. */
+  /** Messages taken from `send` that have not gone yet (a withdrawn transmission is not one). */
   get held(): number {
-    return this.#outbox.size;
+    return this.#outbox.live;
+  }
+
+  /** Whether a message waits for the socket to take it (high-water mark, no peer). The lane
+   * finds out that a transmission it waits with was withdrawn only when the wait ends. */
+  get blocked(): boolean {
+    const item = this.#waitingFor;
+    return item !== undefined && !(item instanceof Transmission && !item.live);
   }
 
   // -- Source: what the engine calls ------------------------------------------------------
@@ -199,7 +205,7 @@ export class SendLane implements Source {
       return this.#report(item, "EAGAIN", `not sent within sendTimeout (${giveUpAfter} ms)`);
     }
     const message = item instanceof Transmission ? item.message : item;
-    this.blocked = true;
+    this.#waitingFor = item;
     try {
       // An engine that waits by sending may hand it over: an abort cannot withdraw it then.
       if (item instanceof Transmission && engine.sendsWhileWaiting) item.launch();
@@ -213,7 +219,7 @@ export class SendLane implements Source {
       const code = engine.closed ? "EAGAIN" : codeOf(e);
       this.#report(item, code, sendFailure(code), e);
     } finally {
-      this.blocked = false;
+      this.#waitingFor = undefined;
     }
   }
 

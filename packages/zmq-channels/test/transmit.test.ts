@@ -87,6 +87,22 @@ describe("transmit", () => {
     expect(router.recv.poll()).toBeUndefined();
   });
 
+  it("once withdrawn while the socket blocked, counts in stats no more", async () => {
+    const dealer = await pump.socket("dealer", {
+      connect: address("ipc"),
+      options: { immediate: true }, // no peer: the transmission blocks in the lane
+    });
+    const abort = new AbortController();
+    const withdrawn = outcome(dealer.transmit("withdrawn", { signal: abort.signal }));
+    await sleep(20);
+    expect(pump.stats().sockets[0]).toMatchObject({ sendQueued: 1, blocked: true });
+    abort.abort(new Error("changed my mind"));
+    await sleep(0);
+    expect(withdrawn.state).toBe("rejected");
+    // It waits for nothing now: stats says so at once, not when the lane next looks.
+    expect(pump.stats().sockets[0]).toMatchObject({ sendQueued: 0, blocked: false });
+  });
+
   it("is withdrawn by an abort while it waits in send, on a socket that is writable", async () => {
     // A REQ's second message waits in send until the reply to the first comes back.
     const rep = await pump.socket("rep", { bind: address("inproc") });
