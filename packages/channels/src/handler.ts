@@ -70,6 +70,8 @@ export class AbortableOp<T> extends PendingOp<T> {
     this.resolve(result);
   }
   handleEvent(): void {
+    // Listening ends here too: an aborted signal kept by its owner must not keep the op alive.
+    this.signal.removeEventListener("abort", this);
     if (!this.active) return;
     this.active = false;
     this.reject(this.signal.reason);

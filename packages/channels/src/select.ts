@@ -328,9 +328,11 @@ class Selection implements Flag, Handler<unknown> {
     this.resolve(outcome(channel, value, index));
   }
   handleEvent(): void {
+    const signal = this.signal as AbortSignal;
+    signal.removeEventListener("abort", this); // as AbortableOp's (handler.ts)
     if (!this.active) return;
     this.active = false;
-    this.reject((this.signal as AbortSignal).reason);
+    this.reject(signal.reason);
   }
 }
 

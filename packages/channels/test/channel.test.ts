@@ -1,4 +1,5 @@
-import { Channel, MAX_PENDING, chan, fixed, promiseChan } from "@sluice/channels";
+import { getEventListeners } from "node:events";
+import { Channel, MAX_PENDING, chan, fixed, promiseChan, select } from "@sluice/channels";
 import { flush, kinds, watch } from "./helpers";
 
 describe.each(kinds)("a $name channel", (kind) => {
@@ -152,6 +153,35 @@ describe.each(kinds)("a $name channel", (kind) => {
         new TypeError("take(opts): opts.signal must be an AbortSignal, got null"),
       );
       expect(ch.poll()).toBeUndefined();
+    });
+
+    it("one signal serves many operations: each listens on it only while it waits", async () => {
+      const ch = kind.make();
+      const ac = new AbortController();
+      const listening = () => getEventListeners(ac.signal, "abort").length;
+      for (let i = 0; i < 20; i++) {
+        const take = ch.take({ signal: ac.signal });
+        expect(listening()).toBe(1);
+        void ch.put(i);
+        await take;
+        const picked = select([ch], { signal: ac.signal });
+        void ch.put(i);
+        await picked;
+        if (kind.accepts === Infinity) continue; // a put never waits
+        for (let k = 0; k < kind.accepts; k++) ch.offer(k); // full: the next put waits
+        const put = ch.put(i, { signal: ac.signal });
+        expect(listening()).toBe(1);
+        while (ch.poll() !== undefined);
+        await put;
+        while (ch.poll() !== undefined);
+      }
+      expect(listening()).toBe(0);
+      const aborted = ch.take({ signal: ac.signal }).catch(() => "aborted");
+      const abortedSelect = select([ch], { signal: ac.signal }).catch(() => "aborted");
+      expect(listening()).toBe(2);
+      ac.abort(); // and an aborted signal its owner keeps holds on to neither
+      expect([await aborted, await abortedSelect]).toEqual(["aborted", "aborted"]);
+      expect(listening()).toBe(0);
     });
 
     it("a value that arrives before the abort is kept; one after it goes elsewhere", async () => {
