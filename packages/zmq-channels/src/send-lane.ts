@@ -19,7 +19,7 @@ import type { Message } from "./frames";
 import { Forced, type LaneHost } from "./lifecycle";
 import { Outbox } from "./outbox";
 import { Ledger, Transmission, type Item } from "./transmission";
-import { FLOOD_AFTER, QUICK_MS, SMALL_BATCH, SOCKET_BUDGET } from "./tuning";
+import { ABORT_RECHECK, FLOOD_AFTER, QUICK_MS, SMALL_BATCH, SOCKET_BUDGET } from "./tuning";
 
 const UNBOUND = "a datagram socket sends only while it is bound: bind() it to a udp:// endpoint";
 
@@ -205,11 +205,17 @@ export class SendLane implements Source {
       return this.#report(item, "EAGAIN", `not sent within sendTimeout (${giveUpAfter} ms)`);
     }
     const message = item instanceof Transmission ? item.message : item;
+    let wait = left;
     this.#waitingFor = item;
     try {
-      // An engine that waits by sending may hand it over: an abort cannot withdraw it then.
-      if (item instanceof Transmission && engine.sendsWhileWaiting) item.launch();
-      if (await engine.writable(message, left)) {
+      // An engine that waits by sending may hand it over: an abort cannot withdraw it then, only
+      // once the wait gives it back (Transmission.hold). So an abortable one waits in short
+      // stretches, and an abort takes effect within ABORT_RECHECK ms unless it went out (P22).
+      if (item instanceof Transmission && engine.sendsWhileWaiting) {
+        item.launch();
+        if (item.abortable) wait = left < 0 ? ABORT_RECHECK : Math.min(left, ABORT_RECHECK);
+      }
+      if (await engine.writable(message, wait)) {
         outbox.take();
         if (item instanceof Transmission) item.resolve();
         this.#wentOut();

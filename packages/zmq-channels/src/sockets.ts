@@ -36,8 +36,9 @@ export interface Sockets extends SocketControl {
    * `pump.errors` (it then does not go there). It goes out after everything this socket's
    * send lane had taken and everything the pump's own `send` channel held at the call, and
    * counts towards `send`'s pending-put limit. An abort withdraws it until it is handed to
-   * libzmq (on a socket that cannot receive, until its wait for room starts); after that it
-   * has no effect.
+   * libzmq; after that it has no effect. (On the zeromq.js engine a push or pub waiting for
+   * room holds the message inside zeromq.js: there an abort takes effect within 10 ms,
+   * unless the message went out meanwhile.)
    * @throws (rejects) TypeError for a kind that cannot send or a value that is not a Message;
    *   Error once `send` was closed.
    * @example await sockets.transmit(["", "hello"], { signal: AbortSignal.timeout(1000) });

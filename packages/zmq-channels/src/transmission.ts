@@ -4,7 +4,8 @@
 //
 // Invariants:
 // - It settles once: resolved when handed to libzmq, rejected with its PumpError, or rejected
-//   with `signal.reason` when aborted before the lane gave it to the engine.
+//   with `signal.reason` when aborted before the lane gave it to the engine, or while the
+//   engine held it without handing it over (then when the engine gives it back).
 // - A withdrawn transmission is skipped by the lane: it never goes out.
 import type { PumpError } from "./errors";
 import { describeValue, framingProblem, messageProblem, type Message } from "./frames";
@@ -34,6 +35,11 @@ export class Transmission {
     }
   }
 
+  /** Whether it has a signal: an abort may withdraw it. */
+  get abortable(): boolean {
+    return this.#signal !== undefined;
+  }
+
   /** Whether the lane may still send it (false once withdrawn). */
   get live(): boolean {
     return this.#state !== Settled;
@@ -44,9 +50,12 @@ export class Transmission {
     if (this.#state === Waiting) this.#state = InFlight;
   }
 
-  /** Given back by the engine (it would block): an abort withdraws it again. */
+  /** Given back by the engine (it would block): an abort withdraws it again, and so does one
+   * that came while the engine held it (a parked send on the zeromq.js engine, P22). */
   hold(): void {
-    if (this.#state === InFlight) this.#state = Waiting;
+    if (this.#state !== InFlight) return;
+    this.#state = Waiting;
+    if (this.#signal?.aborted === true) this.#abort();
   }
 
   /** Handed to libzmq. */

@@ -43,3 +43,7 @@ export const LET_GO_FIRST = 3;
 
 /** A parked send on a send-only socket wakes this often to notice a close (ms). */
 export const PARK_RECHECK = 250;
+
+/** A parked send of a transmission that has a signal wakes this often, so that an abort
+ * withdraws it soon (P22). */
+export const ABORT_RECHECK = 10;

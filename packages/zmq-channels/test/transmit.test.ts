@@ -87,6 +87,24 @@ describe("transmit", () => {
     expect(router.recv.poll()).toBeUndefined();
   });
 
+  it("on a push with no peer, is withdrawn by an abort and never goes out", async () => {
+    // On the zeromq.js engine a push waits inside zeromq.js with the message: the abort takes
+    // effect when that wait gives it back, within ABORT_RECHECK ms (P22).
+    const push = await pump.socket("push", { bind: address("tcp") });
+    const abort = new AbortController();
+    const withdrawn = outcome(push.transmit("withdrawn", { signal: abort.signal }));
+    await sleep(30);
+    expect(withdrawn.state).toBe("pending");
+    abort.abort(new Error("no"));
+    await sleep(60);
+    expect(withdrawn).toEqual({ state: "rejected", value: new Error("no") });
+    const pull = await pump.socket("pull", { connect: push.endpoints[0] });
+    await push.send.put("after");
+    expect(text(await takeWithin(pull.recv))).toEqual(["after"]);
+    await sleep(20);
+    expect(pull.recv.poll()).toBeUndefined();
+  });
+
   it("once withdrawn while the socket blocked, counts in stats no more", async () => {
     const dealer = await pump.socket("dealer", {
       connect: address("ipc"),
