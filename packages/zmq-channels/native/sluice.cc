@@ -37,6 +37,7 @@
 #include <node_api.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <string.h>
@@ -132,7 +133,7 @@ static bool fill(void* lib) {
   bool ok = sym(lib, "zmq_version", &a.version) && sym(lib, "zmq_errno", &a.errno_) &&
             sym(lib, "zmq_strerror", &a.strerror) && sym(lib, "zmq_ctx_new", &a.ctx_new) &&
             sym(lib, "zmq_ctx_term", &a.ctx_term) && sym(lib, "zmq_ctx_shutdown", &a.ctx_shutdown) &&
-            sym(lib, "zmq_ctx_set", &a.ctx_set) &&
+            sym(lib, "zmq_ctx_set", &a.ctx_set) && sym(lib, "zmq_ctx_get", &a.ctx_get) &&
             sym(lib, "zmq_socket", &a.socket) && sym(lib, "zmq_close", &a.close) &&
             sym(lib, "zmq_setsockopt", &a.setsockopt) && sym(lib, "zmq_getsockopt", &a.getsockopt) &&
             sym(lib, "zmq_bind", &a.bind) && sym(lib, "zmq_connect", &a.connect) &&
@@ -406,6 +407,18 @@ static bool batchAllowed() {
 // on every such send. SLUICE_IO_SCHED=default keeps the OS's policy.
 static void* newContext() {
   void* ctx = zmq.ctx_new();
+  // libzmq's default of 1023 sockets per context is select()'s FD_SETSIZE; its poller here is
+  // epoll (kqueue on macOS), and every pump of this environment shares this one context, so
+  // the limit is the process's own: its open-file limit (Node raises it to the hard limit),
+  // up to libzmq's ceiling. Set before the first socket, which sizes the context's slots
+  // (about 12 bytes each) (decisions P64).
+  struct rlimit files;
+  int ceiling = ctx != nullptr ? zmq.ctx_get(ctx, ZMQ_SOCKET_LIMIT) : -1;
+  if (ceiling > 1023 && getrlimit(RLIMIT_NOFILE, &files) == 0) {
+    rlim_t most = files.rlim_cur == RLIM_INFINITY ? static_cast<rlim_t>(ceiling) : files.rlim_cur;
+    if (most > static_cast<rlim_t>(ceiling)) most = static_cast<rlim_t>(ceiling);
+    if (most > 1023) zmq.ctx_set(ctx, ZMQ_MAX_SOCKETS, static_cast<int>(most));
+  }
 #ifdef __linux__
   const char* choice = getenv("SLUICE_IO_SCHED");
   bool keep = choice != nullptr && strcmp(choice, "default") == 0;

@@ -12,7 +12,9 @@
 #define ZMQ_ETERM (ZMQ_HAUSNUMERO + 53)
 #define ZMQ_EMTHREAD (ZMQ_HAUSNUMERO + 54)
 
-// context options (zmq_ctx_set)
+// context options (zmq_ctx_set, zmq_ctx_get)
+#define ZMQ_MAX_SOCKETS 2
+#define ZMQ_SOCKET_LIMIT 3
 #define ZMQ_THREAD_SCHED_POLICY 4
 
 #define ZMQ_RCVMORE 13
@@ -57,6 +59,7 @@ struct ZmqApi {
   int (*ctx_term)(void*);
   int (*ctx_shutdown)(void*);
   int (*ctx_set)(void*, int, int);
+  int (*ctx_get)(void*, int);
   void* (*socket)(void*, int);
   int (*close)(void*);
   int (*setsockopt)(void*, int, const void*, size_t);

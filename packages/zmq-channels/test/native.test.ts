@@ -515,6 +515,26 @@ describeNative("the native engine", () => {
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
+  // The context's socket limit follows the process's open-file limit (P64), which Node raises
+  // to the hard limit; where that is small (Linux: /proc/self/limits), there is no room to try.
+  const openFiles = /Max open files\s+(\d+)/.exec(
+    fs.existsSync("/proc/self/limits") ? fs.readFileSync("/proc/self/limits", "utf8") : "",
+  );
+  (openFiles !== null && Number(openFiles[1]) >= 4096 ? it : it.skip)(
+    "opens more sockets than libzmq's default of 1023, and they all work (P64)",
+    async () => {
+      const p = pump();
+      const pulls = [];
+      for (let i = 0; i < 1100; i++)
+        pulls.push(await p.socket("pull", { bind: address("inproc") }));
+      const push = await p.socket("push", { connect: pulls[1099]!.endpoints[0]! });
+      await push.send.put("the 1101st socket");
+      expect(text(await takeWithin(pulls[1099]!.recv))).toEqual(["the 1101st socket"]);
+      await within(p.close(), 10_000, "closing 1101 sockets");
+    },
+    30_000,
+  );
+
   it("refuses inproc to a zeromq.js engine socket (separate contexts; inproc.test.ts)", async () => {
     const p = pump();
     const other = new Pump({ engine: "zeromq" });
