@@ -336,3 +336,35 @@ describe("the packages packed and installed with npm", () => {
     RUN_MS,
   );
 });
+
+// scripts/check-built.js, each package's prepack: no tarball without its built modules.
+describe("packing a package that was not built", () => {
+  it("fails, naming what dist/ lacks and the command that builds it", () => {
+    const pkg = mkdtempSync(join(tmpdir(), "sluice-unbuilt-"));
+    try {
+      writeFileSync(join(pkg, "package.json"), JSON.stringify({ name: "@sluice/example" }));
+      mkdirSync(join(pkg, "src", "ops"), { recursive: true });
+      writeFileSync(join(pkg, "src", "index.ts"), "export {};\n");
+      writeFileSync(join(pkg, "src", "ops", "pipe.ts"), "export {};\n");
+      mkdirSync(join(pkg, "dist"));
+      writeFileSync(join(pkg, "dist", "index.js"), "");
+      const check = () =>
+        spawnSync(process.execPath, [join(ROOT, "scripts", "check-built.js")], {
+          cwd: pkg,
+          encoding: "utf8",
+          timeout: RUN_MS,
+        });
+      const unbuilt = check();
+      expect(unbuilt.status).toBe(1);
+      expect(unbuilt.stderr).toContain(
+        `@sluice/example: not packed: dist/ lacks 1 built module(s) (${join("dist", "ops", "pipe.js")})`,
+      );
+      expect(unbuilt.stderr).toContain("npx -y pnpm@10 build");
+      mkdirSync(join(pkg, "dist", "ops"));
+      writeFileSync(join(pkg, "dist", "ops", "pipe.js"), "");
+      expect(check()).toMatchObject({ status: 0, stderr: "" });
+    } finally {
+      rmSync(pkg, { recursive: true, force: true });
+    }
+  });
+});
