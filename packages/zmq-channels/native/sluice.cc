@@ -413,11 +413,12 @@ static void* newContext() {
   // up to libzmq's ceiling. Set before the first socket, which sizes the context's slots
   // (about 12 bytes each) (decisions P64).
   struct rlimit files;
+  int now = ctx != nullptr ? zmq.ctx_get(ctx, ZMQ_MAX_SOCKETS) : -1;
   int ceiling = ctx != nullptr ? zmq.ctx_get(ctx, ZMQ_SOCKET_LIMIT) : -1;
-  if (ceiling > 1023 && getrlimit(RLIMIT_NOFILE, &files) == 0) {
+  if (now > 0 && ceiling > now && getrlimit(RLIMIT_NOFILE, &files) == 0) {
     rlim_t most = files.rlim_cur == RLIM_INFINITY ? static_cast<rlim_t>(ceiling) : files.rlim_cur;
     if (most > static_cast<rlim_t>(ceiling)) most = static_cast<rlim_t>(ceiling);
-    if (most > 1023) zmq.ctx_set(ctx, ZMQ_MAX_SOCKETS, static_cast<int>(most));
+    if (most > static_cast<rlim_t>(now)) zmq.ctx_set(ctx, ZMQ_MAX_SOCKETS, static_cast<int>(most));
   }
 #ifdef __linux__
   const char* choice = getenv("SLUICE_IO_SCHED");

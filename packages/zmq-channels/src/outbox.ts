@@ -11,7 +11,7 @@ import type { Channel } from "@sluice/channels";
 import { framingProblem, messageProblem, type Message } from "./frames";
 import type { LaneHost } from "./lifecycle";
 import { SendChannel } from "./send-channel";
-import { Transmission, type Item } from "./transmission";
+import { Transmission, withdrawn, type Item } from "./transmission";
 
 export class Outbox {
   readonly #host: LaneHost;
@@ -41,9 +41,9 @@ export class Outbox {
   /** Like `size`, leaving out transmissions withdrawn since (the lane skips them). */
   get live(): number {
     if (!this.#carries) return this.size;
-    let n = this.#queued.length;
-    for (const t of this.#queued) if (!t.live) n--;
-    for (const item of this.#held) if (!(item instanceof Transmission && !item.live)) n++;
+    let n = 0;
+    for (const item of this.#held) if (!withdrawn(item)) n++;
+    for (const item of this.#queued) if (!withdrawn(item)) n++;
     return n;
   }
 

@@ -18,7 +18,7 @@ import { codeOf } from "./errors";
 import type { Message } from "./frames";
 import { Forced, type LaneHost } from "./lifecycle";
 import { Outbox } from "./outbox";
-import { Ledger, Transmission, type Item } from "./transmission";
+import { Ledger, Transmission, withdrawn, type Item } from "./transmission";
 import { ABORT_RECHECK, FLOOD_AFTER, QUICK_MS, SMALL_BATCH, SOCKET_BUDGET } from "./tuning";
 
 const UNBOUND = "a datagram socket sends only while it is bound: bind() it to a udp:// endpoint";
@@ -52,7 +52,7 @@ export class SendLane implements Source {
    * finds out that a transmission it waits with was withdrawn only when the wait ends. */
   get blocked(): boolean {
     const item = this.#waitingFor;
-    return item !== undefined && !(item instanceof Transmission && !item.live);
+    return item !== undefined && !withdrawn(item);
   }
 
   // -- Source: what the engine calls ------------------------------------------------------
@@ -62,7 +62,7 @@ export class SendLane implements Source {
     const outbox = this.#outbox;
     let item = outbox.take();
     if (outbox.carries) {
-      while (item instanceof Transmission && !item.live) item = outbox.take(); // withdrawn
+      while (withdrawn(item)) item = outbox.take();
     }
     if (item === undefined) return undefined;
     let message: Message;
@@ -188,8 +188,8 @@ export class SendLane implements Source {
     const engine = host.engine;
     const outbox = this.#outbox;
     const item = outbox.first!;
-    if (item instanceof Transmission && !item.live) {
-      outbox.take(); // withdrawn while it waited
+    if (withdrawn(item)) {
+      outbox.take(); // while it waited
       return;
     }
     if (host.state >= Forced || engine.closed) {

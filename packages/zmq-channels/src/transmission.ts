@@ -83,6 +83,11 @@ export class Transmission {
 /** What the send lane holds: a message put on `send`, or a transmission. */
 export type Item = Message | Transmission;
 
+/** Whether `item` is a transmission withdrawn by its abort: the lane skips it. */
+export function withdrawn(item: Item | undefined): boolean {
+  return item instanceof Transmission && !item.live;
+}
+
 /**
  * Which of the messages the engine pulled were transmissions. The engine settles what it
  * pulled in the order it pulled it, and gives back the rest (engine.ts), so a transmission is
