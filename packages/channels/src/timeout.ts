@@ -8,6 +8,11 @@
  *  - At most MAX_SHARERS callers share one channel, so the takes parked on a shared channel
  *    stay far below MAX_PENDING (a select that lost leaves a dead take, swept by the channel).
  *  - A timeout with a signal, or a shared one that a user closed, is never handed out again.
+ *  - It never closes before `ms` have passed by performance.now() since its (last sharer's)
+ *    call. Node counts a delay from the whole millisecond the timer was set in, so a timer may
+ *    run up to 1 ms early, and a sharer may have called up to 1 ms after the timer was set: a
+ *    timer that runs less than EARLY_MS before the deadline waits out the rest. One that runs
+ *    earlier still follows a clock performance.now() does not (a test's fake timers): it closes.
  */
 import { Channel } from "./channel";
 import { checkSignal, describe } from "./errors";
@@ -18,11 +23,16 @@ const MAX_DELAY = 2_147_483_647;
 /** How many timeout() calls may share one channel. */
 const MAX_SHARERS = 256;
 
+/** How early (ms) Node may run a timer by performance.now(), a sharer's later start included. */
+const EARLY_MS = 2;
+
 interface Shared {
   channel: Channel<never>;
   uses: number;
   /** Date.now() when it was made. */
   made: number;
+  /** performance.now() from which it may close: its last sharer's call plus `ms`. */
+  deadline: number;
 }
 
 /** The shared timeouts not yet fired, by `ms`. */
@@ -76,15 +86,33 @@ export function timeout(ms: number, opts?: TimeoutOptions): Channel<never> {
     !shared.channel.closed
   ) {
     shared.uses++;
+    shared.deadline = performance.now() + ms;
     return shared.channel;
   }
-  const entry: Shared = { channel: new Channel<never>(), uses: 1, made: now };
+  const entry: Shared = {
+    channel: new Channel<never>(),
+    uses: 1,
+    made: now,
+    deadline: performance.now() + ms,
+  };
   byDelay.set(ms, entry);
-  setTimeout(() => {
+  const fire = (): void => {
+    const left = early(entry.deadline);
+    if (left > 0) {
+      setTimeout(fire, left);
+      return;
+    }
     if (byDelay.get(ms) === entry) byDelay.delete(ms);
     entry.channel.close();
-  }, ms);
+  };
+  setTimeout(fire, ms);
   return entry.channel;
+}
+
+/** The ms left to `deadline` when a timer ran that early by Node's rounding, else 0. */
+function early(deadline: number): number {
+  const left = deadline - performance.now();
+  return left > 0 && left < EARLY_MS ? left : 0;
 }
 
 /** A timeout of its own, whose signal closes it early and clears its timer. */
@@ -95,14 +123,21 @@ function cancellable(ms: number, signal: AbortSignal): Channel<never> {
     channel.close();
     return channel;
   }
+  const deadline = performance.now() + ms;
   const abort = (): void => {
     clearTimeout(timer);
     channel.close();
   };
-  const timer = setTimeout(() => {
+  const fire = (): void => {
+    const left = early(deadline);
+    if (left > 0) {
+      timer = setTimeout(fire, left);
+      return;
+    }
     signal.removeEventListener("abort", abort);
     channel.close();
-  }, ms);
+  };
+  let timer = setTimeout(fire, ms);
   signal.addEventListener("abort", abort, { once: true });
   return channel;
 }

@@ -132,3 +132,50 @@ describe("timeout(ms, { signal })", () => {
     );
   });
 });
+
+describe("timeout: Node's early timers", () => {
+  // Fake timers that leave performance.now() to the test: `clock` is what it returns.
+  let clock = 1000;
+  beforeEach(() => {
+    jest.useFakeTimers({ doNotFake: ["performance"] });
+    jest.spyOn(performance, "now").mockImplementation(() => clock);
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+    jest.useRealTimers();
+  });
+
+  it("a timer that runs less than 2 ms before the deadline waits out the rest", () => {
+    clock = 1000;
+    const t = timeout(10);
+    clock = 1000.5; // a sharer in the same millisecond moves the deadline to 1010.5
+    expect(timeout(10)).toBe(t);
+    clock = 1009.8;
+    jest.advanceTimersByTime(10);
+    expect(t.closed).toBe(false);
+    clock = 1010.5;
+    jest.advanceTimersByTime(1);
+    expect(t.closed).toBe(true);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it("a timer that runs earlier than that follows a clock of its own (fake timers), and closes", () => {
+    clock = 1000;
+    const t = timeout(100);
+    jest.advanceTimersByTime(100); // performance.now() did not move
+    expect(t.closed).toBe(true);
+  });
+
+  it("an abort while a timer waits out the rest closes it and frees that timer", () => {
+    clock = 1000;
+    const ac = new AbortController();
+    const t = timeout(10, { signal: ac.signal });
+    clock = 1009.5;
+    jest.advanceTimersByTime(10);
+    expect(t.closed).toBe(false);
+    expect(jest.getTimerCount()).toBe(1);
+    ac.abort();
+    expect(t.closed).toBe(true);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+});

@@ -46,6 +46,31 @@ describe("timeout", () => {
     );
   });
 
+  it("with real timers, never completes before ms have passed by performance.now()", async () => {
+    // Node counts a timer's delay from the whole millisecond it was set in, so setTimeout(f, ms)
+    // may run up to 1 ms before ms have passed; Go's time.After and core.async's timeout never do.
+    // Each round starts at a random point inside a millisecond, shared (same ms, same
+    // millisecond) or with a signal.
+    const early: string[] = [];
+    const rounds: Promise<void>[] = [];
+    for (let i = 0; i < 120; i++) {
+      const spin = performance.now() + Math.random();
+      while (performance.now() < spin);
+      const ms = 2 + (i % 4);
+      const start = performance.now();
+      const t = i % 3 === 2 ? timeout(ms, { signal: new AbortController().signal }) : timeout(ms);
+      rounds.push(
+        t.take().then(() => {
+          const waited = performance.now() - start;
+          if (waited < ms) early.push(`${ms} ms after ${waited.toFixed(3)}`);
+        }),
+      );
+      if (i % 2 === 1) await Promise.all(rounds.splice(0));
+    }
+    await Promise.all(rounds);
+    expect(early).toEqual([]);
+  });
+
   it("with real timers, a select over a fresh timeout in a loop completes every round", async () => {
     const never = chan<number>();
     for (let i = 0; i < 200; i++) {
