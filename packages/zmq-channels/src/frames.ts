@@ -64,13 +64,16 @@ export function messageProblem(value: unknown): string | undefined {
 }
 
 /**
- * The message shape of a draft kind (kinds.ts): one body frame, after an envelope frame when
- * there is one — a routing id (SERVER: a 4-byte big-endian Buffer) or a group (RADIO, DISH) —
- * or after an address (DATAGRAM, `addressed`: an ordinary first frame, no envelope).
+ * The message shape a kind needs (kinds.ts). The draft kinds: one body frame, after an envelope
+ * frame when there is one — a routing id (SERVER: a 4-byte big-endian Buffer) or a group (RADIO,
+ * DISH) — or after an address (DATAGRAM, `addressed`: an ordinary first frame, no envelope).
+ * ROUTER and STREAM (`routed`): a peer's routing id as an ordinary first frame, then the body:
+ * any number of frames, or exactly one (STREAM).
  */
 export interface Framing {
   readonly envelope?: "routingId" | "group" | undefined;
   readonly addressed?: boolean | undefined;
+  readonly routed?: "multipart" | "one" | undefined;
 }
 
 /** The biggest datagram body libzmq's UDP engine copies into its buffer (MAX_UDP_MSG). */
@@ -102,6 +105,15 @@ function datagramProblem(frames: readonly Part[]): string | undefined {
   return undefined;
 }
 
+// libzmq drops a ROUTER's one-frame message unsaid (the frame is taken for a routing id with no
+// body), even with `mandatory`; a STREAM takes any frame after the body for the next message's
+// routing id, so one malformed message puts every later one out of step. Both refused here.
+function routedProblem(frames: readonly Part[], body: "multipart" | "one"): string | undefined {
+  if (body === "one" ? frames.length === 2 : frames.length >= 2) return undefined;
+  const expected = body === "one" ? "[routing id, data]" : "[routing id, ...body]";
+  return `expected ${expected} (the first frame names the peer), got ${frames.length} frame${frames.length === 1 ? "" : "s"}`;
+}
+
 /** ZeroMQ's longest group name (ZMQ_GROUP_MAX_LENGTH). */
 export const GROUP_MAX_LENGTH = 255;
 
@@ -109,6 +121,7 @@ export const GROUP_MAX_LENGTH = 255;
 export function framingProblem(framing: Framing | undefined, value: Message): string | undefined {
   if (framing === undefined) return undefined;
   const frames = Array.isArray(value) ? value : [value];
+  if (framing.routed !== undefined) return routedProblem(frames, framing.routed);
   const envelope = framing.envelope;
   if (framing.addressed === true) return datagramProblem(frames);
   if (envelope === undefined) {

@@ -99,7 +99,7 @@ export interface KindInfo {
   readonly joins?: boolean | undefined;
   /** ROUTER, STREAM: connect() may name the peer's routing id (ZMQ_CONNECT_ROUTING_ID). */
   readonly connectRoutingId?: boolean | undefined;
-  /** The draft kinds' message shape: one body frame, after a routing id, group or address frame. */
+  /** The message shape this kind sends, checked at the put (frames.ts `Framing`). */
   readonly framing?: Framing | undefined;
   /** A draft kind: its class is in zeromq.js's draft module, loaded on first use. */
   readonly draft?: boolean | undefined;
@@ -173,11 +173,17 @@ export const KINDS: Readonly<Record<Kind, KindInfo>> = Object.freeze({
   req: row("req", zmq.Request, true, true, "sendFirst", false, { freesSending: "relaxed" }),
   rep: row("rep", zmq.Reply, true, true, "receiveFirst"),
   dealer: row("dealer", zmq.Dealer, true, true),
-  router: row("router", zmq.Router, true, true, "none", false, { connectRoutingId: true }),
+  router: row("router", zmq.Router, true, true, "none", false, {
+    connectRoutingId: true,
+    framing: { routed: "multipart" },
+  }),
   push: row("push", zmq.Push, true, false),
   pull: row("pull", zmq.Pull, false, true),
   // raw TCP: [id, data] both ways; a connection's arrival and end are [id, empty]
-  stream: row("stream", zmq.Stream, true, true, "none", false, { connectRoutingId: true }),
+  stream: row("stream", zmq.Stream, true, true, "none", false, {
+    connectRoutingId: true,
+    framing: { routed: "one" },
+  }),
   server: draftRow("server", "Server", true, true, { framing: { envelope: "routingId" } }),
   client: draftRow("client", "Client", true, true, { framing: {} }),
   radio: draftRow("radio", "Radio", true, false, { framing: { envelope: "group" } }),

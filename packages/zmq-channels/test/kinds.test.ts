@@ -142,6 +142,28 @@ describe("stream: raw TCP", () => {
     }
   });
 
+  it("refuses at the put a message that is not [id, data], and later messages stay in step", async () => {
+    const stream = await pump.socket("stream", { bind: "tcp://127.0.0.1:*" });
+    const port = Number(/:(\d+)$/.exec(stream.endpoints[0]!)![1]);
+    const client = net.connect(port, "127.0.0.1");
+    const received: Buffer[] = [];
+    client.on("data", (d: Buffer) => received.push(d));
+    try {
+      const [id] = await takeWithin(stream.recv, 5000, "the arrival");
+      const shape = /send on a stream socket: expected \[routing id, data\]/;
+      expect(() => stream.send.put("x")).toThrow(shape);
+      expect(() => stream.send.offer([id!, "a", "b"])).toThrow(/got 3 frames$/);
+      await expect(stream.transmit(["x"])).rejects.toThrow(/transmit\(\) on a stream socket/);
+      await stream.send.put([id!, "one"]);
+      await stream.send.put([id!, "two"]);
+      const deadline = Date.now() + 5000;
+      while (Buffer.concat(received).length < 6 && Date.now() < deadline) await sleep(10);
+      expect(Buffer.concat(received).toString()).toBe("onetwo");
+    } finally {
+      client.destroy();
+    }
+  });
+
   it("reports a connection's end as [id, empty]", async () => {
     const stream = await pump.socket("stream", { bind: "tcp://127.0.0.1:*" });
     const port = Number(/:(\d+)$/.exec(stream.endpoints[0]!)![1]);

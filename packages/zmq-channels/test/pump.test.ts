@@ -237,6 +237,26 @@ describe("bad input", () => {
   });
   afterEach(() => pump.close());
 
+  it("refuses at the put a router message of one frame, which libzmq would drop unsaid", async () => {
+    const router = await pump.socket("router", {
+      bind: address("inproc"),
+      options: { mandatory: true },
+    });
+    const shape = /send on a router socket: expected \[routing id, \.\.\.body\] .*got 1 frame$/;
+    expect(() => router.send.put("d1")).toThrow(shape);
+    expect(() => router.send.offer(["nobody"])).toThrow(shape);
+    await expect(router.transmit(["nobody"])).rejects.toThrow(/transmit\(\) on a router socket/);
+    const dealer = await pump.socket("dealer", {
+      connect: router.endpoints[0],
+      options: { routingId: "D" },
+    });
+    await dealer.send.put("hi");
+    const [id] = await takeWithin(router.recv);
+    await router.send.put([id!, "a", "b"]);
+    expect(text(await takeWithin(dealer.recv))).toEqual(["a", "b"]);
+    expect(pump.stats().sockets.find((s) => s.kind === "router")!.sent).toBe(1);
+  });
+
   it("refuses to work once closed: register throws and socket rejects", async () => {
     await pump.close();
     await expect(pump.socket("pull", { bind: address("inproc") })).rejects.toThrow(/closed/);
