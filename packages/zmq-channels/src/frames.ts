@@ -23,7 +23,28 @@ export type Part = string | Buffer | Uint8Array;
 export type Message = Part | Part[];
 
 function isPart(value: unknown): value is Part {
-  return typeof value === "string" || value instanceof Uint8Array;
+  return (
+    typeof value === "string" ||
+    (value instanceof Uint8Array && (value.byteLength !== 0 || !detached(value)))
+  );
+}
+
+// A view of a buffer that was transferred away (postMessage, structuredClone) reads as empty,
+// and copying from it throws; making a view of its buffer is the test Node 20 has for it.
+function detached(view: Uint8Array): boolean {
+  try {
+    new Uint8Array(view.buffer, 0, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+// What a value that is not a Part is, for "got …".
+function notPart(value: unknown): string {
+  return value instanceof Uint8Array
+    ? `${describeValue(value)} whose ArrayBuffer was detached (transferred away)`
+    : describeValue(value);
 }
 
 /**
@@ -43,7 +64,7 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return "an array";
   const name = (value as object).constructor?.name;
   if (!name || name === "Object") return "an object";
-  return /^[AEIOU]/.test(name) ? `an ${name}` : `a ${name}`;
+  return /^(?:[AEIO]|U(?!int|ni))/.test(name) ? `an ${name}` : `a ${name}`; // a Uint8Array
 }
 
 /**
@@ -56,11 +77,11 @@ export function messageProblem(value: unknown): string | undefined {
   if (Array.isArray(value)) {
     if (value.length === 0) return `${expected}, got an empty array (a message needs a frame)`;
     for (let i = 0; i < value.length; i++) {
-      if (!isPart(value[i])) return `${expected}, got ${describeValue(value[i])} at frame ${i}`;
+      if (!isPart(value[i])) return `${expected}, got ${notPart(value[i])} at frame ${i}`;
     }
     return undefined;
   }
-  return `${expected}, got ${describeValue(value)}`;
+  return `${expected}, got ${notPart(value)}`;
 }
 
 /**

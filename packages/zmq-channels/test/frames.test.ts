@@ -1,7 +1,7 @@
 // Messages: what a send channel accepts, and how it names what it refuses (frames.ts).
 import type { Channel } from "@sluice/channels";
 import { Pump } from "@sluice/zmq-channels";
-import { address } from "./helpers";
+import { address, takeN } from "./helpers";
 
 describe("bad input", () => {
   let pump: Pump;
@@ -22,5 +22,29 @@ describe("bad input", () => {
     expect(() => put(null)).toThrow(TypeError);
     expect(() => put(undefined)).toThrow(TypeError);
     expect(push.send.offer("fine")).toBe(true);
+  });
+
+  it("refuses a detached Uint8Array at the put; one detached after its put goes as an empty frame, and nothing else is lost", async () => {
+    const pull = await pump.socket("pull", { bind: address("inproc") });
+    const push = await pump.socket("push", { connect: pull.endpoints[0] });
+    const detach = (view: Uint8Array): void => {
+      structuredClone(view.buffer, { transfer: [view.buffer] });
+    };
+    const gone = new Uint8Array(16);
+    detach(gone);
+    expect(() => push.send.put(gone)).toThrow(
+      /got a Uint8Array whose ArrayBuffer was detached \(transferred away\)$/,
+    );
+    expect(() => push.send.put(["a", gone])).toThrow(/detached \(transferred away\) at frame 1$/);
+    await expect(push.transmit(gone)).rejects.toThrow(TypeError);
+    expect(push.send.offer(new Uint8Array(0))).toBe(true); // empty, not detached
+    const later = new Uint8Array([1, 2, 3]);
+    void push.send.put("before");
+    void push.send.put(later);
+    detach(later); // after its put, before the pump sends it
+    void push.send.put("after");
+    const got = await takeN(pull.recv, 4);
+    expect(got.map((m) => m.map((f) => f.toString()))).toEqual([[""], ["before"], [""], ["after"]]);
+    expect(pump.errors.poll()).toBeUndefined();
   });
 });

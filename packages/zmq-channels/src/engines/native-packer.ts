@@ -73,10 +73,11 @@ export class SendPacker {
   #copy(part: Part): number {
     const at = this.#bytes;
     // #room() made space for sizeOf(part) bytes, which is what write() encodes and set() copies.
-    const n =
-      typeof part === "string"
-        ? this.slab.write(part, at)
-        : (this.slab.set(part, at), byteLengthOf.call(part));
+    // A view detached since its put measures 0 and goes as an empty frame, as zeromq.js sends
+    // it; set() would throw on it.
+    let n: number;
+    if (typeof part === "string") n = this.slab.write(part, at);
+    else if ((n = byteLengthOf.call(part)) > 0) this.slab.set(part, at);
     this.#bytes = at + n;
     return n;
   }
