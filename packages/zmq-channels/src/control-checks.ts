@@ -62,15 +62,6 @@ export function checkRoutingId(
   return routingId;
 }
 
-/** set("sendTimeout", value): an integer ≥ -1. */
-export function checkSendTimeout(value: unknown): asserts value is number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < -1) {
-    throw new TypeError(
-      `set("sendTimeout", value): value must be an integer ≥ -1 (ms; -1: wait for ever), got ${describeValue(value)}`,
-    );
-  }
-}
-
 // Checks an option name for get/set; throws a TypeError naming what is wrong.
 export function checkOption(
   info: KindInfo,

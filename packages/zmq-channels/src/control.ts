@@ -13,20 +13,14 @@
 //   A call that fails (at the call or in the queue) never loses the calls queued after it.
 // - `endpoints` follows what bind/connect/unbind/disconnect did, once each resolves.
 import type { EngineSocket } from "./engine";
-import {
-  checkEndpoint,
-  checkFilters,
-  checkOption,
-  checkRoutingId,
-  checkSendTimeout,
-} from "./control-checks";
+import { checkEndpoint, checkFilters, checkOption, checkRoutingId } from "./control-checks";
 import { endpointCall } from "./endpoint-errors";
 import { reasonOf } from "./errors";
 import { checkOptionValue } from "./engines/option-values";
 import { describeValue } from "./frames";
 import type { KindInfo } from "./kinds";
 import { Closing, type State } from "./lifecycle";
-import { boundEndpoint } from "./options";
+import { boundEndpoint, checkSendTimeout } from "./options";
 
 /** What control needs of its bridge. */
 export interface ControlHost {
@@ -171,7 +165,7 @@ export class Control {
         this.#run("set", () => {
           const name = checkOption(info, host.engine, "set", option, "write");
           if (name === "sendTimeout") {
-            checkSendTimeout(value);
+            checkSendTimeout(value, 'set("sendTimeout", value): value');
             return () => {
               host.engine.sendTimeout = value;
             };

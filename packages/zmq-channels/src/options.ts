@@ -5,7 +5,7 @@ import { Channel } from "@sluice/channels";
 import type * as zmq from "zeromq";
 import type { Engine, EngineSocket } from "./engine";
 import { endpointCall } from "./endpoint-errors";
-import type { Frame, Message } from "./frames";
+import { describeValue, type Frame, type Message } from "./frames";
 import { KINDS, type Kind, type KindInfo, type SocketClasses } from "./kinds";
 
 /**
@@ -60,6 +60,21 @@ const KEYS = ["bind", "connect", "subscribe", "join", "options", "send", "recv"]
 export const REFUSED: Readonly<Record<string, string>> = {
   receiveTimeout: "is managed by the pump; to wait with a limit, select on recv and timeout(ms)",
 };
+
+/** The longest delay Node's timers take (2³¹ − 1 ms; beyond it they fire at once). */
+export const MAX_WAIT_MS = 2_147_483_647;
+
+/**
+ * `sendTimeout`, given to socket() or set() (`what` names it there): a whole number of ms from
+ * -1 (wait for ever) to MAX_WAIT_MS, the one rule for both calls.
+ */
+export function checkSendTimeout(value: unknown, what: string): asserts value is number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < -1 || value > MAX_WAIT_MS) {
+    throw new TypeError(
+      `${what} must be an integer from -1 (wait for ever) to ${MAX_WAIT_MS} (ms), got ${describeValue(value)}`,
+    );
+  }
+}
 
 /** What socket() does, once its options were checked. */
 export interface Plan {
@@ -130,8 +145,8 @@ export function plan(
     }
   }
   const given = options as Record<string, unknown>;
-  if (given.sendTimeout !== undefined && typeof given.sendTimeout !== "number") {
-    throw new TypeError(`socket("${info.kind}"): option "sendTimeout" must be a number`);
+  if (given.sendTimeout !== undefined) {
+    checkSendTimeout(given.sendTimeout, `socket("${info.kind}"): option "sendTimeout"`);
   }
   const frees = info.freesSending;
   return { options: given, freesSending: frees !== undefined && given[frees] === true };

@@ -6,6 +6,7 @@
 //   readers of one recv would each drop the other's replies (decision R1).
 import type { Sockets } from "./sockets";
 import { hooksOf, type SocketHooks } from "./hooks";
+import { MAX_WAIT_MS } from "./options";
 
 /**
  * A request that got no reply within its timeout, on its last try [Go: context.DeadlineExceeded;
@@ -53,11 +54,14 @@ export function release(sockets: Sockets): void {
   owners.delete(sockets);
 }
 
-/** Checks a timeout option: a number of milliseconds > 0 (Infinity: no timeout). */
+/** Checks a timeout option: a number of milliseconds > 0 and ≤ 2³¹ − 1 (Infinity: no timeout). */
 export function checkTimeout(who: string, value: unknown): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== "number" || !(value > 0)) {
-    throw new TypeError(`${who}: timeout must be a number of milliseconds > 0, got ${show(value)}`);
+  if (typeof value !== "number" || !(value > 0) || (value > MAX_WAIT_MS && value !== Infinity)) {
+    throw new TypeError(
+      `${who}: timeout must be a number of milliseconds > 0 and ≤ ${MAX_WAIT_MS} ` +
+        `(Infinity: no timeout), got ${show(value)}`,
+    );
   }
   return value;
 }

@@ -15,6 +15,7 @@ import { chan, type Channel } from "@sluice/channels";
 import * as zmq from "zeromq";
 import type { Engine, EngineSocket } from "./engine";
 import { describeValue, type Frame } from "./frames";
+import { MAX_WAIT_MS } from "./options";
 import type { Sockets } from "./sockets";
 
 /**
@@ -114,9 +115,9 @@ export function checkZapOptions(opts: unknown): Required<Omit<ZapOptions, "domai
   if (!Number.isInteger(buffer) || buffer < 1) {
     throw new TypeError(`zap(opts): buffer must be an integer ≥ 1, got ${describeValue(buffer)}`);
   }
-  if (typeof timeout !== "number" || !(timeout > 0) || !Number.isFinite(timeout)) {
+  if (typeof timeout !== "number" || !(timeout > 0 && timeout <= MAX_WAIT_MS)) {
     throw new TypeError(
-      `zap(opts): timeout must be a number of ms > 0, got ${describeValue(timeout)}`,
+      `zap(opts): timeout must be a number of ms > 0 and ≤ ${MAX_WAIT_MS}, got ${describeValue(timeout)}`,
     );
   }
   return { domain, buffer, timeout };

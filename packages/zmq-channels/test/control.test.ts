@@ -150,6 +150,17 @@ describe("control", () => {
       await expect(sub.get(name)).rejects.toThrow(`get("${name}"): unknown option for a sub`);
     }
     await expect(sub.set("sendTimeout", "soon")).rejects.toThrow(/integer/);
+    // one rule for set() and socket(): a whole number of ms from -1 to 2³¹ − 1
+    for (const bad of [NaN, Infinity, 2 ** 31, 1.5, -5]) {
+      const rule =
+        /sendTimeout.* must be an integer from -1 \(wait for ever\) to 2147483647 \(ms\)/;
+      await expect(sub.set("sendTimeout", bad)).rejects.toThrow(rule);
+      await expect(
+        pump.socket("push", { bind: address("inproc"), options: { sendTimeout: bad } }),
+      ).rejects.toThrow(rule);
+    }
+    await sub.set("sendTimeout", 2 ** 31 - 1);
+    expect(await sub.get("sendTimeout")).toBe(2 ** 31 - 1);
     await expect(pub.set("sendHighWaterMark", -5)).rejects.toThrow(
       /set\("sendHighWaterMark", value\): the pub socket refused the number -5/,
     );

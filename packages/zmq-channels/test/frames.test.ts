@@ -28,7 +28,7 @@ describe("bad input", () => {
     const pull = await pump.socket("pull", { bind: address("inproc") });
     const push = await pump.socket("push", { connect: pull.endpoints[0] });
     const detach = (view: Uint8Array): void => {
-      structuredClone(view.buffer, { transfer: [view.buffer] });
+      structuredClone(view.buffer, { transfer: [view.buffer as ArrayBuffer] });
     };
     const gone = new Uint8Array(16);
     detach(gone);

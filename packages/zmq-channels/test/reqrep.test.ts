@@ -404,6 +404,9 @@ describe("requester() refuses what it cannot work with", () => {
     expect(() => client.request([])).toThrow("got an empty array");
     expect(() => client.request(42 as never)).toThrow(TypeError);
     expect(() => client.request("x", { timeout: -5 })).toThrow("timeout must be a number");
+    // beyond 2³¹ − 1 ms Node's timers fire at once: refused, not a timeout after 1 ms
+    expect(() => requester(dealer, { timeout: 2 ** 40 })).toThrow(/≤ 2147483647 \(Infinity/);
+    expect(() => client.request("x", { timeout: 2 ** 31 })).toThrow(/got 2147483648$/);
     expect(() => client.request("x", { signal: {} as AbortSignal })).toThrow("AbortSignal");
   });
 });

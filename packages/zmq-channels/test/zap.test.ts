@@ -147,6 +147,9 @@ describe("pump.zap()", () => {
 
   it("is one per context, closes with the pump, and refuses bad options", async () => {
     expect(() => pump.zap({ timeout: -1 })).toThrow(TypeError);
+    expect(() => pump.zap({ timeout: 2 ** 40 })).toThrow(
+      /≤ 2147483647, got the number 1099511627776$/,
+    );
     expect(() => pump.zap({ buffer: 0 })).toThrow(/buffer must be an integer/);
     const zap = pump.zap();
     expect(() => pump.zap()).toThrow(/already has a ZAP handler/);
