@@ -13,6 +13,11 @@ export function endpointCall<T>(
   endpoint: string,
   op: (endpoint: string) => T,
 ): T {
+  const port = portProblem(endpoint);
+  if (port !== undefined) {
+    const e = new TypeError(`${call}("${endpoint}"): ${port}`);
+    throw Object.assign(e, { code: "EINVAL", address: endpoint });
+  }
   let result: T;
   try {
     result = op(endpoint);
@@ -23,6 +28,24 @@ export function endpointCall<T>(
   return result.catch((e: unknown) => {
     throw endpointError(call, kind, endpoint, e);
   }) as T;
+}
+
+// libzmq reads a tcp or udp port with strtoul and keeps 16 bits: ":99999" bound port 34463,
+// ":-1" port 65535, ":5555x" port 5555. A port that starts like a number must be one from 0 to
+// 65535 (or "*"); anything else is left to libzmq's own parse. tcp's "source;destination" form
+// has a port on each side.
+function portProblem(endpoint: string): string | undefined {
+  const m = /^(tcp|udp):\/\/(.*)$/i.exec(endpoint);
+  if (m === null) return undefined;
+  for (const address of m[2]!.split(";")) {
+    const colon = address.lastIndexOf(":");
+    const port = address.slice(colon + 1);
+    if (colon < 0 || !/^[-+]?\d/.test(port) || port.includes("]")) continue;
+    if (!/^\d+$/.test(port) || Number(port) > 65535) {
+      return `the port must be a number from 0 to 65535 or *, got "${port}" (libzmq would use another)`;
+    }
+  }
+  return undefined;
 }
 
 /**

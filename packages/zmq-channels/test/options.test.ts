@@ -110,6 +110,23 @@ describe("bad input", () => {
     await expect(malformed).rejects.toMatchObject({ code: "EINVAL" });
   });
 
+  it("refuses a tcp port out of 0..65535 that libzmq would wrap, in socket() and the calls", async () => {
+    const port = /the port must be a number from 0 to 65535 or \*, got "(99999|-1|70000|5555x)"/;
+    await expect(pump.socket("pull", { bind: "tcp://127.0.0.1:99999" })).rejects.toThrow(port);
+    await expect(pump.socket("pull", { bind: "tcp://127.0.0.1:99999" })).rejects.toMatchObject({
+      code: "EINVAL",
+      address: "tcp://127.0.0.1:99999",
+    });
+    const a = await pump.socket("push", { bind: "tcp://127.0.0.1:*" });
+    await expect(a.bind("tcp://127.0.0.1:-1")).rejects.toThrow(port);
+    await expect(a.connect("tcp://localhost:70000")).rejects.toThrow(TypeError);
+    await expect(a.connect("tcp://127.0.0.1:5555x")).rejects.toThrow(port);
+    await expect(a.connect("tcp://127.0.0.1:5;127.0.0.1:70000")).rejects.toThrow(/"70000"/);
+    expect(a.endpoints).toHaveLength(1); // none of them was bound
+    await a.connect("tcp://127.0.0.1:65535"); // the top of the range, and a source address
+    await a.connect("tcp://127.0.0.1:0;127.0.0.1:65534");
+  });
+
   it("names the endpoint of a refused call, the same on both engines", async () => {
     const a = await pump.socket("pull", { bind: "tcp://127.0.0.1:*" });
     const taken = a.endpoints[0]!;
