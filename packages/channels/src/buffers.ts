@@ -1,3 +1,4 @@
+import { describe } from "./errors";
 import { Ring } from "./ring";
 
 /**
@@ -28,7 +29,11 @@ export interface Buffer<T> {
   remove(): T;
 }
 
+// A size that is not a number is a TypeError, as chan("5") is; a number out of range a RangeError.
 function checkSize(kind: string, n: number, least: number): void {
+  if (typeof n !== "number") {
+    throw new TypeError(`${kind}(n): n must be a number, got ${describe(n)}`);
+  }
   if (!Number.isSafeInteger(n) || n < least) {
     throw new RangeError(
       `${kind}(n): n must be a whole number of at least ${least}, got ${String(n)}`,

@@ -11,9 +11,13 @@ const notReady = isNotReady;
 
 // What the last check of an ops array saw (see select), and the scratch permutation (see
 // permutationOf): fields of a module constant rather than module `let`s, each read of which
-// V8 compiles with a check that it was initialised.
+// V8 compiles with a check that it was initialised. Before any check, and after one that
+// failed, `checked` is an array of this module's that no caller can pass, never `undefined`:
+// `select()` (ops undefined) would match that and read `undefined.length` before checkOps
+// could name the call.
+const NONE: readonly SelectOp[] = Object.freeze([]);
 const memo = {
-  checked: undefined as readonly SelectOp[] | undefined,
+  checked: NONE,
   checkedLength: 0,
   scratch: new Int32Array(16),
   scratchSize: -1,
@@ -246,7 +250,7 @@ function checkOp(op: unknown, i: number): void {
     internal.validate(op[0], op[1]);
     return;
   }
-  memo.checked = undefined; // (an array that failed is never remembered as checked)
+  memo.checked = NONE; // (an array that failed is never remembered as checked)
   const pair = Array.isArray(op) && op.length === 2;
   throw new TypeError(
     `select(ops): ops[${i}] must be a Channel (a take) or a [channel, value] pair (a put), ` +

@@ -17,6 +17,27 @@ describe("buffers", () => {
     },
   );
 
+  it.each([
+    ["fixed", fixed],
+    ["dropping", dropping],
+    ["sliding", sliding],
+  ] as const)(
+    "%s(n) refuses a size that is not a number with a TypeError, naming it",
+    (name, make) => {
+      for (const [bad, said] of [
+        ["5", 'the string "5"'],
+        [null, "null"],
+        [{}, "an object"],
+        [undefined, "undefined"],
+        [5n, "the bigint 5"],
+      ] as const) {
+        expect(() => make(bad as never)).toThrow(
+          new TypeError(`${name}(n): n must be a number, got ${said}`),
+        );
+      }
+    },
+  );
+
   it("fixed(0) is always full, so its channel is a rendezvous (core.async's (buffer 0))", async () => {
     expect(fixed(0).full).toBe(true);
     const ch = chan<number>(fixed(0));

@@ -155,6 +155,26 @@ describe.each(kinds)("a $name channel", (kind) => {
       expect(ch.poll()).toBeUndefined();
     });
 
+    it("refuses options that are not an object at the call, naming them, and changes nothing", () => {
+      const ch = kind.make();
+      for (const [bad, said] of [
+        ["opts", 'the string "opts"'],
+        [5, "the number 5"],
+        [null, "null"],
+        [true, "the boolean true"],
+      ] as const) {
+        expect(() => ch.put(1, bad as never)).toThrow(
+          new TypeError(`put(value, opts): opts must be an object, got ${said}`),
+        );
+        expect(() => ch.take(bad as never)).toThrow(
+          new TypeError(`take(opts): opts must be an object, got ${said}`),
+        );
+      }
+      // Nothing was put, and no take waits: a put with room, or a taker, would complete now.
+      expect(ch.poll()).toBeUndefined();
+      expect(ch.offer(1)).toBe(kind.accepts > 0);
+    });
+
     it("one signal serves many operations: each listens on it only while it waits", async () => {
       const ch = kind.make();
       const ac = new AbortController();

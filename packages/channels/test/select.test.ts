@@ -11,6 +11,25 @@ describe("select", () => {
     expect(() => select("x" as never)).toThrow(/ops must be an array/);
   });
 
+  it("refuses a missing or non-array ops by name, also as its first call and after a failed one", () => {
+    const missing = new TypeError("select(ops): ops must be an array, got undefined");
+    // A fresh copy of the module: nothing checked yet.
+    jest.isolateModules(() => {
+      const fresh = (require("../src/select") as typeof import("../src/select")).select;
+      expect(() => (fresh as () => unknown)()).toThrow(missing);
+    });
+    // After an array that failed its check (it is then not remembered).
+    expect(() => select([42 as never])).toThrow(/ops\[0\]/);
+    expect(() => (select as () => unknown)()).toThrow(missing);
+    expect(() => select(undefined as never)).toThrow(missing);
+    expect(() => select(5 as never)).toThrow(
+      new TypeError("select(ops): ops must be an array, got the number 5"),
+    );
+    expect(() => select(null as never, {})).toThrow(
+      new TypeError("select(ops): ops must be an array, got null"),
+    );
+  });
+
   it("takes from a ready channel, and a put op reports true", async () => {
     const a = chan<number>(1);
     const b = chan<number>();

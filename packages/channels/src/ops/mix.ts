@@ -102,6 +102,7 @@ export function mix<T>(out: Channel<T>): Mix<T> {
       change();
     },
     unmix(ch: Channel<T>): void {
+      checkChannel("unmix", "ch", ch);
       if (inputs.delete(ch)) change();
     },
     unmixAll(): void {

@@ -102,6 +102,7 @@ export function mult<T>(ch: Channel<T>): Mult<T> {
       return target;
     },
     untap(target: Channel<T>): void {
+      checkChannel("untap", "ch", target);
       const tap = taps.get(target);
       if (tap === undefined) return;
       taps.delete(target);

@@ -101,6 +101,7 @@ export function pub<T, K = unknown>(
       return target;
     },
     unsub(topic: K, target: Channel<T>): void {
+      checkChannel("unsub", "ch", target);
       topics.get(topic)?.mult.untap(target);
     },
     unsubAll(...args: [topic?: K]): void {

@@ -159,6 +159,11 @@ describe("mix", () => {
     it.each<[string, (m: Mix<number>, a: Channel<number>) => unknown, RegExp]>([
       ["an out that is not a Channel", () => mix("out" as never), /mix: out must be a Channel/],
       ["an admix of a non-Channel", (m) => m.admix(1 as never), /admix: ch must be a Channel/],
+      [
+        "an unmix of a non-Channel",
+        (m) => m.unmix(5 as never),
+        /^unmix: ch must be a Channel, got the number 5$/,
+      ],
       ["states that are not a Map", (m) => m.toggle({} as never), /toggle: states must be a Map/],
       [
         "an unknown state",

@@ -126,4 +126,12 @@ describe("mult", () => {
     expect(() => m.tap("x" as never)).toThrow(/tap: ch must be a Channel/);
     expect(() => m.tap(chan<number>(), 1 as never)).toThrow(/tap: close must be a boolean/);
   });
+
+  it("untap refuses a non-channel, naming it, as tap does", () => {
+    const m = mult(chan<number>());
+    expect(() => m.untap(5 as never)).toThrow(
+      new TypeError("untap: ch must be a Channel, got the number 5"),
+    );
+    expect(() => m.untap(undefined as never)).toThrow(/untap: ch must be a Channel, got undefined/);
+  });
 });

@@ -57,7 +57,7 @@ describe("onto", () => {
     expect(seen).toEqual({ pulled: 3, ended: true });
   });
 
-  it("closes the channel and rejects when iterating throws, or a value is undefined", async () => {
+  it("closes the channel and rejects when iterating throws", async () => {
     const boom = new Error("source broke");
     function* broken(): Generator<number> {
       yield 1;
@@ -66,9 +66,46 @@ describe("onto", () => {
     const ch = chan<number>(5);
     await expect(onto(ch, broken())).rejects.toBe(boom);
     expect([ch.poll(), ch.closed]).toEqual([1, true]);
-    const other = chan<number>(5);
-    await expect(onto(other, [1, undefined as never])).rejects.toThrow(TypeError);
-    expect(other.closed).toBe(true);
+  });
+
+  it("refuses an array holding undefined at the call, naming onto and the index; puts nothing", () => {
+    const ch = chan<number>(5);
+    expect(() => onto(ch, [1, undefined as never, 2])).toThrow(TypeError);
+    expect(() => onto(ch, [1, undefined as never, 2])).toThrow(
+      /^onto: values\[1\] is undefined, which can't be put on a channel/,
+    );
+    // eslint-disable-next-line no-sparse-arrays
+    expect(() => onto(ch, [1, , 3] as number[])).toThrow(/^onto: values\[1\] is undefined/);
+    expect([ch.poll(), ch.closed]).toEqual([undefined, false]);
+  });
+
+  it("rejects when a lazy source yields undefined, naming onto and the position; ends it", async () => {
+    const seen = { ended: false };
+    function* holey(): Generator<number | undefined> {
+      try {
+        yield 1;
+        yield 2;
+        yield undefined;
+        yield 4;
+      } finally {
+        seen.ended = true;
+      }
+    }
+    const ch = chan<number>(5);
+    await expect(onto(ch, holey() as Iterable<number>)).rejects.toThrow(
+      new TypeError(
+        "onto: values yielded undefined at position 2 (counting from 0), which can't be put " +
+          "on a channel (undefined is what a take returns once the channel is closed): use " +
+          "null or a sentinel",
+      ),
+    );
+    expect(seen.ended).toBe(true);
+    expect([ch.poll(), ch.poll(), ch.poll(), ch.closed]).toEqual([1, 2, undefined, true]);
+    const open = chan<number>(5);
+    await expect(onto(open, later([7, undefined as never]), { close: false })).rejects.toThrow(
+      /^onto: values yielded undefined at position 1 /,
+    );
+    expect([open.poll(), open.closed]).toEqual([7, false]);
   });
 
   it("refuses bad arguments at the call, naming them", () => {
@@ -135,6 +172,41 @@ describe("from", () => {
       expect(await into(from(broken()))).toEqual([1]);
       await settle();
       expect(raised).toEqual([boom]);
+    });
+  });
+
+  it("refuses an array holding undefined at the call, naming from and the index", () => {
+    expect(() => from([1, undefined, 3])).toThrow(TypeError);
+    expect(() => from([1, undefined, 3])).toThrow(
+      /^from: values\[1\] is undefined, which can't be put on a channel/,
+    );
+    expect(() => from(new Array<number>(2))).toThrow(/^from: values\[0\] is undefined/);
+  });
+
+  it("closes its channel and re-raises when a lazy source yields undefined, naming from and the position", async () => {
+    await catchRaised(async (raised) => {
+      const seen = { ended: false };
+      function* holey(): Generator<number | undefined> {
+        try {
+          yield 1;
+          yield undefined;
+          yield 3;
+        } finally {
+          seen.ended = true;
+        }
+      }
+      expect(await into(from(holey()))).toEqual([1]);
+      expect(await into(from(later([5, 6, undefined as never, 8])))).toEqual([5, 6]);
+      await settle();
+      expect(seen.ended).toBe(true);
+      expect(raised).toHaveLength(2);
+      expect(raised[0]).toBeInstanceOf(TypeError);
+      expect(String(raised[0])).toMatch(
+        /^TypeError: from: values yielded undefined at position 1 \(counting from 0\), which can't be put on a channel/,
+      );
+      expect(String(raised[1])).toMatch(
+        /^TypeError: from: values yielded undefined at position 2 /,
+      );
     });
   });
 

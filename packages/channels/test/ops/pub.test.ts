@@ -109,4 +109,14 @@ describe("pub", () => {
     const bad = pub(chan<Msg>(), byTopic, () => -2);
     expect(() => bad.sub("a", chan<Msg>())).toThrow(RangeError);
   });
+
+  it("unsub refuses a non-channel, naming it, as sub does (whether or not the topic exists)", () => {
+    const p = pub(chan<Msg>(), byTopic);
+    p.sub("t", chan<Msg>());
+    for (const topic of ["t", "none"]) {
+      expect(() => p.unsub(topic, 5 as never)).toThrow(
+        new TypeError("unsub: ch must be a Channel, got the number 5"),
+      );
+    }
+  });
 });
