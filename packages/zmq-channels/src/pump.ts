@@ -32,6 +32,15 @@ import { openZap, ZAP_ENDPOINT, type ZapOptions, type ZapRequest } from "./zap";
 export type { PumpEngine } from "./engine-choice";
 export type { PumpStats } from "./registry";
 
+// The pumps not closed yet. When the process would end on its own (its loop has nothing left:
+// no socket receives, nothing waits in a `send`), they are closed as close() closes them, so
+// what their sockets still queue is delivered within its linger, as it is after close(). The
+// native engine ends its context at exit without a linger (P60); zeromq.js waits at exit.
+const unclosed = new Set<Pump>();
+function closeUnclosed(): void {
+  for (const pump of unclosed) void pump.close();
+}
+
 /**
  * Owns ZeroMQ sockets and bridges each to a `send` and a `recv` channel, all served by one
  * loop [no core.async counterpart; the design follows Go's netpoller: one poller, many
@@ -65,6 +74,8 @@ export class Pump {
   constructor(opts: { context?: zmq.Context; engine?: PumpEngine } = {}) {
     this.#engine = chooseEngine(opts);
     if (debug.enabled) debug("pump: engine %s", this.#engine.describe());
+    if (unclosed.size === 0) process.on("beforeExit", closeUnclosed);
+    unclosed.add(this);
   }
 
   /** The engine of the sockets `socket()` creates ("native" or "zeromq"); `register()`ed
@@ -212,6 +223,8 @@ export class Pump {
   }
 
   async #closeAll(): Promise<void> {
+    unclosed.delete(this);
+    if (unclosed.size === 0) process.off("beforeExit", closeUnclosed);
     await this.#registry.close();
     await this.#zapServed; // the ZAP handler's channel closed and its context free (P31)
     this.#engine.close?.();

@@ -1,9 +1,19 @@
 // The pump as a whole (pump.ts): many sockets, full duplex, a queue device, a shared send,
 // register, close, and the errors channel.
+import * as path from "node:path";
 import * as zmq from "zeromq";
 import { chan, pipe, select, type Channel } from "@sluice/channels";
 import { Pump, type Message, type Sockets } from "@sluice/zmq-channels";
-import { address, sleep, takeN, takeWithin, text, TRANSPORTS, within } from "./helpers";
+import {
+  address,
+  runWithPump,
+  sleep,
+  takeN,
+  takeWithin,
+  text,
+  TRANSPORTS,
+  within,
+} from "./helpers";
 
 describe.each(TRANSPORTS)("the pump over %s", (transport) => {
   let pump: Pump;
@@ -228,6 +238,38 @@ describe.each(TRANSPORTS)("a bridged socket over %s", (transport) => {
     const kept = await takeN(pump.errors, 1024);
     expect(kept.map((e) => (e.unsent as string[])[1])).toEqual([...Array(1024).keys()].map(String));
   });
+});
+
+describe("a process that never closes its pump", () => {
+  const DIST = path.join(__dirname, "..", "dist", "index.js");
+  it("still delivers what it put when it ends on its own, within the linger", () => {
+    // A PUSH whose peer binds only after the sender's loop went empty: the message waits in
+    // libzmq, and the sender ends on its own without pump.close(). Its child PULL must get it.
+    const r = runWithPump(`
+      const { spawn } = require("node:child_process");
+      const net = require("node:net");
+      const port = await new Promise((resolve) => {
+        const s = net.createServer().listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => resolve(port)); });
+      });
+      const p = new Pump();
+      const push = await p.socket("push", { connect: "tcp://127.0.0.1:" + port, options: { linger: 10000, reconnectInterval: 50 } });
+      await push.send.put("put, never closed");
+      const child = spawn(process.execPath, ["-e", \`
+        const { Pump } = require(\${JSON.stringify(${JSON.stringify(DIST)})});
+        (async () => {
+          setTimeout(() => process.exit(4), 10000).unref(); // bounded, whatever happens
+          await new Promise((r) => setTimeout(r, 300)); // after the sender's loop went empty
+          const p = new Pump();
+          const pull = await p.socket("pull", { bind: "tcp://127.0.0.1:\${port}" });
+          console.log("child got " + String((await pull.recv.take())[0]));
+          await p.close();
+        })();\`], { stdio: ["ignore", "inherit", "inherit"] });
+      child.unref();
+      process.on("exit", () => console.log("sender ends on " + p.engine));`);
+    expect(r.out).toContain("child got put, never closed");
+    expect(r.out).toMatch(/sender ends on (native|zeromq)/);
+    expect([r.status, r.signal]).toEqual([0, null]);
+  }, 30_000);
 });
 
 describe("bad input", () => {
