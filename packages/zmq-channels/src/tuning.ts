@@ -47,3 +47,7 @@ export const PARK_RECHECK = 250;
 /** A parked send of a transmission that has a signal wakes this often, so that an abort
  * withdraws it soon (P22). */
 export const ABORT_RECHECK = 10;
+
+/** A registered socket's receive that finds zeromq.js busy (a receive or bind of the user's
+ * own still pending) tries again after this many ms (P70). */
+export const BUSY_RETRY = 10;

@@ -321,4 +321,17 @@ describe("bad input", () => {
     expect(text(await takeWithin(pull.recv))).toEqual(["adopted"]);
     expect(() => pump.register({} as zmq.Socket)).toThrow(TypeError);
   });
+
+  it("register() of a socket with a receive() of the user's pending: that one keeps its message, recv gets the rest", async () => {
+    const socket = new zmq.Pull();
+    await socket.bind(address("tcp"));
+    const own = socket.receive();
+    const pull = pump.register(socket);
+    const push = await pump.socket("push", { connect: socket.lastEndpoint! });
+    await push.send.put("m1");
+    await push.send.put("m2");
+    expect(String((await own)[0])).toBe("m1");
+    expect(text(await takeWithin(pull.recv))).toEqual(["m2"]);
+    expect(pump.errors.poll()).toBeUndefined();
+  });
 });

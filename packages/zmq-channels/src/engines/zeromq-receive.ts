@@ -9,7 +9,7 @@ import type * as zmq from "zeromq";
 import type { Sink } from "../engine";
 import { codeOf } from "../errors";
 import type { Frame } from "../frames";
-import { FLOOD_AFTER, LET_GO_FIRST, QUICK_MS } from "../tuning";
+import { BUSY_RETRY, FLOOD_AFTER, LET_GO_FIRST, QUICK_MS } from "../tuning";
 import type { WriteWaits } from "./write-waits";
 import type { Native } from "./zeromq-control";
 
@@ -55,6 +55,12 @@ export class ZeromqReceiver {
         this.#waiting = false;
         // While trickling, EAGAIN means the socket was closed under the pending receive.
         if (socket.closed) return false;
+        if (codeOf(e) === "EBUSY") {
+          // A socket registered with a receive() or bind() of the user's still pending: that
+          // one keeps what it gets; the lane receives once it has settled (P70).
+          await new Promise((resolve) => setTimeout(resolve, BUSY_RETRY));
+          continue;
+        }
         if (codeOf(e) !== "EAGAIN") throw e;
         if (this.#flooding) {
           this.#flooding = false;
