@@ -1,7 +1,7 @@
 // The argument checks of the control calls (control.ts): each returns what it checked, or
 // throws a TypeError naming the call and what is wrong, before anything is queued.
 import type { EngineSocket } from "./engine";
-import { describeValue } from "./frames";
+import { describeValue, GROUP_MAX_LENGTH } from "./frames";
 import type { KindInfo } from "./kinds";
 import { REFUSED } from "./options";
 
@@ -14,13 +14,23 @@ export function checkFilters(
   list: unknown[],
 ): Array<string | Buffer> {
   if (!allowed) throw new TypeError(`${call}(): a ${kind} socket cannot ${call} (only ${only})`);
+  const groups = only === "dish";
   if (list.length === 0) {
-    throw new TypeError(`${call}(): no topic given (give at least one; "" is everything)`);
+    throw new TypeError(
+      groups
+        ? `${call}(): no group given (give at least one)`
+        : `${call}(): no topic given (give at least one; "" is everything)`,
+    );
   }
   list.forEach((t, i) => {
     if (typeof t !== "string" && !Buffer.isBuffer(t)) {
       throw new TypeError(
         `${call}(): argument ${i + 1} must be a string or Buffer, got ${describeValue(t)}`,
+      );
+    }
+    if (groups && Buffer.byteLength(t) > GROUP_MAX_LENGTH) {
+      throw new TypeError(
+        `${call}(): argument ${i + 1} is a group of ${Buffer.byteLength(t)} bytes (ZeroMQ's groups take at most ${GROUP_MAX_LENGTH})`,
       );
     }
   });

@@ -14,7 +14,7 @@
 // - `endpoints` follows what bind/connect/unbind/disconnect did, once each resolves.
 import type { EngineSocket } from "./engine";
 import { checkEndpoint, checkFilters, checkOption, checkRoutingId } from "./control-checks";
-import { endpointCall } from "./endpoint-errors";
+import { endpointCall, groupCall } from "./endpoint-errors";
 import { reasonOf } from "./errors";
 import { checkOptionValue } from "./engines/option-values";
 import { describeValue } from "./frames";
@@ -97,12 +97,12 @@ export class Control {
       join: (...groups: Filter[]) =>
         this.#run("join", () => {
           const list = checkFilters(kind, "join", info.joins === true, "dish", groups);
-          return () => host.engine.join(list);
+          return () => groupCall("join", list, (g) => host.engine.join([g]));
         }),
       leave: (...groups: Filter[]) =>
         this.#run("leave", () => {
           const list = checkFilters(kind, "leave", info.joins === true, "dish", groups);
-          return () => host.engine.leave(list);
+          return () => groupCall("leave", list, (g) => host.engine.leave([g]));
         }),
       bind: (address: string) =>
         this.#run("bind", () => {

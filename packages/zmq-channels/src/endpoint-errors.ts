@@ -1,10 +1,10 @@
-// What libzmq's refusal of an endpoint call (bind, unbind, connect, disconnect) becomes, the
-// same on both engines, wherever it is made: `socket()`'s bind and connect, and the Sockets'
-// control calls. The engines differ in libzmq's text ("zmq_unbind: No such file or directory"
+// What libzmq's refusal of an endpoint call (bind, unbind, connect, disconnect) or of a DISH's
+// join or leave becomes, the same on both engines, wherever it is made: `socket()`'s bind,
+// connect and join, and the Sockets' control calls. The engines differ in libzmq's text ("zmq_unbind: No such file or directory"
 // against "No such endpoint") and name no endpoint; a user with many sockets needs both the
 // call and the endpoint, and a malformed endpoint is a bad argument (API.md: a TypeError).
 
-import { reasonOf } from "./errors";
+import { codeOf, reasonOf } from "./errors";
 
 /** Runs an engine's bind/unbind/connect/disconnect, its refusal made an endpointError. */
 export function endpointCall<T>(
@@ -80,4 +80,31 @@ export function endpointError(call: string, kind: string, endpoint: string, e: u
   const message = `${call}("${endpoint}"): ${what}`;
   const error = bad ? new TypeError(message, { cause: e }) : new Error(message, { cause: e });
   return Object.assign(error, code === undefined ? {} : { code, errno }, { address: endpoint });
+}
+
+/**
+ * A DISH's join or leave of each group, one at a time, so that libzmq's refusal (EINVAL, the
+ * same on both engines but worded by each its own way) names the call and the group.
+ */
+export function groupCall(
+  call: "join" | "leave",
+  groups: ReadonlyArray<string | Buffer>,
+  op: (group: string | Buffer) => void,
+): void {
+  for (const group of groups) {
+    try {
+      op(group);
+    } catch (e) {
+      const why =
+        codeOf(e) !== "EINVAL"
+          ? reasonOf(e)
+          : call === "join"
+            ? "this dish has joined it already"
+            : "this dish has not joined it";
+      throw Object.assign(new TypeError(`${call}(${JSON.stringify(String(group))}): ${why}`), {
+        cause: e,
+        code: codeOf(e),
+      });
+    }
+  }
 }

@@ -4,8 +4,8 @@
 import { Channel } from "@sluice/channels";
 import type * as zmq from "zeromq";
 import type { Engine, EngineSocket } from "./engine";
-import { endpointCall } from "./endpoint-errors";
-import { describeValue, type Frame, type Message } from "./frames";
+import { endpointCall, groupCall } from "./endpoint-errors";
+import { describeValue, GROUP_MAX_LENGTH, type Frame, type Message } from "./frames";
 import { KINDS, type Kind, type KindInfo, type SocketClasses } from "./kinds";
 
 /**
@@ -114,9 +114,19 @@ export function plan(
     const v = o[key];
     if (v === undefined) continue;
     const list = Array.isArray(v) ? (v as unknown[]) : [v];
-    if (!list.every((x) => typeof x === "string")) {
-      throw new TypeError(`${call}: ${key} must be a string or string[]`);
-    }
+    list.forEach((x, i) => {
+      if (typeof x !== "string") {
+        const at = Array.isArray(v) ? ` at ${key}[${i}]` : "";
+        throw new TypeError(
+          `${call}: ${key} must be a string or string[], got ${describeValue(x)}${at}`,
+        );
+      }
+      if (key === "join" && Buffer.byteLength(x) > GROUP_MAX_LENGTH) {
+        throw new TypeError(
+          `${call}: join has a group of ${Buffer.byteLength(x)} bytes (ZeroMQ's groups take at most ${GROUP_MAX_LENGTH})`,
+        );
+      }
+    });
   }
   if (o.subscribe !== undefined && !info.subscribes) {
     throw new TypeError(
@@ -198,7 +208,7 @@ async function bindAndConnect(
   const topics = list(opts.subscribe);
   if (topics.length > 0) socket.subscribe(topics);
   const groups = list(opts.join);
-  if (groups.length > 0) socket.join(groups);
+  if (groups.length > 0) groupCall("join", groups, (g) => socket.join([g]));
   return endpoints;
 }
 

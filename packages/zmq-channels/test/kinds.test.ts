@@ -238,6 +238,24 @@ describeDraft("draft kinds over %s", (transport) => {
     await expect(radio.join("g")).rejects.toThrow(/a radio socket cannot join/);
   });
 
+  it("dish: a bad join or leave names the call and the group, the same on both engines", async () => {
+    const dish = await pump.socket("dish", { bind: address(transport), join: "a" });
+    await expect(dish.join("g".repeat(256))).rejects.toThrow(
+      "join(): argument 1 is a group of 256 bytes (ZeroMQ's groups take at most 255)",
+    );
+    await expect(dish.join()).rejects.toThrow("join(): no group given (give at least one)");
+    await expect(dish.join("a")).rejects.toThrow('join("a"): this dish has joined it already');
+    await expect(dish.leave("b")).rejects.toMatchObject({
+      message: 'leave("b"): this dish has not joined it',
+      code: "EINVAL",
+    });
+    await expect(
+      pump.socket("dish", { bind: address(transport), join: ["ok", "g".repeat(256)] }),
+    ).rejects.toThrow(/join has a group of 256 bytes/);
+    await dish.join("g".repeat(255), "b"); // the longest group, and the calls after the failures
+    await dish.leave("b");
+  });
+
   it("scatter to gathers: each message to one of them, none lost", async () => {
     const scatter = await pump.socket("scatter", { bind: address(transport) });
     const gathers = [

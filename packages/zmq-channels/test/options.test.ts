@@ -18,6 +18,9 @@ describe("bad input", () => {
     await expect(pump.socket("push", { bind: at, bogus: 1 } as object)).rejects.toThrow(
       /unknown key "bogus"/,
     );
+    await expect(pump.socket("push", { bind: [at, 5] } as never)).rejects.toThrow(
+      'socket("push", opts): bind must be a string or string[], got the number 5 at bind[1]',
+    );
     // Both are compile errors too (options are typed by kind); the run-time check is for
     // callers without types.
     await expect(
