@@ -1,7 +1,7 @@
 // The argument checks of the control calls (control.ts): each returns what it checked, or
 // throws a TypeError naming the call and what is wrong, before anything is queued.
 import type { EngineSocket } from "./engine";
-import { describeValue, GROUP_MAX_LENGTH } from "./frames";
+import { checkOpts, describeValue, GROUP_MAX_LENGTH } from "./frames";
 import type { KindInfo } from "./kinds";
 import { REFUSED } from "./options";
 
@@ -53,9 +53,7 @@ export function checkRoutingId(
   opts: { routingId?: string } | undefined,
 ): string | undefined {
   const kind = info.kind;
-  if (opts !== undefined && (opts === null || typeof opts !== "object")) {
-    throw new TypeError(`connect(endpoint, opts): opts must be an object`);
-  }
+  if (opts !== undefined) checkOpts("connect(endpoint, opts)", opts, ["routingId"]);
   const routingId = opts?.routingId;
   if (routingId !== undefined) {
     if (info.connectRoutingId !== true) {
@@ -66,6 +64,12 @@ export function checkRoutingId(
     if (typeof routingId !== "string" || routingId === "") {
       throw new TypeError(
         `connect(endpoint, opts): opts.routingId must be a non-empty string, got ${describeValue(routingId)}`,
+      );
+    }
+    // ZeroMQ's routing ids are 1 to 255 bytes, as the `routingId` option checks at socket()
+    if (Buffer.byteLength(routingId) > 255) {
+      throw new TypeError(
+        `connect(endpoint, opts): opts.routingId takes at most 255 bytes, got ${Buffer.byteLength(routingId)}`,
       );
     }
   }

@@ -211,8 +211,8 @@ export class Control {
   #assertOpen(call: string): void {
     const host = this.#host;
     if (host.state >= Closing || host.engine.closed || host.pumpClosing) {
-      const where = host.endpoints.length > 0 ? ` ${host.endpoints.join(", ")}` : "";
-      const what = host.pumpClosing ? "its pump is closing" : "is closed";
+      const where = host.endpoints.length > 0 ? ` (${host.endpoints.join(", ")})` : "";
+      const what = host.pumpClosing ? "is closing with its pump" : "is closed";
       throw new Error(`${call}(): the ${host.info.kind} socket${where} ${what}`);
     }
   }

@@ -10,6 +10,7 @@ import { debug } from "./debug";
 import type { Engine, EngineName } from "./engine";
 import { loadNative, NativeEngine } from "./engines/native";
 import { ZeromqEngine } from "./engines/zeromq";
+import { checkOpts, describeValue } from "./frames";
 
 /** What `new Pump({ engine })` may ask for. */
 export type PumpEngine = "auto" | EngineName;
@@ -18,9 +19,7 @@ const ENGINES: readonly string[] = ["auto", "native", "zeromq"];
 
 // opts.engine, else SLUICE_ENGINE, else "auto" (API.md "engines"); a context means zeromq.js.
 export function chooseEngine(opts: { context?: zmq.Context; engine?: PumpEngine }): Engine {
-  if (opts === null || typeof opts !== "object") {
-    throw new TypeError("new Pump(opts): opts must be an object");
-  }
+  checkOpts("new Pump(opts)", opts, ["context", "engine"]);
   const env = process.env.SLUICE_ENGINE;
   if (opts.engine !== undefined && !ENGINES.includes(opts.engine)) {
     throw new TypeError(
@@ -37,7 +36,7 @@ export function chooseEngine(opts: { context?: zmq.Context; engine?: PumpEngine 
     if (!(opts.context instanceof zmq.Context)) {
       throw new TypeError(
         "new Pump(opts): opts.context must be a zeromq.js Context (new zmq.Context()), got " +
-          (opts.context === null ? "null" : typeof opts.context),
+          describeValue(opts.context),
       );
     }
     if (opts.engine === "native") {

@@ -68,6 +68,21 @@ export function describeValue(value: unknown): string {
 }
 
 /**
+ * A call's options: an object with none but the keys the call knows (`call` names it in the
+ * TypeError otherwise), as every call of the pump's checks them.
+ */
+export function checkOpts(call: string, opts: unknown, keys: readonly string[]): void {
+  if (opts === null || typeof opts !== "object") {
+    throw new TypeError(`${call}: opts must be an object, got ${describeValue(opts)}`);
+  }
+  for (const key of Object.keys(opts)) {
+    if (!keys.includes(key)) {
+      throw new TypeError(`${call}: unknown key "${key}" (expected ${keys.join(", ")})`);
+    }
+  }
+}
+
+/**
  * Says what is wrong with `value` as a Message, or returns `undefined` when it is one.
  * The text completes "expected a Message (…), got …".
  */

@@ -10,6 +10,7 @@ import { Channel, dropping, type Buffer as ChannelBuffer } from "@sluice/channel
 import type { Bridge } from "./bridge";
 import type { SocketEvent } from "./engine";
 import { codeOf, type PumpError } from "./errors";
+import { describeValue } from "./frames";
 
 export class Monitors {
   readonly #outs = new WeakMap<Bridge, Set<Channel<SocketEvent>>>();
@@ -21,9 +22,19 @@ export class Monitors {
 
   /** A new channel of `bridge`'s events. Throws a PumpError when the monitor cannot start. */
   open(bridge: Bridge, buffer: number | ChannelBuffer<SocketEvent>): Channel<SocketEvent> {
-    const out = new Channel<SocketEvent>(
-      typeof buffer === "number" ? dropping<SocketEvent>(buffer) : buffer,
-    );
+    let out: Channel<SocketEvent>;
+    try {
+      out = new Channel<SocketEvent>(
+        typeof buffer === "number" ? dropping<SocketEvent>(buffer) : buffer,
+      );
+    } catch (e) {
+      // the channels' words name dropping(n) or chan(buffer), not the call that was wrong
+      throw new TypeError(
+        `events(sockets, buffer): buffer must be a whole number ≥ 1 or a Buffer ` +
+          `(dropping(n), sliding(n), fixed(n)), got ${describeValue(buffer)}`,
+        { cause: e },
+      );
+    }
     // Once the pump's close has begun the socket is about to close: a monitor started then
     // could miss its end on both engines, and its channel would never close (P54).
     if (bridge.engine.closed || bridge.pumpClosing) {

@@ -5,7 +5,7 @@ import { Channel } from "@sluice/channels";
 import type * as zmq from "zeromq";
 import type { Engine, EngineSocket } from "./engine";
 import { endpointCall, groupCall } from "./endpoint-errors";
-import { describeValue, GROUP_MAX_LENGTH, type Frame, type Message } from "./frames";
+import { checkOpts, describeValue, GROUP_MAX_LENGTH, type Frame, type Message } from "./frames";
 import { KINDS, type Kind, type KindInfo, type SocketClasses } from "./kinds";
 
 /**
@@ -101,14 +101,7 @@ export function plan(
     );
   }
   const call = `socket("${info.kind}", opts)`;
-  if (opts === null || typeof opts !== "object") {
-    throw new TypeError(`${call}: opts must be an object`);
-  }
-  for (const key of Object.keys(opts)) {
-    if (!KEYS.includes(key)) {
-      throw new TypeError(`${call}: unknown key "${key}" (expected ${KEYS.join(", ")})`);
-    }
-  }
+  checkOpts(call, opts, KEYS);
   const o = opts as Record<string, unknown>;
   for (const key of ["bind", "connect", "subscribe", "join"]) {
     const v = o[key];
@@ -215,9 +208,7 @@ async function bindAndConnect(
 /** Throws a TypeError unless `send` and `recv`, where given, are Channels. */
 /** register()'s `chans`: an object, its channels Channels. */
 export function checkRegisterChannels(chans: RegisterChannels): void {
-  if (chans === null || typeof chans !== "object") {
-    throw new TypeError("register(socket, chans): chans must be an object");
-  }
+  checkOpts("register(socket, chans)", chans, ["send", "recv"]);
   checkChannels("register()", chans);
 }
 
@@ -229,7 +220,9 @@ export function checkChannels(call: string, chans: RegisterChannels): void {
         ? ", and this one is from another copy of it (two versions are installed: " +
           "`npm ls @sluice/channels`; one copy must serve every package)"
         : "";
-      throw new TypeError(`${call}: ${key} must be a Channel from @sluice/channels${foreign}`);
+      throw new TypeError(
+        `${call}: ${key} must be a Channel from @sluice/channels${foreign || `, got ${describeValue(ch)}`}`,
+      );
     }
   }
 }

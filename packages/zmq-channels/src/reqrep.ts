@@ -38,6 +38,10 @@ export function claim(
     );
   }
   check(hooks);
+  if ((sockets as Sockets).send.closed) {
+    // closing `send` closes the socket, and the pump's close closes every `send`
+    throw new Error(`${who}: this ${hooks.kind} socket is closed (or closing: its send is closed)`);
+  }
   const owner = owners.get(sockets as Sockets);
   if (owner !== undefined) {
     throw new TypeError(

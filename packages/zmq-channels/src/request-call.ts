@@ -5,7 +5,14 @@
 // - settle() runs once per call: after it no timer, no put and no abort listener is left.
 // - At most one try's put waits in `send`: a new try withdraws the one before.
 import type { Channel } from "@sluice/channels";
-import { messageProblem, type Frame, type Message, type Part } from "./frames";
+import {
+  checkOpts,
+  describeValue,
+  messageProblem,
+  type Frame,
+  type Message,
+  type Part,
+} from "./frames";
 import { checkCount, checkTimeout } from "./reqrep";
 import type { RequestOptions } from "./requester-types";
 
@@ -97,14 +104,12 @@ export function checkRequest(
   const who = "request()";
   const problem = messageProblem(message);
   if (problem !== undefined) throw new TypeError(`${who}: ${problem}`);
-  if (opts === null || typeof opts !== "object") {
-    throw new TypeError(`${who}: opts must be an object`);
-  }
+  checkOpts(who, opts, ["signal", "timeout", "retries"]);
   const timeout = checkTimeout(who, opts.timeout) ?? defaultTimeout;
   const retries = checkCount(who, "retries", opts.retries, 0) ?? defaultRetries;
   const signal = opts.signal;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new TypeError(`${who}: signal must be an AbortSignal`);
+    throw new TypeError(`${who}: signal must be an AbortSignal, got ${describeValue(signal)}`);
   }
   return { timeout, retries, signal };
 }

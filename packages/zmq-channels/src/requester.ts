@@ -6,7 +6,7 @@
 // id there and keeps only the latest request's reply, so requests go one at a time.
 //
 // Invariants: requester-engine.ts.
-import type { Message } from "./frames";
+import { checkOpts, type Message } from "./frames";
 import { checkCount, checkTimeout, claim } from "./reqrep";
 import { RequesterEngine } from "./requester-engine";
 import type { Sockets } from "./sockets";
@@ -34,9 +34,7 @@ export type { Requester, RequesterOptions, RequestOptions };
  */
 export function requester(sockets: Sockets, opts: RequesterOptions = {}): Requester {
   const who = "requester()";
-  if (opts === null || typeof opts !== "object") {
-    throw new TypeError(`${who}: opts must be an object`);
-  }
+  checkOpts(who, opts, ["timeout", "retries"]);
   const timeout = checkTimeout(who, opts.timeout) ?? DEFAULT_REQUEST_TIMEOUT;
   const retries = checkCount(who, "retries", opts.retries, 0) ?? 0;
   let overReq = false;

@@ -12,7 +12,7 @@
 // - The promise resolves only after recv closed and every started handler's outcome was put.
 import type { Sockets } from "./sockets";
 import { PumpError } from "./errors";
-import { messageProblem, type Frame, type Message } from "./frames";
+import { checkOpts, messageProblem, type Frame, type Message } from "./frames";
 import type { SocketHooks } from "./hooks";
 import { checkCount, claim } from "./reqrep";
 
@@ -55,9 +55,7 @@ export function serve(sockets: Sockets, handler: Handler, opts: ServeOptions = {
   if (typeof handler !== "function") {
     throw new TypeError(`${who}: handler must be a function (request frames → reply message)`);
   }
-  if (opts === null || typeof opts !== "object") {
-    throw new TypeError(`${who}: opts must be an object`);
-  }
+  checkOpts(who, opts, ["concurrency"]);
   const concurrency = checkCount(who, "concurrency", opts.concurrency, 1) ?? 1;
   const hooks = claim(sockets, who, ({ kind }) => {
     if (kind === "router") return;

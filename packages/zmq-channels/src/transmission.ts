@@ -8,7 +8,7 @@
 //   engine held it without handing it over (then when the engine gives it back).
 // - A withdrawn transmission is skipped by the lane: it never goes out.
 import type { PumpError } from "./errors";
-import { describeValue, framingProblem, messageProblem, type Message } from "./frames";
+import { checkOpts, describeValue, framingProblem, messageProblem, type Message } from "./frames";
 import type { KindInfo } from "./kinds";
 
 const Waiting = 0; // in `send`, or held by the lane
@@ -139,9 +139,7 @@ export function checkTransmit(
   opts: unknown,
   closed: boolean,
 ): AbortSignal | undefined {
-  if (opts !== undefined && (opts === null || typeof opts !== "object")) {
-    throw new TypeError(`transmit(message, opts): opts must be an object`);
-  }
+  if (opts !== undefined) checkOpts("transmit(message, opts)", opts, ["signal"]);
   const signal = (opts as { signal?: unknown } | undefined)?.signal;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new TypeError(

@@ -14,7 +14,7 @@
 import { chan, type Channel } from "@sluice/channels";
 import * as zmq from "zeromq";
 import type { Engine, EngineSocket } from "./engine";
-import { describeValue, type Frame } from "./frames";
+import { checkOpts, describeValue, type Frame } from "./frames";
 import { MAX_WAIT_MS } from "./options";
 import type { Sockets } from "./sockets";
 
@@ -105,9 +105,7 @@ export function z85(data: Buffer): string {
 export function checkZapOptions(opts: unknown): Required<Omit<ZapOptions, "domain">> & {
   domain: string | undefined;
 } {
-  if (opts === null || typeof opts !== "object") {
-    throw new TypeError(`zap(opts): opts must be an object, got ${describeValue(opts)}`);
-  }
+  checkOpts("zap(opts)", opts, ["domain", "buffer", "timeout"]);
   const { domain, buffer = 64, timeout = 5000 } = opts as ZapOptions;
   if (domain !== undefined && typeof domain !== "string") {
     throw new TypeError(`zap(opts): domain must be a string, got ${describeValue(domain)}`);

@@ -60,6 +60,16 @@ describe("bad input", () => {
   });
   afterEach(() => pump.close());
 
+  it("a bad buffer is refused by events(), naming it", async () => {
+    const pull = await pump.socket("pull", { bind: address("inproc") });
+    for (const bad of [-1, 0, 1.5, "x"]) {
+      expect(() => pump.events(pull, bad as never)).toThrow(
+        /^events\(sockets, buffer\): buffer must be a whole number ≥ 1 or a Buffer .*, got the/,
+      );
+    }
+    expect(pump.events(pull, 1)).toBeDefined();
+  });
+
   it("throws a PumpError from events() when zeromq.js cannot start the monitor", async () => {
     // zeromq.js 6.8.0 can reuse a monitor's endpoint name under fast churn (EADDRINUSE); that
     // is not reproducible on demand, so the socket's observer getter fails here as it would.

@@ -54,7 +54,7 @@ describe("bad input", () => {
     });
     const at = address("inproc");
     await expect(pump.socket("push", { bind: at, send: {} as never })).rejects.toThrow(
-      /send must be a Channel from @sluice\/channels$/,
+      /send must be a Channel from @sluice\/channels, got an object$/,
     );
     await expect(pump.socket("pull", { bind: at, recv: other.chan(1) as never })).rejects.toThrow(
       /recv must be a Channel from @sluice\/channels, and this one is from another copy of it/,

@@ -3,7 +3,7 @@
 import * as path from "node:path";
 import * as zmq from "zeromq";
 import { chan, pipe, select, type Channel } from "@sluice/channels";
-import { Pump, type Message, type Sockets } from "@sluice/zmq-channels";
+import { Pump, requester, serve, type Message, type Sockets } from "@sluice/zmq-channels";
 import {
   address,
   runWithPump,
@@ -297,6 +297,41 @@ describe("bad input", () => {
     await router.send.put([id!, "a", "b"]);
     expect(text(await takeWithin(dealer.recv))).toEqual(["a", "b"]);
     expect(pump.stats().sockets.find((s) => s.kind === "router")!.sent).toBe(1);
+  });
+
+  it("refuses an options key no call knows (a misspelt one would be ignored unsaid)", async () => {
+    const unknown = (call: string, key: string) =>
+      new RegExp(`^${call.replace(/[()]/g, "\\$&")}: unknown key "${key}" \\(expected `);
+    expect(() => new Pump({ engin: "native" } as never)).toThrow(
+      unknown("new Pump(opts)", "engin"),
+    );
+    const dealer = await pump.socket("dealer", { connect: address("inproc") });
+    await expect(dealer.connect(address("inproc"), { routingID: "x" } as never)).rejects.toThrow(
+      unknown("connect(endpoint, opts)", "routingID"),
+    );
+    await expect(dealer.transmit("x", { singal: null } as never)).rejects.toThrow(
+      unknown("transmit(message, opts)", "singal"),
+    );
+    expect(() => pump.zap({ timout: 5 } as never)).toThrow(unknown("zap(opts)", "timout"));
+    expect(() => requester(dealer, { timeuot: 5 } as never)).toThrow(
+      unknown("requester()", "timeuot"),
+    );
+    const client = requester(dealer);
+    expect(() => client.request("x", { retires: 1 } as never)).toThrow(
+      unknown("request()", "retires"),
+    );
+    client.close();
+    expect(() => serve(dealer, (r) => r, { concurency: 2 } as never)).toThrow(
+      unknown("serve()", "concurency"),
+    );
+    const socket = new zmq.Pull();
+    try {
+      expect(() => pump.register(socket, { rcv: chan() } as never)).toThrow(
+        unknown("register(socket, chans)", "rcv"),
+      );
+    } finally {
+      socket.close();
+    }
   });
 
   it("refuses to work once closed: register throws and socket rejects", async () => {

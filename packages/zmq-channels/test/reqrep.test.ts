@@ -408,6 +408,9 @@ describe("requester() refuses what it cannot work with", () => {
     expect(() => requester(dealer, { timeout: 2 ** 40 })).toThrow(/≤ 2147483647 \(Infinity/);
     expect(() => client.request("x", { timeout: 2 ** 31 })).toThrow(/got 2147483648$/);
     expect(() => client.request("x", { signal: {} as AbortSignal })).toThrow("AbortSignal");
+    client.close();
+    dealer.send.close(); // closes the socket
+    expect(() => requester(dealer)).toThrow("requester(): this dealer socket is closed");
   });
 });
 
