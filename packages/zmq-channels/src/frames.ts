@@ -22,7 +22,8 @@ export type Part = string | Buffer | Uint8Array;
  */
 export type Message = Part | Part[];
 
-function isPart(value: unknown): value is Part {
+/** A string or a Uint8Array (not detached). */
+export function isPart(value: unknown): value is Part {
   return (
     typeof value === "string" ||
     (value instanceof Uint8Array && (value.byteLength !== 0 || !detached(value)))
@@ -176,4 +177,15 @@ export function framingProblem(framing: Framing | undefined, value: Message): st
     return `the group is longer than ${GROUP_MAX_LENGTH} bytes`;
   }
   return undefined;
+}
+
+/**
+ * The failure, reported by either engine as it sends, of a message that changed after its put
+ * into something that is not a message (the put checked it; P61).
+ */
+export function changedAfterPut(message: unknown): Error {
+  const problem = messageProblem(message) ?? "a frame's bytes changed";
+  return Object.assign(new Error(`${problem} (the message was changed after its put)`), {
+    code: "EINVAL",
+  });
 }

@@ -1,7 +1,7 @@
 // Messages: what a send channel accepts, and how it names what it refuses (frames.ts).
 import type { Channel } from "@sluice/channels";
 import { Pump } from "@sluice/zmq-channels";
-import { address, takeN } from "./helpers";
+import { address, takeN, takeWithin } from "./helpers";
 
 describe("bad input", () => {
   let pump: Pump;
@@ -24,7 +24,28 @@ describe("bad input", () => {
     expect(push.send.offer("fine")).toBe(true);
   });
 
-  it("refuses a detached Uint8Array at the put; one detached after its put goes as an empty frame, and nothing else is lost", async () => {
+  it("refuses at the send a message changed after its put into no message, on both engines (P61)", async () => {
+    const pull = await pump.socket("pull", { bind: address("inproc") });
+    const push = await pump.socket("push", { connect: pull.endpoints[0] });
+    const a: unknown[] = ["a", "b"];
+    const b: unknown[] = ["x"];
+    expect(push.send.offer(a as string[])).toBe(true);
+    expect(push.send.offer(b as string[])).toBe(true);
+    a[1] = 42; // before the lane takes them: it runs in a later microtask
+    b.length = 0;
+    await push.send.put("after");
+    expect((await takeN(pull.recv, 1)).map((m) => m.map(String))).toEqual([["after"]]);
+    const errors = await takeN(pump.errors, 2);
+    expect(errors.map((e) => [e.code, e.unsent])).toEqual([
+      ["EINVAL", a],
+      ["EINVAL", b],
+    ]);
+    expect(errors[0]!.message).toMatch(
+      /got the number 42 at frame 1 \(the message was changed after its put\)/,
+    );
+  });
+
+  it("refuses a detached Uint8Array at the put; one detached after its put is refused at the send, and nothing else is lost", async () => {
     const pull = await pump.socket("pull", { bind: address("inproc") });
     const push = await pump.socket("push", { connect: pull.endpoints[0] });
     const detach = (view: Uint8Array): void => {
@@ -43,8 +64,12 @@ describe("bad input", () => {
     void push.send.put(later);
     detach(later); // after its put, before the pump sends it
     void push.send.put("after");
-    const got = await takeN(pull.recv, 4);
-    expect(got.map((m) => m.map((f) => f.toString()))).toEqual([[""], ["before"], [""], ["after"]]);
-    expect(pump.errors.poll()).toBeUndefined();
+    const got = await takeN(pull.recv, 3);
+    expect(got.map((m) => m.map((f) => f.toString()))).toEqual([[""], ["before"], ["after"]]);
+    const refused = await takeWithin(pump.errors);
+    expect([refused.code, refused.unsent]).toEqual(["EINVAL", later]);
+    expect(refused.message).toMatch(
+      /detached \(transferred away\) \(the message was changed after/,
+    );
   });
 });

@@ -8,7 +8,7 @@
 // - Only a message of at most PACK_MESSAGE bytes is packed, and a batch takes no more once it
 //   holds PACK_BYTES, so the slab (kept as long as the socket) stays under their sum. Anything
 //   else goes by reference (the addon's send()).
-import type { Message, Part } from "../frames";
+import { isPart, type Message, type Part } from "../frames";
 
 /** The biggest message that is copied into the slab (bigger ones go by reference). */
 export const PACK_MESSAGE = 8 * 1024;
@@ -73,11 +73,10 @@ export class SendPacker {
   #copy(part: Part): number {
     const at = this.#bytes;
     // #room() made space for sizeOf(part) bytes, which is what write() encodes and set() copies.
-    // A view detached since its put measures 0 and goes as an empty frame, as zeromq.js sends
-    // it; set() would throw on it.
-    let n: number;
-    if (typeof part === "string") n = this.slab.write(part, at);
-    else if ((n = byteLengthOf.call(part)) > 0) this.slab.set(part, at);
+    const n =
+      typeof part === "string"
+        ? this.slab.write(part, at)
+        : (this.slab.set(part, at), byteLengthOf.call(part));
     this.#bytes = at + n;
     return n;
   }
@@ -108,5 +107,8 @@ const byteLengthOf = Object.getOwnPropertyDescriptor(
 // A part's size in bytes; NaN for what is no part.
 function sizeOf(part: Part): number {
   if (typeof part === "string") return Buffer.byteLength(part);
-  return part instanceof Uint8Array ? byteLengthOf.call(part) : NaN;
+  if (!(part instanceof Uint8Array)) return NaN;
+  const n = byteLengthOf.call(part);
+  // a view detached since its put measures 0, and set() would throw copying it (P66)
+  return n !== 0 || isPart(part) ? n : NaN;
 }

@@ -8,7 +8,7 @@
 //   waiter of that direction (native-waits.ts).
 // - close() resolves both waiters; they see `closed` and give up.
 import type { EngineSocket, SocketEvent, Sink, Source } from "../engine";
-import { messageProblem, type Message } from "../frames";
+import { changedAfterPut, messageProblem, type Message } from "../frames";
 import type { KindInfo } from "../kinds";
 import { DEFAULT_LINGER } from "../tuning";
 import {
@@ -46,13 +46,6 @@ function firstMalformed(batch: readonly Message[]): number {
   return -1;
 }
 
-// The failure of a message that changed after its put into something that is not a message.
-function malformed(message: unknown): Error {
-  const problem = messageProblem(message) ?? "a frame's bytes changed";
-  return Object.assign(new Error(`${problem} (the message was changed after its put)`), {
-    code: "EINVAL",
-  });
-}
 
 /** One socket of the native engine. */
 export class NativeSocket implements EngineSocket {
@@ -167,7 +160,7 @@ export class NativeSocket implements EngineSocket {
       // sent cut or half: the addon sends what it is given frame by frame.
       const bad = packed > 0 ? -1 : packer?.malformed === true ? 0 : firstMalformed(batch);
       if (bad === 0) {
-        source.failed(batch[0]!, malformed(batch[0]));
+        source.failed(batch[0]!, changedAfterPut(batch[0]));
         batch = batch.slice(1);
         continue;
       }

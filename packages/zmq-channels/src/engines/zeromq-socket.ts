@@ -13,7 +13,7 @@
 import type * as zmq from "zeromq";
 import type { EngineSocket, SocketEvent, Sink, Source } from "../engine";
 import { codeOf } from "../errors";
-import type { Message } from "../frames";
+import { changedAfterPut, messageProblem, type Message } from "../frames";
 import type { KindInfo } from "../kinds";
 import { InprocClaims } from "./inproc";
 import { type Native, ZeromqControl } from "./zeromq-control";
@@ -99,6 +99,11 @@ export class ZeromqSocket implements EngineSocket {
   async send(source: Source): Promise<readonly Message[]> {
     const socket = this.#socket as Writable;
     for (let message = source.next(); message !== undefined; message = source.next()) {
+      if (messageProblem(message) !== undefined) {
+        // changed after its put: zeromq.js would send its numbers and objects as text (P61)
+        source.failed(message, changedAfterPut(message));
+        continue;
+      }
       try {
         // The fast path: sendTimeout is 0, so zeromq.js tries at once and the promise is
         // already settled (awaiting it costs one microtask).
