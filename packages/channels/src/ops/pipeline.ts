@@ -166,7 +166,7 @@ export function pipeline<T, R>(
   opts?: PipelineOptions<R>,
 ): Promise<void> {
   if (typeof n !== "number") {
-    throw new TypeError(`pipeline: n must be a number (calls in flight), got ${typeof n}`);
+    throw new TypeError(`pipeline: n must be a number (calls in flight), got ${describe(n)}`);
   }
   if (!Number.isSafeInteger(n) || n < 1) {
     throw new RangeError(

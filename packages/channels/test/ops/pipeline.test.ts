@@ -154,6 +154,9 @@ describe("pipeline", () => {
     const id = (v: number): number => v;
     expect(() => pipeline(0, chan(), id, chan())).toThrow(RangeError);
     expect(() => pipeline(1.5, chan(), id, chan())).toThrow(/pipeline: n \(calls in flight\)/);
+    expect(() => pipeline("2" as never, chan(), id, chan())).toThrow(
+      'pipeline: n must be a number (calls in flight), got the string "2"',
+    );
     expect(() => pipeline("2" as never, chan(), id, chan())).toThrow(TypeError);
     expect(() => pipeline(1, [] as never, id, chan())).toThrow(
       /pipeline: to must be a Channel, got an array/,
