@@ -17,7 +17,7 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) return "an array";
   const name = (value as object).constructor?.name;
   if (!name || name === "Object") return "an object";
-  return /^[AEIOU]/.test(name) ? `an ${name}` : `a ${name}`;
+  return /^(?:[AEIO]|U(?!int|ni))/.test(name) ? `an ${name}` : `a ${name}`; // a Uint8Array
 }
 
 /**
