@@ -119,12 +119,22 @@ describe("stream: raw TCP", () => {
   });
   afterEach(() => pump.close());
 
-  it("serves a raw TCP client: arrival, data both ways, and [id, empty] closes the connection", async () => {
+  // A stream bound on tcp, and a raw TCP client of it that keeps what it receives.
+  async function streamAndClient(): Promise<{
+    stream: Sockets;
+    client: net.Socket;
+    received: Buffer[];
+  }> {
     const stream = await pump.socket("stream", { bind: "tcp://127.0.0.1:*" });
     const port = Number(/:(\d+)$/.exec(stream.endpoints[0]!)![1]);
     const client = net.connect(port, "127.0.0.1");
     const received: Buffer[] = [];
     client.on("data", (d: Buffer) => received.push(d));
+    return { stream, client, received };
+  }
+
+  it("serves a raw TCP client: arrival, data both ways, and [id, empty] closes the connection", async () => {
+    const { stream, client, received } = await streamAndClient();
     const ended = new Promise<void>((resolve) => client.once("close", () => resolve()));
     try {
       const [id, empty] = await takeWithin(stream.recv, 5000, "the arrival");
@@ -143,11 +153,7 @@ describe("stream: raw TCP", () => {
   });
 
   it("refuses at the put a message that is not [id, data], and later messages stay in step", async () => {
-    const stream = await pump.socket("stream", { bind: "tcp://127.0.0.1:*" });
-    const port = Number(/:(\d+)$/.exec(stream.endpoints[0]!)![1]);
-    const client = net.connect(port, "127.0.0.1");
-    const received: Buffer[] = [];
-    client.on("data", (d: Buffer) => received.push(d));
+    const { stream, client, received } = await streamAndClient();
     try {
       const [id] = await takeWithin(stream.recv, 5000, "the arrival");
       const shape = /send on a stream socket: expected \[routing id, data\]/;
