@@ -36,6 +36,7 @@ export type { PumpStats } from "./registry";
 // no socket receives, nothing waits in a `send`), they are closed as close() closes them, so
 // what their sockets still queue is delivered within its linger, as it is after close(). The
 // native engine ends its context at exit without a linger (P60); zeromq.js waits at exit.
+// (close() takes what the application's own `beforeExit` listeners put after this one.)
 const unclosed = new Set<Pump>();
 function closeUnclosed(): void {
   for (const pump of unclosed) void pump.close();

@@ -254,6 +254,7 @@ describe("a process that never closes its pump", () => {
       const p = new Pump();
       const push = await p.socket("push", { connect: "tcp://127.0.0.1:" + port, options: { linger: 10000, reconnectInterval: 50 } });
       await push.send.put("put, never closed");
+      process.once("beforeExit", () => void push.send.put("put by a beforeExit listener"));
       const child = spawn(process.execPath, ["-e", \`
         const { Pump } = require(\${JSON.stringify(${JSON.stringify(DIST)})});
         (async () => {
@@ -262,11 +263,13 @@ describe("a process that never closes its pump", () => {
           const p = new Pump();
           const pull = await p.socket("pull", { bind: "tcp://127.0.0.1:\${port}" });
           console.log("child got " + String((await pull.recv.take())[0]));
+          console.log("child got " + String((await pull.recv.take())[0]));
           await p.close();
         })();\`], { stdio: ["ignore", "inherit", "inherit"] });
       child.unref();
       process.on("exit", () => console.log("sender ends on " + p.engine));`);
     expect(r.out).toContain("child got put, never closed");
+    expect(r.out).toContain("child got put by a beforeExit listener");
     expect(r.out).toMatch(/sender ends on (native|zeromq)/);
     expect([r.status, r.signal]).toEqual([0, null]);
   }, 30_000);
