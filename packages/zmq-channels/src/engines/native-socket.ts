@@ -46,7 +46,6 @@ function firstMalformed(batch: readonly Message[]): number {
   return -1;
 }
 
-
 /** One socket of the native engine. */
 export class NativeSocket implements EngineSocket {
   readonly sendTimeout: number;
