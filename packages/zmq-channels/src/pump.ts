@@ -32,7 +32,8 @@ import { openZap, ZAP_ENDPOINT, type ZapOptions, type ZapRequest } from "./zap";
 export type { PumpEngine } from "./engine-choice";
 export type { PumpStats } from "./registry";
 
-// The pumps not closed yet. When the process would end on its own (its loop has nothing left:
+// The pumps with sockets, not closed yet (a pump without any holds nothing worth a close, and
+// is not kept from the collector). When the process would end on its own (its loop has nothing left:
 // no socket receives, nothing waits in a `send`), they are closed as close() closes them, so
 // what their sockets still queue is delivered within its linger, as it is after close(). The
 // native engine ends its context at exit without a linger (P60); zeromq.js waits at exit.
@@ -75,8 +76,6 @@ export class Pump {
   constructor(opts: { context?: zmq.Context; engine?: PumpEngine } = {}) {
     this.#engine = chooseEngine(opts);
     if (debug.enabled) debug("pump: engine %s", this.#engine.describe());
-    if (unclosed.size === 0) process.on("beforeExit", closeUnclosed);
-    unclosed.add(this);
   }
 
   /** The engine of the sockets `socket()` creates ("native" or "zeromq"); `register()`ed
@@ -111,6 +110,7 @@ export class Pump {
     this.#assertOpen("socket()");
     const info = kindNamed(type);
     const { options, freesSending } = plan(this.#engine, info, type, opts);
+    this.#closeAtExit();
     // Setups made together run in stretches of TURN_MS, in call order (setup-gate.ts). close()
     // waits for what is in `creating`: a socket being set up is closed by it, never left open.
     const setup = this.#setups.run(() => {
@@ -155,6 +155,7 @@ export class Pump {
     this.#assertOpen("register()");
     checkRegisterChannels(chans);
     const adopted = ZeromqEngine.adopt(socket);
+    this.#closeAtExit();
     const endpoint = adopted.socket.lastEndpoint;
     return this.#registry.adopt(
       adopted.socket,
@@ -231,6 +232,13 @@ export class Pump {
     this.#engine.close?.();
     this.#reports.channel.close();
     if (debug.enabled) debug("pump: closed (%d error(s) dropped)", this.#reports.dropped);
+  }
+
+  // Once the pump has a socket, it is closed when the process would end on its own.
+  #closeAtExit(): void {
+    if (unclosed.has(this)) return;
+    if (unclosed.size === 0) process.on("beforeExit", closeUnclosed);
+    unclosed.add(this);
   }
 
   #assertOpen(call: string): void {
