@@ -49,7 +49,7 @@ export class RequesterEngine {
       sockets.recv,
       this.#stop.signal,
       () => this.#closed !== undefined,
-      (error) => this.#end(error),
+      (error) => this.#end(error, new Error("request(): the requester's socket is closed")),
       (message) => this.#deliver(message),
     );
   }
@@ -150,8 +150,9 @@ export class RequesterEngine {
   }
 
   // Every pending request rejects with `error`; nothing new is accepted.
-  #end(error: Error): void {
-    this.#closed = error;
+  // Ends every request with `error`; a later request() rejects with `later`.
+  #end(error: Error, later = error): void {
+    this.#closed = later;
     const pending = new Set<Call>([...this.#byId.values(), ...this.#queue]);
     if (this.#active !== undefined) pending.add(this.#active);
     this.#queue.length = 0;

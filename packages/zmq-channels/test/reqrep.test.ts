@@ -293,7 +293,7 @@ describe("requester() over a dealer", () => {
     await server.next();
     dealer.send.close();
     await expect(pending).rejects.toThrow("the socket closed before the reply came");
-    await expect(request("q")).rejects.toThrow("the socket closed");
+    await expect(request("q")).rejects.toThrow("request(): the requester's socket is closed");
   });
 });
 
