@@ -1,8 +1,9 @@
 // What libzmq's refusal of an endpoint call (bind, unbind, connect, disconnect) or of a DISH's
 // join or leave becomes, the same on both engines, wherever it is made: `socket()`'s bind,
-// connect and join, and the Sockets' control calls. The engines differ in libzmq's text ("zmq_unbind: No such file or directory"
-// against "No such endpoint") and name no endpoint; a user with many sockets needs both the
-// call and the endpoint, and a malformed endpoint is a bad argument (API.md: a TypeError).
+// connect and join, and the Sockets' control calls. The engines differ in libzmq's text
+// ("zmq_unbind: No such file or directory" against "No such endpoint") and name no endpoint;
+// a user with many sockets needs both the call and the endpoint, and a malformed endpoint is a
+// bad argument (API.md: a TypeError).
 
 import { codeOf, reasonOf } from "./errors";
 
