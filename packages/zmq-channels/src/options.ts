@@ -54,9 +54,10 @@ export interface RegisterChannels {
 
 const KEYS = ["bind", "connect", "subscribe", "join", "options", "send", "recv"];
 
-// Options that cannot work under the pump on any kind, and why (socket() and set(), control.ts) (a kind's own refusals are in
-// its row of kinds.ts). The pump drives every socket with timeouts 0 (the fast path);
-// `sendTimeout` is accepted and means "give up on a blocked send after this long" (P6).
+// Options that cannot work under the pump on any kind, and why (socket() and set(),
+// control.ts; a kind's own refusals are in its row of kinds.ts). The pump drives every socket
+// with timeouts 0 (the fast path); `sendTimeout` is accepted and means "give up on a blocked
+// send after this long" (P6).
 export const REFUSED: Readonly<Record<string, string>> = {
   receiveTimeout: "is managed by the pump; to wait with a limit, select on recv and timeout(ms)",
 };

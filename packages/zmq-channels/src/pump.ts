@@ -33,11 +33,12 @@ export type { PumpEngine } from "./engine-choice";
 export type { PumpStats } from "./registry";
 
 // The pumps with sockets, not closed yet (a pump without any holds nothing worth a close, and
-// is not kept from the collector). When the process would end on its own (its loop has nothing left:
-// no socket receives, nothing waits in a `send`), they are closed as close() closes them, so
-// what their sockets still queue is delivered within its linger, as it is after close(). The
-// native engine ends its context at exit without a linger (P60); zeromq.js waits at exit.
-// (close() takes what the application's own `beforeExit` listeners put after this one.)
+// is not kept from the collector). When the process would end on its own (its loop has
+// nothing left: no socket receives, nothing waits in a `send`), they are closed as close()
+// closes them, so what their sockets still queue is delivered within its linger, as it is
+// after close(). The native engine ends its context at exit without a linger (P60); zeromq.js
+// waits at exit. (close() takes what the application's own `beforeExit` listeners put after
+// this one.)
 const unclosed = new Set<Pump>();
 function closeUnclosed(): void {
   for (const pump of unclosed) void pump.close();
