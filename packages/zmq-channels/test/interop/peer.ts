@@ -58,6 +58,8 @@ export interface OpenOptions {
   /** Python peer only: a PLAIN client. */
   plainUsername?: string;
   plainPassword?: string;
+  /** Python peer only: a PLAIN server, its users checked by pyzmq's ThreadAuthenticator. */
+  plainServer?: Record<string, string>;
 }
 
 type Reply = { ok: boolean; error?: string; endpoint?: string; frames?: string[]; timeout?: true };

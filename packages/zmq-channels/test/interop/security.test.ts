@@ -108,6 +108,27 @@ describePython("security against a python peer", () => {
       expect(text(await takeWithin(dealer.recv))).toEqual(["encrypted reply"]);
     });
 
+    it("a sluice PLAIN client talks to a pyzmq PLAIN server, which refuses a wrong password", async () => {
+      const { id, endpoint } = await peer.open("router", {
+        bind: address(transport),
+        plainServer: { admin: "secret" },
+      });
+      const wrong = await pump.socket("dealer", {
+        connect: endpoint,
+        options: { routingId: "wrong", plainUsername: "admin", plainPassword: "guess" },
+      });
+      wrong.send.offer("sneaking in");
+      const dealer = await pump.socket("dealer", {
+        connect: endpoint,
+        options: { routingId: "me", plainUsername: "admin", plainPassword: "secret" },
+      });
+      await dealer.send.put("plain hello");
+      expect((await peer.recv(id)).map(String)).toEqual(["me", "plain hello"]);
+      await peer.send(id, ["me", "plain reply"]);
+      expect(text(await takeWithin(dealer.recv))).toEqual(["plain reply"]);
+      expect(await peer.tryRecv(id, 300)).toBeUndefined(); // "sneaking in" never arrived
+    });
+
     it("PLAIN user names and passwords are checked by pump.zap()", async () => {
       const users = new Map([["admin", "secret"]]);
       const seen = answer(

@@ -7,7 +7,10 @@ against either. Commands:
 
   {"op": "open", "id": ..., "type": "req", "bind"|"connect": endpoint,
    "routingId": str?, "subscribe": [b64]?, "curveServerKey"/"curvePublicKey"/"curveSecretKey",
-   "curveServer", "plainUsername"/"plainPassword" (python only)}        -> {"ok": true, "endpoint": resolved}
+   "curveServer", "plainUsername"/"plainPassword", "plainServer": {user: password}
+   (python only; PLAIN needs a ZAP handler: pyzmq's ThreadAuthenticator, started once on a
+   context of its own, so that the other sockets keep having none)}
+                                                   -> {"ok": true, "endpoint": resolved}
   {"op": "send", "id": ..., "frames": [b64]}       -> {"ok": true}
   {"op": "recv", "id": ..., "timeout": ms}         -> {"ok": true, "frames": [b64]} | {"ok": true, "timeout": true}
   {"op": "subscribe"|"unsubscribe", "id": ..., "topic": b64} -> {"ok": true}
@@ -32,7 +35,9 @@ SEND_TIMEOUT_MS = 2000
 LINGER_MS = 200
 
 context = zmq.Context()
+plain_context = None  # the PLAIN servers', whose ZAP handler would judge every other socket too
 sockets = {}
+authenticator = None
 
 
 def reply(obj):
@@ -49,12 +54,19 @@ def encode(frames):
 
 
 def open_socket(cmd):
-    sock = context.socket(TYPES[cmd["type"]])
+    global plain_context, authenticator
+    if "plainServer" in cmd and plain_context is None:
+        from zmq.auth.thread import ThreadAuthenticator
+
+        plain_context = zmq.Context()
+        authenticator = ThreadAuthenticator(plain_context)
+        authenticator.start()
+    sock = (plain_context if "plainServer" in cmd else context).socket(TYPES[cmd["type"]])
     sock.setsockopt(zmq.LINGER, LINGER_MS)
     sock.setsockopt(zmq.SNDTIMEO, SEND_TIMEOUT_MS)
     if "routingId" in cmd:
         sock.setsockopt(zmq.ROUTING_ID, cmd["routingId"].encode())
-    # Security (Z85 keys as strings): a CURVE client, a CURVE server, a PLAIN client.
+    # Security (Z85 keys as strings): a CURVE client, a CURVE server, a PLAIN client or server.
     if "curveServerKey" in cmd:
         sock.setsockopt(zmq.CURVE_SERVERKEY, cmd["curveServerKey"].encode())
         sock.setsockopt(zmq.CURVE_PUBLICKEY, cmd["curvePublicKey"].encode())
@@ -65,6 +77,9 @@ def open_socket(cmd):
     if "plainUsername" in cmd:
         sock.setsockopt(zmq.PLAIN_USERNAME, cmd["plainUsername"].encode())
         sock.setsockopt(zmq.PLAIN_PASSWORD, cmd["plainPassword"].encode())
+    if "plainServer" in cmd:
+        authenticator.configure_plain(domain="*", passwords=cmd["plainServer"])
+        sock.setsockopt(zmq.PLAIN_SERVER, 1)
     for topic in cmd.get("subscribe", []):
         sock.setsockopt(zmq.SUBSCRIBE, base64.b64decode(topic))
     if "bind" in cmd:
@@ -127,6 +142,9 @@ def main():
             break
     for sock in sockets.values():
         sock.close(linger=0)
+    if authenticator is not None:
+        authenticator.stop()
+        plain_context.term()
     context.term()
 
 
