@@ -78,9 +78,7 @@ export function endpointError(call: string, kind: string, endpoint: string, e: u
     bad = false;
     what = code === "ENOENT" ? "no such file or directory" : why;
   }
-  const prefix = `${call}("${endpoint}"): `;
-  // (a refusal of sluice's own, such as inproc across engines, already names the call)
-  const message = what.startsWith(prefix) ? what : prefix + what;
+  const message = `${call}("${endpoint}"): ${what}`;
   const error = bad ? new TypeError(message, { cause: e }) : new Error(message, { cause: e });
   return Object.assign(error, code === undefined ? {} : { code, errno }, { address: endpoint });
 }

@@ -32,15 +32,17 @@ export class InprocClaims {
 
   /**
    * Records that this socket binds or connects `address` (nothing unless it is inproc).
-   * Throws an Error naming both engines when sockets of the other engine use it.
+   * Throws an Error naming both engines when sockets of the other engine use it; `call`
+   * prefixes it where no caller does (register(): bind and connect run in endpointCall,
+   * which names the call and the endpoint).
    */
-  claim(call: string, address: string, use: InprocUse): void {
+  claim(address: string, use: InprocUse, call?: string): void {
     if (!address.startsWith("inproc://")) return;
     const holders = users.get(address) ?? new Map<InprocClaims, InprocUse>();
     for (const [other, how] of holders) {
       if (other.engine === this.engine) continue;
       throw new Error(
-        `${call}("${address}"): ${address} is ${how} by a socket of the ${other.engine} engine, ` +
+        `${call === undefined ? "" : `${call}("${address}"): `}${address} is ${how} by a socket of the ${other.engine} engine, ` +
           `and this socket is on the ${this.engine} engine: inproc connects only sockets of ` +
           `one engine (each has its own libzmq context). Put both on one engine ` +
           `(new Pump({ engine: "${other.engine}" }); register() keeps zeromq.js sockets on ` +
@@ -57,7 +59,7 @@ export class InprocClaims {
 
   bind(address: string, bind: () => Promise<string>): Promise<string> {
     try {
-      this.claim("bind", address, "bound");
+      this.claim(address, "bound");
     } catch (e) {
       return Promise.reject(e as Error);
     }
@@ -68,7 +70,7 @@ export class InprocClaims {
   }
 
   connect(address: string, connect: () => void): void {
-    this.claim("connect", address, "connected");
+    this.claim(address, "connected");
     try {
       connect();
     } catch (e) {

@@ -100,7 +100,7 @@ export class ZeromqEngine implements Engine {
     }
     // Bound or connected already: of its endpoints, zeromq.js shows the last.
     const inproc = new InprocClaims("zeromq");
-    if (socket.lastEndpoint) inproc.claim("register", socket.lastEndpoint, "used");
+    if (socket.lastEndpoint) inproc.claim(socket.lastEndpoint, "used", "register");
     adopted.add(socket);
     if (socket.linger < 0) socket.linger = DEFAULT_LINGER;
     const sendTimeout = info.canSend ? (socket as Writable).sendTimeout : -1;
