@@ -1,7 +1,7 @@
 // The argument checks of the control calls (control.ts): each returns what it checked, or
 // throws a TypeError naming the call and what is wrong, before anything is queued.
 import type { EngineSocket } from "./engine";
-import { checkOpts, describeValue, GROUP_MAX_LENGTH } from "./frames";
+import { checkOpts, describeValue, groupTooLong } from "./frames";
 import type { KindInfo } from "./kinds";
 import { REFUSED } from "./options";
 
@@ -28,11 +28,8 @@ export function checkFilters(
         `${call}(): argument ${i + 1} must be a string or Buffer, got ${describeValue(t)}`,
       );
     }
-    if (groups && Buffer.byteLength(t) > GROUP_MAX_LENGTH) {
-      throw new TypeError(
-        `${call}(): argument ${i + 1} is a group of ${Buffer.byteLength(t)} bytes (ZeroMQ's groups take at most ${GROUP_MAX_LENGTH})`,
-      );
-    }
+    const tooLong = groups ? groupTooLong(t) : undefined;
+    if (tooLong !== undefined) throw new TypeError(`${call}(): argument ${i + 1} is ${tooLong}`);
   });
   return list as Array<string | Buffer>;
 }

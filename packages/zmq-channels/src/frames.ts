@@ -154,6 +154,14 @@ function routedProblem(frames: readonly Part[], body: "multipart" | "one"): stri
 /** ZeroMQ's longest group name (ZMQ_GROUP_MAX_LENGTH). */
 export const GROUP_MAX_LENGTH = 255;
 
+/** "a group of N bytes (…)" for a group a DISH cannot join (longer than ZeroMQ's groups), or `undefined`. */
+export function groupTooLong(group: string | Buffer): string | undefined {
+  const bytes = Buffer.byteLength(group);
+  return bytes > GROUP_MAX_LENGTH
+    ? `a group of ${bytes} bytes (ZeroMQ's groups take at most ${GROUP_MAX_LENGTH})`
+    : undefined;
+}
+
 /** Says what is wrong with a Message for a kind with `framing`, or `undefined`. */
 export function framingProblem(framing: Framing | undefined, value: Message): string | undefined {
   if (framing === undefined) return undefined;

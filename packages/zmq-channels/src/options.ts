@@ -5,7 +5,7 @@ import { Channel } from "@sluice/channels";
 import type * as zmq from "zeromq";
 import type { Engine, EngineSocket } from "./engine";
 import { endpointCall, groupCall } from "./endpoint-errors";
-import { checkOpts, describeValue, GROUP_MAX_LENGTH, type Frame, type Message } from "./frames";
+import { checkOpts, describeValue, groupTooLong, type Frame, type Message } from "./frames";
 import { KINDS, type Kind, type KindInfo, type SocketClasses } from "./kinds";
 
 /**
@@ -115,11 +115,8 @@ export function plan(
           `${call}: ${key} must be a string or string[], got ${describeValue(x)}${at}`,
         );
       }
-      if (key === "join" && Buffer.byteLength(x) > GROUP_MAX_LENGTH) {
-        throw new TypeError(
-          `${call}: join has a group of ${Buffer.byteLength(x)} bytes (ZeroMQ's groups take at most ${GROUP_MAX_LENGTH})`,
-        );
-      }
+      const tooLong = key === "join" ? groupTooLong(x) : undefined;
+      if (tooLong !== undefined) throw new TypeError(`${call}: join has ${tooLong}`);
     });
   }
   if (o.subscribe !== undefined && !info.subscribes) {
