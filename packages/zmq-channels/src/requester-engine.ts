@@ -20,6 +20,10 @@ import type { Sockets } from "./sockets";
 
 const EMPTY = Buffer.alloc(0);
 const NO_ID = -1;
+// Every requester of the process draws its ids from this one counter, so a requester made on a
+// socket that an earlier one gave back never reuses an id whose late reply may still come
+// (decisions R5).
+let lastId = 0;
 
 export class RequesterEngine {
   readonly #sockets: Sockets;
@@ -32,7 +36,6 @@ export class RequesterEngine {
 
   // over a dealer: every try's id → its request
   readonly #byId = new Map<number, Call>();
-  #lastId = 0;
 
   // over a req: the request on the wire, and those waiting their turn, in call order
   #active: Call | undefined;
@@ -112,9 +115,9 @@ export class RequesterEngine {
   };
 
   #newId(): number {
-    do this.#lastId = (this.#lastId + 1) >>> 0;
-    while (this.#lastId === 0 || this.#byId.has(this.#lastId));
-    return this.#lastId;
+    do lastId = (lastId + 1) >>> 0;
+    while (lastId === 0 || this.#byId.has(lastId));
+    return lastId;
   }
 
   // over a req: the next request in call order goes on the wire

@@ -285,6 +285,22 @@ describe("requester() over a dealer", () => {
     expect(text(await asked)).toEqual(["for r"]);
   });
 
+  it("a later requester on the same socket never takes a reply meant for an earlier one", async () => {
+    const server = await manualServer();
+    const dealer = await pump.socket("dealer", { connect: server.endpoint });
+    const first = requester(dealer);
+    const late = first.request("p").catch((e: Error) => e.message);
+    const stale = await server.next(); // the first requester's request, not answered yet
+    first.close();
+    expect(await late).toMatch("the requester was closed");
+    const second = requester(dealer);
+    const asked = second.request("q");
+    const fresh = await server.next();
+    await server.answer(stale, "for p"); // the late reply comes first: dropped
+    await server.answer(fresh, "for q");
+    expect(text(await asked)).toEqual(["for q"]);
+  });
+
   it("rejects pending requests with an Error when the socket closes", async () => {
     const server = await manualServer();
     const dealer = await pump.socket("dealer", { connect: server.endpoint });
