@@ -6,6 +6,8 @@
 //   (zeromq.js has one observer per socket: a second `for await` over it fails with EBUSY).
 // - Event channels drop when full: a slow reader loses events, never stalls the socket.
 // - Every channel handed out closes when the socket closes.
+// - A channel the user closed is let go at the next event or events() call on that socket, so
+//   a long-lived socket does not keep every channel it ever handed out.
 import { Channel, dropping, type Buffer as ChannelBuffer } from "@sluice/channels";
 import type { Bridge } from "./bridge";
 import type { SocketEvent } from "./engine";
@@ -42,6 +44,7 @@ export class Monitors {
       return out;
     }
     let outs = this.#outs.get(bridge);
+    if (outs !== undefined) sweep(outs);
     if (outs === undefined) {
       outs = new Set();
       this.#observe(bridge, outs); // throws before registering when the monitor can't start
@@ -65,7 +68,9 @@ export class Monitors {
         // The observer ends by itself when the socket closes. Never close it by hand: on
         // zeromq 6.8.0 observer.close() leaves libzmq unable to reap later sockets (each
         // then leaks its descriptors until EMFILE).
-        for await (const event of observer) for (const out of outs) out.offer(event);
+        for await (const event of observer) {
+          for (const out of outs) if (!out.offer(event) && out.closed) outs.delete(out);
+        }
       } catch (e) {
         // The observer ends with an error when its socket closes under it; anything else
         // (the user iterating the socket's observer too) is reported, not swallowed.
@@ -80,4 +85,9 @@ export class Monitors {
       }
     })();
   }
+}
+
+// Lets go of the channels the user closed.
+function sweep(outs: Set<Channel<SocketEvent>>): void {
+  for (const out of outs) if (out.closed) outs.delete(out);
 }

@@ -4,6 +4,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as v8 from "node:v8";
+import * as vm from "node:vm";
 import { type Channel, select, timeout } from "@sluice/channels";
 
 /** Every test that talks over a socket runs once per transport (zeromq.js's habit). */
@@ -98,6 +100,26 @@ export function text(frames: Buffer[]): string[] {
 /** A real timer, for letting the sockets' I/O happen. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * How many of the objects `make` hands to `watch` the collector takes within ten rounds of
+ * gc(): what nothing holds any more is taken in the first.
+ */
+export async function collected(
+  make: (watch: (o: object) => void) => void | Promise<void>,
+): Promise<number> {
+  v8.setFlagsFromString("--expose-gc");
+  const gc = vm.runInNewContext("gc") as () => void;
+  let watched = 0;
+  let taken = 0;
+  const registry = new FinalizationRegistry(() => taken++);
+  await make((o) => registry.register(o, watched++));
+  for (let i = 0; i < 10 && taken < watched; i++) {
+    gc();
+    await sleep(10); // FinalizationRegistry callbacks run in a later task
+  }
+  return taken;
 }
 
 /**

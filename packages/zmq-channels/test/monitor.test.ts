@@ -2,7 +2,7 @@
 import * as zmq from "zeromq";
 import type { Channel } from "@sluice/channels";
 import { Pump, PumpError } from "@sluice/zmq-channels";
-import { address, takeWithin, TRANSPORTS, within } from "./helpers";
+import { address, collected, takeWithin, TRANSPORTS, within } from "./helpers";
 
 describe.each(TRANSPORTS)("a bridged socket over %s", (transport) => {
   let pump: Pump;
@@ -50,6 +50,30 @@ describe.each(TRANSPORTS)("a bridged socket over %s", (transport) => {
     expect(b).toEqual(a);
     expect(a[a.length - 1]).toBe("end");
     expect(await within(second.take(), 5000, "second closed")).toBeUndefined();
+  });
+
+  it("lets go of the channels closed by their readers while the socket lives on", async () => {
+    const router = await pump.socket("router", { bind: address(transport) });
+    let kept: Channel<zmq.Event> | undefined;
+    const N = 20;
+    const taken = await collected(async (watch) => {
+      kept = pump.events(router);
+      for (let i = 0; i < N; i++) {
+        const events = pump.events(router);
+        watch(events);
+        events.close();
+      }
+      if (transport === "inproc") {
+        pump.events(router).close(); // an inproc connection has no event: the next call sweeps
+      } else {
+        const dealer = await pump.socket("dealer", { connect: router.endpoints[0] });
+        await dealer.send.put("hi");
+        await takeWithin(router.recv);
+        await takeWithin(kept); // the monitor goes on for the channel still open
+      }
+    });
+    expect(taken).toBe(N);
+    expect(kept!.closed).toBe(false);
   });
 });
 

@@ -7,8 +7,6 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { inspect } from "node:util";
-import * as v8 from "node:v8";
-import * as vm from "node:vm";
 import { chan } from "@sluice/channels";
 import * as zmq from "zeromq";
 import { Pump, type PumpError } from "@sluice/zmq-channels";
@@ -18,6 +16,7 @@ import { NativeReceived } from "../src/engines/native-received";
 import { KINDS } from "../src/kinds";
 import {
   address,
+  collected,
   endWorkers,
   runWithPump,
   sleep,
@@ -550,24 +549,17 @@ describeNative("the native engine", () => {
   // until the finalizer, which therefore never ran: every closed socket stayed, its 8 KiB
   // meta array and its native struct with it (~90 KB of RSS per socket, measured).
   it("lets a closed socket's JS handle be collected", async () => {
-    v8.setFlagsFromString("--expose-gc");
-    const gc = vm.runInNewContext("gc") as () => void;
     const engine = new NativeEngine();
-    let collected = 0;
-    const registry = new FinalizationRegistry(() => collected++);
     const N = 100;
-    const openAndClose = (i: number): void => {
-      const socket = engine.create(KINDS.pair, {}) as NativeSocket;
-      registry.register(socket.handle, i);
-      socket.close();
-    };
-    for (let i = 0; i < N; i++) openAndClose(i);
-    for (let i = 0; i < 10 && collected < N; i++) {
-      gc();
-      await sleep(10); // FinalizationRegistry callbacks run in a later task
-    }
+    const taken = await collected((watch) => {
+      for (let i = 0; i < N; i++) {
+        const socket = engine.create(KINDS.pair, {}) as NativeSocket;
+        watch(socket.handle);
+        socket.close();
+      }
+    });
     engine.close();
-    expect(collected).toBe(N);
+    expect(taken).toBe(N);
   });
 
   describe("a process that used it", () => {
