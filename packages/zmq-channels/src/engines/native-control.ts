@@ -10,11 +10,14 @@
 import type { KindInfo } from "../kinds";
 import type { NativeHandle } from "./native-addon";
 import { optionCall, optionGet } from "./native-options";
+import { sameEnd } from "./native-events";
 import { optionAccess } from "./option-table";
 
 const ZMQ_SUBSCRIBE = 6;
 const ZMQ_UNSUBSCRIBE = 7;
 const ZMQ_CONNECT_ROUTING_ID = 61;
+/** Unbound endpoints still told apart in monitor events (their last disconnects). */
+const UNBOUND_KEPT = 8;
 
 export class NativeControl {
   readonly #handle: NativeHandle;
@@ -22,8 +25,11 @@ export class NativeControl {
   readonly #afterOp: () => void;
   readonly #onLinger: () => void; // linger was set: the socket reads it back
   #lastEndpoint: string | undefined;
-  /** Every endpoint bound, as zeromq resolved it (the monitor tells the sides apart by it). */
-  readonly bound: string[] = [];
+  // The endpoints bound and not unbound, as zeromq resolved them, and the last few unbound: the
+  // monitor tells an event's sides apart by them, and the disconnects of an unbound endpoint's
+  // connections come after its unbind. Bounded, so bind/unbind churn holds no more.
+  readonly #bound: string[] = [];
+  readonly #unbound: string[] = [];
 
   constructor(handle: NativeHandle, info: KindInfo, afterOp: () => void, onLinger: () => void) {
     this.#handle = handle;
@@ -39,16 +45,29 @@ export class NativeControl {
   bind(address: string): Promise<string> {
     try {
       this.#lastEndpoint = this.#call(() => this.#handle.bind(address));
-      this.bound.push(this.#lastEndpoint);
+      this.#bound.push(this.#lastEndpoint);
       return Promise.resolve(this.#lastEndpoint);
     } catch (e) {
       return Promise.reject(e as Error);
     }
   }
 
+  /** The endpoints the socket is bound to, then the last few it was (native-events.ts). */
+  get bound(): string[] {
+    return this.#unbound.length === 0 ? this.#bound : this.#bound.concat(this.#unbound);
+  }
+
   unbind(address: string): Promise<void> {
     try {
       this.#call(() => this.#handle.unbind(address));
+      // libzmq matches the endpoint as it resolved it (tcp://localhost:5555 unbinds
+      // tcp://127.0.0.1:5555), so the entry is the one written so, else the one on that port
+      let at = this.#bound.indexOf(address);
+      if (at < 0) at = this.#bound.findIndex((end) => sameEnd(end, address));
+      if (at >= 0) {
+        this.#unbound.push(...this.#bound.splice(at, 1));
+        if (this.#unbound.length > UNBOUND_KEPT) this.#unbound.shift();
+      }
       return Promise.resolve();
     } catch (e) {
       return Promise.reject(e as Error);

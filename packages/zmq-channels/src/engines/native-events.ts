@@ -157,7 +157,7 @@ function isBound(local: string, bound: Iterable<string>): boolean {
 
 // Whether two endpoints are the same listening end: tcp by port (a wildcard bind,
 // tcp://0.0.0.0:5555, accepts on tcp://127.0.0.1:5555), anything else as written.
-function sameEnd(a: string, b: string): boolean {
+export function sameEnd(a: string, b: string): boolean {
   if (a === b) return true;
   const tcp = /^tcp:\/\/.*:(\d+)$/;
   const pa = tcp.exec(a);
