@@ -1,5 +1,13 @@
 import { Channel, chan, dropping, fixed, sliding } from "@sluice/channels";
 
+/** V8's collector, as `node --expose-gc` gives it. */
+export function getGc(): () => void {
+  const v8 = require("node:v8") as typeof import("node:v8");
+  const vm = require("node:vm") as typeof import("node:vm");
+  v8.setFlagsFromString("--expose-gc");
+  return vm.runInNewContext("gc") as () => void;
+}
+
 /** Lets every queued promise callback run (a macrotask turn). */
 export function flush(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));

@@ -1,5 +1,5 @@
 import { Channel, DEFAULT, MAX_PENDING, chan, pipe, select } from "@sluice/channels";
-import { flush, kinds, watch } from "./helpers";
+import { flush, getGc, kinds, watch } from "./helpers";
 
 describe("select", () => {
   it("refuses bad ops at the call", () => {
@@ -268,13 +268,6 @@ describe("select under contention", () => {
     expect(await t).toBe(1);
   });
 });
-
-function getGc(): () => void {
-  const v8 = require("node:v8") as typeof import("node:v8");
-  const vm = require("node:vm") as typeof import("node:vm");
-  v8.setFlagsFromString("--expose-gc");
-  return vm.runInNewContext("gc") as () => void;
-}
 
 describe("select fairness when it must wait", () => {
   // Regression: pass 2 parked ops in the order given, and a channel serves its waiters

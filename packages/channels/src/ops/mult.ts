@@ -44,19 +44,32 @@ interface Tap {
  */
 export function mult<T>(ch: Channel<T>): Mult<T> {
   checkChannel("mult", "ch", ch);
+  return multOf(ch, undefined);
+}
+
+/**
+ * A mult that calls `onEmpty` each time its last tap leaves (untapped, or dropped for refusing a
+ * value) while the source is open: a pub lets go of such a topic (pub.ts).
+ */
+export function multOf<T>(ch: Channel<T>, onEmpty: (() => void) | undefined): Mult<T> {
   const taps = new Map<Channel<T>, Tap>();
   let done = false;
+
+  function drop(target: Channel<T>): void {
+    taps.delete(target);
+    if (taps.size === 0 && !done) onEmpty?.();
+  }
 
   async function deliver(target: Channel<T>, tap: Tap, value: T): Promise<void> {
     const pending = new AbortController();
     tap.pending = pending;
     try {
       if (!(await target.put(value, { signal: pending.signal })) && taps.get(target) === tap) {
-        taps.delete(target);
+        drop(target);
       }
     } catch (error) {
       if (pending.signal.aborted) return; // untapped while waiting: nothing was delivered
-      if (taps.get(target) === tap) taps.delete(target);
+      if (taps.get(target) === tap) drop(target);
       throw error; // the tap refused the value at the put (its validate threw)
     } finally {
       if (tap.pending === pending) tap.pending = undefined;
@@ -73,7 +86,7 @@ export function mult<T>(ch: Channel<T>): Mult<T> {
         try {
           accepted = target.offer(value);
         } catch (error) {
-          taps.delete(target); // the tap refused the value at the put (its validate threw)
+          drop(target); // the tap refused the value at the put (its validate threw)
           raise(error);
           continue;
         }
@@ -105,13 +118,14 @@ export function mult<T>(ch: Channel<T>): Mult<T> {
       checkChannel("untap", "ch", target);
       const tap = taps.get(target);
       if (tap === undefined) return;
-      taps.delete(target);
+      drop(target);
       tap.pending?.abort();
     },
     untapAll(): void {
       const all = [...taps.values()];
       taps.clear();
       for (const tap of all) tap.pending?.abort();
+      if (all.length > 0 && !done) onEmpty?.();
     },
   };
 }

@@ -1,8 +1,9 @@
 /*
  * Invariants:
- *  - One topic channel and one mult per topic in `topics`; a topic leaves the table by
- *    `unsubAll`, by refusing a value, or at the end, and its channel is closed as it leaves, so
- *    its mult's loop ends too (nothing is left parked).
+ *  - One topic channel and one mult per topic in `topics`; a topic leaves the table when its
+ *    last subscriber leaves (unsub, unsubAll, or a closed one dropped), by refusing a value, or
+ *    at the end, and its channel is closed as it leaves, so its mult's loop ends too (nothing is
+ *    left parked, and a pub keyed by ever-new topics holds only those with subscribers).
  *  - Once the source is closed (`done`), the table stays empty: a late `sub` is closed at once
  *    if it asked to be.
  */
@@ -15,7 +16,7 @@ import {
   outputChannel,
   spawn,
 } from "./check";
-import { type Mult, mult } from "./mult";
+import { type Mult, multOf } from "./mult";
 
 /** The subscriptions of a {@link pub}. */
 export interface Pub<T, K> {
@@ -42,7 +43,8 @@ interface Topic<T> {
  * [core.async pub] Splits the values of `ch` into topics by `topicFn` and copies each value to
  * the subscribers of its topic. Each topic is a {@link mult} on its own channel, unbuffered
  * unless `bufferFn(topic)` returns a buffer (or size); without buffers a slow subscriber holds
- * up every topic. Values of a topic with no subscribers are dropped.
+ * up every topic. Values of a topic with no subscribers are dropped; a topic whose last
+ * subscriber left is let go (its buffer too), and a later `sub` makes it anew.
  *
  * When `ch` closes, the subscribers made with `close` true (the default) are closed. If
  * `topicFn` throws, the pub stops as if `ch` had closed and the error is re-raised as an
@@ -94,7 +96,13 @@ export function pub<T, K = unknown>(
       if (entry === undefined) {
         const buffer = bufferFn === undefined ? undefined : bufferFn(topic);
         const topicCh = outputChannel<T>("pub", `bufferFn(${String(topic)})`, buffer ?? undefined);
-        entry = { ch: topicCh, mult: mult(topicCh) };
+        // With no subscriber left its values would be dropped: the topic goes (a later sub
+        // makes it anew), as a topic nobody ever subscribed to has no entry.
+        const made: Topic<T> = {
+          ch: topicCh,
+          mult: multOf(topicCh, () => retire(topic, made, false)),
+        };
+        entry = made;
         topics.set(topic, entry);
       }
       entry.mult.tap(target, close);

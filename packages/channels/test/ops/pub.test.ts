@@ -1,5 +1,6 @@
-import { chan, into, pub } from "@sluice/channels";
-import { catchRaised, settle, watch } from "./helpers";
+import { chan, fixed, into, pub } from "@sluice/channels";
+import { getGc } from "../helpers";
+import { catchRaised, settle, sleep, watch } from "./helpers";
 
 type Msg = { topic: string; n: number };
 const msg = (topic: string, n: number): Msg => ({ topic, n });
@@ -78,6 +79,34 @@ describe("pub", () => {
     source.close();
     await settle();
     expect([b.poll(), a1.closed, a2.closed, b.closed]).toEqual([undefined, false, false, false]);
+  });
+
+  // A pub keyed by ever-new topics (sessions, requests) kept every topic it ever had.
+  it("lets go of a topic once its last subscriber leaves, by unsub or by closing", async () => {
+    const source = chan<Msg>();
+    const made: string[] = [];
+    let collected = 0;
+    const registry = new FinalizationRegistry(() => collected++);
+    const p = pub(source, byTopic, (topic) => {
+      made.push(topic);
+      const buffer = fixed<Msg>(2);
+      registry.register(buffer, topic);
+      return buffer;
+    });
+    p.unsub("a", p.sub("a", chan<Msg>(1)));
+    p.sub("b", chan<Msg>()).close(); // dropped at the first value it refuses
+    await source.put(msg("b", 1));
+    await settle();
+    const again = p.sub("a", chan<Msg>(1)); // a topic subscribed again is made anew
+    await source.put(msg("a", 2));
+    expect((await again.take())!.n).toBe(2);
+    expect(made).toEqual(["a", "b", "a"]);
+    const gc = getGc();
+    for (let i = 0; i < 10 && collected < 2; i++) {
+      gc();
+      await sleep(10); // FinalizationRegistry callbacks run in a later task
+    }
+    expect(collected).toBe(2); // the two topics that were let go
   });
 
   it("re-raises an error of topicFn and closes the subscribers", async () => {
