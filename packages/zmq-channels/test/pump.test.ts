@@ -251,6 +251,44 @@ describe("a process that never closes its pump", () => {
     });
     expect(taken).toBe(N);
   });
+  // zeromq.js throws from native code for a send or receive on a closed socket, and such a
+  // throw aborts a process run with --abort-on-uncaught-exception even inside a try: the
+  // lanes called it after the close deadline (send) and after the socket closed (receive).
+  it("closes sockets mid-traffic in a process that aborts on uncaught exceptions", () => {
+    const r = runWithPump(
+      `
+      const p = new Pump();
+      const push = await p.socket("push", { connect: "tcp://127.0.0.1:9", options: { linger: 100, sendHighWaterMark: 1 } });
+      const puts = [];
+      for (let i = 0; i < 50; i++) puts.push(push.send.put("m" + i));
+      await new Promise((r) => setTimeout(r, 20));
+      await p.close(); // the deadline closes the PUSH with puts left
+      console.log("accepted " + (await Promise.all(puts)).filter(Boolean).length);
+      for (let round = 0; round < 20; round++) {
+        const a = new Pump(), b = new Pump();
+        const router = await a.socket("router", { bind: "tcp://127.0.0.1:*" });
+        const dealer = await b.socket("dealer", { connect: router.endpoints[0], options: { routingId: "d" } });
+        await dealer.send.put("hello");
+        await router.recv.take();
+        let stop = false;
+        const producing = (async () => { while (!stop) await router.send.put(["d", "x"]); })();
+        const consuming = (async () => { for await (const m of dealer.recv); })();
+        await new Promise((r) => setTimeout(r, round % 5));
+        dealer.send.close(); // while messages keep arriving
+        await consuming;
+        stop = true;
+        await a.close();
+        await b.close();
+        await producing;
+      }
+      console.log("rounds done on " + p.engine);`,
+      { NODE_OPTIONS: "--abort-on-uncaught-exception" },
+    );
+    expect(r.out).toContain("accepted 50");
+    expect(r.out).toMatch(/rounds done on (native|zeromq)/);
+    expect([r.status, r.signal]).toEqual([0, null]);
+  }, 30_000);
+
   it("still delivers what it put when it ends on its own, within the linger", () => {
     // A PUSH whose peer binds only after the sender's loop went empty: the message waits in
     // libzmq, and the sender ends on its own without pump.close(). Its child PULL must get it.

@@ -45,6 +45,9 @@ export class ZeromqReceiver {
   async receive(sink: Sink): Promise<boolean> {
     const socket = this.#socket;
     for (;;) {
+      // A receive on a closed socket throws from zeromq.js's native code, which aborts a
+      // process run with --abort-on-uncaught-exception even inside this try.
+      if (socket.closed) return false;
       const asked = this.#flooding ? 0 : performance.now();
       let message: Frame[];
       try {

@@ -104,6 +104,12 @@ export class ZeromqSocket implements EngineSocket {
         source.failed(message, changedAfterPut(message));
         continue;
       }
+      if (socket.closed) {
+        // (closed by the close deadline between two sends) zeromq.js would throw, and a throw
+        // from its native send aborts a process run with --abort-on-uncaught-exception
+        source.failed(message, closedSocket());
+        continue;
+      }
       try {
         // The fast path: sendTimeout is 0, so zeromq.js tries at once and the promise is
         // already settled (awaiting it costs one microtask).
@@ -180,4 +186,9 @@ export class ZeromqSocket implements EngineSocket {
   events(): AsyncIterable<SocketEvent> {
     return this.#socket.events;
   }
+}
+
+// What zeromq.js throws for a send on a closed socket.
+function closedSocket(): Error {
+  return Object.assign(new Error("Socket is closed"), { code: "EBADF", errno: 9 });
 }
