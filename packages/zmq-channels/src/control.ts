@@ -16,8 +16,7 @@ import type { EngineSocket } from "./engine";
 import { checkEndpoint, checkFilters, checkOption, checkRoutingId } from "./control-checks";
 import { endpointCall, groupCall } from "./endpoint-errors";
 import { reasonOf } from "./errors";
-import { checkOptionValue } from "./engines/option-values";
-import { describeValue } from "./frames";
+import { checkOptionValue, describeOptionValue } from "./engines/option-values";
 import type { KindInfo } from "./kinds";
 import { Closing, type State } from "./lifecycle";
 import { boundEndpoint, checkSendTimeout } from "./options";
@@ -177,7 +176,7 @@ export class Control {
             } catch (e) {
               const why = reasonOf(e);
               throw new TypeError(
-                `set("${name}", value): the ${kind} socket refused ${describeValue(value)}: ${why}`,
+                `set("${name}", value): the ${kind} socket refused ${describeOptionValue(name, value)}: ${why}`,
                 { cause: e },
               );
             }

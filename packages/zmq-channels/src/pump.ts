@@ -27,7 +27,7 @@ import { Registry, type PumpStats } from "./registry";
 import { Reports } from "./reports";
 import { SetupGate } from "./setup-gate";
 import type { Sockets } from "./sockets";
-import { openZap, ZAP_ENDPOINT, type ZapOptions, type ZapRequest } from "./zap";
+import { openZap, ZAP_ENDPOINT, type ZapOptions, type ZapRequest, type ZapServed } from "./zap";
 
 export type { PumpEngine } from "./engine-choice";
 export type { PumpStats } from "./registry";
@@ -64,7 +64,7 @@ export class Pump {
   readonly #setups = new SetupGate();
   readonly #monitors = new Monitors((e) => this.#reports.report(e));
   #closing: Promise<void> | undefined;
-  #zapServed: Promise<void> | undefined; // the ZAP handler's serving, if zap() was called
+  #zap: ZapServed | undefined; // the ZAP handler, if zap() was called
 
   /**
    * @param opts.context the zeromq.js context for sockets that `socket()` creates (implies
@@ -198,7 +198,8 @@ export class Pump {
    * CURVE/PLAIN/NULL handshake of a socket in this pump's engine's context (zeromq.js: its
    * `context`, else zeromq.js's default; native: the native engine's one context) becomes a ZapRequest, answered with `allow()`/`deny()` whenever the
    * application likes. Unanswered within `timeout` (5000 ms): denied 500; the channel full
-   * (`buffer`, 64): denied 300 at once; another `domain`: denied 400. Closes with the pump.
+   * (`buffer`, 64): denied 300 at once; another `domain`: denied 400. Closes with the pump, after
+   * its other sockets; what is pending then is denied 500.
    * Sockets ask for it with ZeroMQ's options (`curveServer` + `curveSecretKey`, `plainServer`,
    * `zapDomain`); set `zapEnforceDomain: true`, since libzmq 4.3 lets CURVE/PLAIN clients in
    * when no handler is bound.
@@ -211,7 +212,7 @@ export class Pump {
     const zap = openZap(this.#engine, opts, (router) =>
       this.#registry.adopt(router, KINDS.router, {}, [ZAP_ENDPOINT], false),
     );
-    this.#zapServed = zap.served;
+    this.#zap = zap;
     return zap.requests;
   }
 
@@ -228,8 +229,12 @@ export class Pump {
   async #closeAll(): Promise<void> {
     unclosed.delete(this);
     if (unclosed.size === 0) process.off("beforeExit", closeUnclosed);
+    // The ZAP handler last: without it, libzmq would let clients of the sockets still
+    // lingering in unasked (decisions P72).
+    await this.#registry.close(this.#zap?.handler);
+    this.#zap?.refuse(); // its replies go out as its socket closes
     await this.#registry.close();
-    await this.#zapServed; // the ZAP handler's channel closed and its context free (P31)
+    await this.#zap?.served; // the ZAP handler's channel closed and its context free (P31)
     this.#engine.close?.();
     this.#reports.channel.close();
     if (debug.enabled) debug("pump: closed (%d error(s) dropped)", this.#reports.dropped);

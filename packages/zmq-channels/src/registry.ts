@@ -96,14 +96,18 @@ export class Registry {
     return bridge.sockets;
   }
 
-  /** Waits for the sockets being set up, closes every bridge; resolves once all have closed. */
-  async close(): Promise<void> {
+  /**
+   * Waits for the sockets being set up, closes every bridge but `last`'s; resolves once those
+   * have closed. (`last`: the ZAP handler, closed by a second call once the rest have.)
+   */
+  async close(last?: Sockets): Promise<void> {
     if (debug.enabled) {
       debug("pump: closing %d socket(s), %d being set up", this.#bridges.size, this.creating.size);
     }
     this.#closing = true;
     await Promise.allSettled([...this.creating]);
-    for (const bridge of this.#bridges) bridge.close();
-    await Promise.all([...this.#bridges].map((b) => b.sockets.closed));
+    const closing = [...this.#bridges].filter((bridge) => bridge.sockets !== last);
+    for (const bridge of closing) bridge.close();
+    await Promise.all(closing.map((b) => b.sockets.closed));
   }
 }

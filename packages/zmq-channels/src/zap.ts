@@ -7,10 +7,12 @@
 // - Every request gets exactly one reply: the first answer (allow/deny) counts, later ones are
 //   ignored; unanswered within `timeout` it is denied 500; when the channel is full, 300 at
 //   once; of another domain (when `domain` is given), 400 at once; once the application has
-//   closed the channel, 400 at once (nobody is left to ask).
+//   closed the channel, 400 at once (nobody is left to ask); once the handler is closing, 500
+//   (what is pending, and what comes after) before its socket closes.
+// - The handler closes after every other socket of its pump (pump.ts): libzmq lets a client
+//   in unasked when no handler is bound and the socket does not enforce its domain.
 // - One handler per context (the inproc endpoint is the context's), released when it closes.
-// - The channel closes once the handler's socket has closed (with the pump); pending timers are
-//   cleared then.
+// - The channel closes once the handler's socket has closed (with the pump).
 import { chan, type Channel } from "@sluice/channels";
 import * as zmq from "zeromq";
 import type { Engine, EngineSocket } from "./engine";
@@ -78,6 +80,10 @@ export interface ZapRequest {
   readonly password?: string | undefined;
   /** CURVE: the client's public key, Z85 (40 characters). */
   readonly publicKey?: string | undefined;
+  /** The mechanism's credentials as sent, byte for byte: PLAIN [user name, password] (the
+   * strings above are their UTF-8 decoding, which may replace bytes), CURVE [public key, 32
+   * bytes], NULL none. */
+  readonly credentials: readonly Buffer[];
   /** Lets the peer in (status 200); `userId` becomes the connection's User-Id. */
   allow(userId?: string): void;
   /** Turns the peer away: 300 (try later), 400 (no; the default) or 500 (failure). */
@@ -129,9 +135,15 @@ const MECHANISMS = new Set(["NULL", "PLAIN", "CURVE"]);
 /** A ZAP handler being served: its channel of requests, and the end of its serving. */
 export interface ZapServed {
   requests: Channel<ZapRequest>;
+  /** The handler's socket: the pump closes it after every other. */
+  handler: Sockets;
+  /** Denies what is pending 500, and all that comes after (the handler is closing). */
+  refuse(): void;
   /** Settles once the handler's socket has closed, `requests` is closed and `done` has run. */
   served: Promise<void>;
 }
+
+const CLOSING = "the ZAP handler closed";
 
 /**
  * Serves ZAP requests arriving on `handler` (a ROUTER bound to ZAP_ENDPOINT) on a channel of
@@ -143,13 +155,16 @@ export function serveZap(
   done: () => void,
 ): ZapServed {
   const out = chan<ZapRequest>(opts.buffer);
-  const pending = new Set<NodeJS.Timeout>();
+  const pending = new Set<Pending>();
+  let closing = false;
   const served = (async () => {
     try {
       for await (const frames of handler.recv) {
         const request = parse(frames, handler, pending, opts.timeout);
         if (request === undefined) continue;
-        if (opts.domain !== undefined && request.domain !== opts.domain) {
+        if (closing) {
+          request.deny(500, CLOSING);
+        } else if (opts.domain !== undefined && request.domain !== opts.domain) {
           request.deny(400, `domain "${request.domain}" is not served`);
         } else if (out.closed) {
           request.deny(400, "the ZAP channel was closed");
@@ -158,20 +173,28 @@ export function serveZap(
         }
       }
     } finally {
-      for (const timer of pending) clearTimeout(timer);
-      pending.clear();
+      for (const request of pending) request.deny(500, CLOSING); // (the socket closed under it)
       out.close();
       done();
     }
   })();
-  return { requests: out, served };
+  const refuse = (): void => {
+    closing = true;
+    for (const request of pending) request.deny(500, CLOSING);
+  };
+  return { requests: out, handler, refuse, served };
+}
+
+/** A request not answered yet: how to turn it away. */
+interface Pending {
+  deny(status: 500, text: string): void;
 }
 
 // [routing id, "", version, request id, domain, address, identity, mechanism, credentials…]
 function parse(
   frames: Frame[],
   handler: Sockets,
-  pending: Set<NodeJS.Timeout>,
+  pending: Set<Pending>,
   timeout: number,
 ): ZapRequest | undefined {
   const [peer, empty, version, requestId, domain, address, identity, mechanism, ...creds] = frames;
@@ -182,11 +205,10 @@ function parse(
     if (answered) return;
     answered = true;
     clearTimeout(timer);
-    pending.delete(timer);
+    pending.delete(request);
     void handler.send.put([peer, "", "1.0", requestId, status, text, userId, ""]);
   };
   const timer = setTimeout(() => answer("500", `no answer within ${timeout} ms`, ""), timeout);
-  pending.add(timer);
   const name = mechanism.toString();
   const request: ZapRequest = {
     domain: domain?.toString() ?? "",
@@ -197,6 +219,7 @@ function parse(
       ? { username: creds[0]?.toString() ?? "", password: creds[1]?.toString() ?? "" }
       : {}),
     ...(name === "CURVE" && creds[0]?.length === 32 ? { publicKey: z85(creds[0]) } : {}),
+    credentials: Object.freeze(creds),
     allow: (userId = "") => answer("200", "OK", String(userId)),
     deny: (status = 400, text = "denied") => {
       if (status !== 300 && status !== 400 && status !== 500) {
@@ -207,6 +230,7 @@ function parse(
       answer(String(status), String(text), "");
     },
   };
+  pending.add(request);
   return Object.freeze(request);
 }
 

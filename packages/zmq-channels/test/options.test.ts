@@ -1,6 +1,6 @@
 // socket()'s options end to end (options.ts): kinds, keys and options checked before any
 // socket exists, values zeromq refuses, bad endpoints.
-import { Pump } from "@sluice/zmq-channels";
+import { curveKeyPair, Pump } from "@sluice/zmq-channels";
 import { address, takeWithin, text } from "./helpers";
 
 describe("bad input", () => {
@@ -69,6 +69,22 @@ describe("bad input", () => {
     await expect(
       pump.socket("dealer", { options: { routingId: "x".repeat(300) } }),
     ).rejects.toThrow(/option "routingId" refused a string of 300 characters/);
+  });
+
+  it("never shows a refused secret: a key or password mistyped is nearly the right one", async () => {
+    const secret = curveKeyPair().secretKey.slice(0, 39); // one character short
+    const refused = pump.socket("router", {
+      options: { curveServer: true, curveSecretKey: secret },
+    });
+    await expect(refused).rejects.toThrow(
+      /option "curveSecretKey" refused a string of 39 characters \(not shown\)/,
+    );
+    await expect(refused).rejects.not.toThrow(secret);
+    const ok = await pump.socket("dealer", {});
+    const bytes = Buffer.from(secret.slice(0, 31));
+    const set = ok.set("curveSecretKey", bytes);
+    await expect(set).rejects.toThrow(/refused a Buffer of 31 bytes \(not shown\)/);
+    await expect(set).rejects.not.toThrow(secret.slice(0, 31));
   });
 
   it("refuses a number a numeric option cannot hold, the same on both engines", async () => {

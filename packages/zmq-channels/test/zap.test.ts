@@ -2,6 +2,7 @@
 // counts, one handler per context, closing with the pump. CURVE sockets of the same pump.
 import * as zmq from "zeromq";
 import { curveKeyPair, Pump, type Sockets } from "@sluice/zmq-channels";
+import { z85 } from "../src/zap";
 import { loadNative } from "../src/engines/native";
 import { sleep, takeWithin, text } from "./helpers";
 
@@ -41,8 +42,8 @@ async function curveClient(router: Sockets, id: string): Promise<Sockets> {
 }
 
 /** The status of the first failed authentication the router reports. */
-async function authFailure(router: Sockets): Promise<number> {
-  const events = pump.events(router);
+async function authFailure(router: Sockets, of = pump): Promise<number> {
+  const events = of.events(router);
   for (;;) {
     const e = await takeWithin(events, 5000, "a handshake:error:auth event");
     if (e.type === "handshake:error:auth") return e.error.status;
@@ -143,6 +144,103 @@ describe("pump.zap()", () => {
     const failure = authFailure(router);
     await curveClient(router, "c1");
     expect(await failure).toBe(400);
+  });
+
+  it("gives each request its credentials byte for byte, beside their UTF-8 decoding", async () => {
+    const zap = pump.zap();
+    const router = await pump.socket("router", {
+      bind: "tcp://127.0.0.1:*",
+      options: { plainServer: true, zapDomain: "d", zapEnforceDomain: true },
+    });
+    const password = Buffer.from([0xff, 0xfe]); // no UTF-8: decoded, it reads "\ufffd\ufffd"
+    await pump.socket("dealer", {
+      connect: router.endpoints[0],
+      // (zeromq.js types the option as a string; libzmq takes bytes, and so do both engines)
+      options: { plainUsername: "ü", plainPassword: password as unknown as string },
+    });
+    const plain = await takeWithin(zap);
+    expect([plain.username, plain.password]).toEqual(["ü", "\ufffd\ufffd"]);
+    expect(plain.credentials).toEqual([Buffer.from("ü"), password]);
+    plain.deny();
+    const server = await curveRouter("d");
+    await curveClient(server, "c1");
+    const curve = await takeWithin(zap);
+    expect(curve.credentials).toHaveLength(1);
+    expect(z85(curve.credentials[0]!)).toBe(curve.publicKey);
+  });
+
+  // Closed first, the handler left the sockets still lingering with none: libzmq let their
+  // clients in unasked (zapEnforceDomain unset).
+  it("closes after the sockets it guards", async () => {
+    const zap = pump.zap();
+    let asked = 0;
+    const denying = (async () => {
+      for await (const request of zap) {
+        asked++;
+        request.deny();
+      }
+    })();
+    const server = await pump.socket("dealer", {
+      bind: "tcp://127.0.0.1:*",
+      options: {
+        curveServer: true,
+        curveSecretKey: SERVER.secretKey,
+        zapDomain: "d",
+        linger: 1000,
+      },
+    });
+    server.send.offer("queued with no peer: the close lingers"); // (the client is no peer yet)
+    const got: string[] = [];
+    const reading = (async () => {
+      for await (const m of server.recv) got.push(String(m[0]));
+    })();
+    const closing = pump.close();
+    await sleep(100);
+    const others = new Pump();
+    try {
+      const keys = curveKeyPair();
+      const client = await others.socket("dealer", {
+        connect: server.endpoints[0],
+        options: {
+          linger: 0,
+          curveServerKey: SERVER.publicKey,
+          curvePublicKey: keys.publicKey,
+          curveSecretKey: keys.secretKey,
+        },
+      });
+      await client.send.put("let in unasked?");
+      await Promise.all([closing, reading, denying]);
+      expect(asked).toBeGreaterThan(0);
+      expect(got).toEqual([]);
+    } finally {
+      await others.close();
+    }
+  });
+
+  it("denies 500 what is still pending when its pump closes", async () => {
+    const zap = pump.zap({ timeout: 60_000 });
+    const others = new Pump(); // the same engine's context: this handler serves its sockets
+    try {
+      const server = await others.socket("router", {
+        bind: "tcp://127.0.0.1:*",
+        options: { curveServer: true, curveSecretKey: SERVER.secretKey, zapDomain: "d" },
+      });
+      const failure = authFailure(server, others);
+      const keys = curveKeyPair();
+      await others.socket("dealer", {
+        connect: server.endpoints[0],
+        options: {
+          curveServerKey: SERVER.publicKey,
+          curvePublicKey: keys.publicKey,
+          curveSecretKey: keys.secretKey,
+        },
+      });
+      await takeWithin(zap); // and never answered
+      await pump.close();
+      expect(await failure).toBe(500);
+    } finally {
+      await others.close();
+    }
   });
 
   it("is one per context, closes with the pump, and refuses bad options", async () => {

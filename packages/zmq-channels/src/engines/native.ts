@@ -10,12 +10,11 @@
 //   for "native", refuses with) that reason.
 // - Each engine holds the addon's native context (acquire) until close() releases it, once.
 import type { Engine, EngineSocket } from "../engine";
-import { describeValue } from "../frames";
 import { DRAFT_KINDS, KINDS, type KindInfo } from "../kinds";
 import { DEFAULT_LINGER } from "../tuning";
 import { loadNative, type NativeBinding } from "./native-addon";
 import { optionSetter } from "./native-options";
-import { checkOptionValue } from "./option-values";
+import { checkOptionValue, describeOptionValue } from "./option-values";
 import { NativeSocket } from "./native-socket";
 import { reasonOf } from "../errors";
 
@@ -66,7 +65,7 @@ export class NativeEngine implements Engine {
         socket.close();
         const why = reasonOf(e);
         throw new TypeError(
-          `socket("${info.kind}"): option "${name}" refused ${describeValue(value)}: ${why}`,
+          `socket("${info.kind}"): option "${name}" refused ${describeOptionValue(name, value)}: ${why}`,
           { cause: e },
         );
       }

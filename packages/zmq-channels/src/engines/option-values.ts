@@ -1,5 +1,6 @@
 // What a numeric option can hold, checked the same for both engines before either sets it
 // (engines/native.ts and zeromq.ts at socket(), control.ts at set()).
+import { describeValue } from "../frames";
 import type { KindInfo } from "../kinds";
 import { optionCall, type OptionCall } from "./native-options";
 
@@ -30,4 +31,17 @@ export function checkOptionValue(
     throw new TypeError(`it must be an integer from ${range[0]} to ${range[1]}`);
   }
   return call;
+}
+
+// Options that hold a secret: an error about one says what it was, never what it held (a
+// mistyped key is nearly the key, and errors end up in logs).
+const SECRETS: ReadonlySet<string> = new Set(["curveSecretKey", "plainPassword"]);
+
+/** Option `name`'s value as an error about it shows it. */
+export function describeOptionValue(name: string, value: unknown): string {
+  if (!SECRETS.has(name)) return describeValue(value);
+  if (typeof value === "string") return `a string of ${value.length} characters (not shown)`;
+  if (value instanceof Uint8Array)
+    return `${describeValue(value)} of ${value.length} bytes (not shown)`;
+  return describeValue(value);
 }

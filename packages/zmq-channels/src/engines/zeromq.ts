@@ -7,7 +7,7 @@ import { KINDS, kindOf, type KindInfo } from "../kinds";
 import { DEFAULT_LINGER } from "../tuning";
 import { InprocClaims } from "./inproc";
 import { optionDescriptor } from "./option-table";
-import { checkOptionValue } from "./option-values";
+import { checkOptionValue, describeOptionValue } from "./option-values";
 import { ZeromqSocket } from "./zeromq-socket";
 import { reasonOf } from "../errors";
 
@@ -52,7 +52,7 @@ export class ZeromqEngine implements Engine {
         socket.close();
         const why = reasonOf(e);
         throw new TypeError(
-          `socket("${info.kind}"): option "${name}" refused ${describeValue(value)}: ${why}`,
+          `socket("${info.kind}"): option "${name}" refused ${describeOptionValue(name, value)}: ${why}`,
           { cause: e },
         );
       }
