@@ -69,6 +69,8 @@ export function endpointError(call: string, kind: string, endpoint: string, e: u
     what = `zeromq has no transport "${scheme ?? endpoint}" here`;
   } else if (code === "ENOCOMPATPROTO") {
     what = `the ${scheme ?? "endpoint's"} transport is not compatible with a ${kind} socket's ${call}`;
+  } else if (code === "ENOENT" && call === "unbind" && scheme === "udp") {
+    what = "libzmq cannot unbind a udp endpoint: close the socket to let it go";
   } else if (code === "ENOENT" && (call === "unbind" || call === "disconnect")) {
     // not one of the socket's own `endpoints`, which the caller can see: a bad argument too
     what =

@@ -201,8 +201,8 @@ export class Pump {
    * (`buffer`, 64): denied 300 at once; another `domain`: denied 400. Closes with the pump, after
    * its other sockets; what is pending then is denied 500.
    * Sockets ask for it with ZeroMQ's options (`curveServer` + `curveSecretKey`, `plainServer`,
-   * `zapDomain`); set `zapEnforceDomain: true`, since libzmq 4.3 lets CURVE/PLAIN clients in
-   * when no handler is bound.
+   * `zapDomain`); set `zapEnforceDomain: true`, since libzmq 4.3 lets CURVE clients in when no
+   * handler is bound (a PLAIN server needs one).
    * @throws Error when this context has a ZAP handler already; TypeError for bad options.
    * @example
    * for await (const req of pump.zap()) allowed.has(req.publicKey!) ? req.allow() : req.deny();

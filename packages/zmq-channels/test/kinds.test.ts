@@ -367,5 +367,8 @@ async function freeUdpPorts(n: number): Promise<number[]> {
     await lone.bind(`udp://127.0.0.1:${pa}`);
     const [, body] = await exchange(lone, peer, [`127.0.0.1:${pb}`, "now"]);
     expect(body!.toString()).toBe("now");
+    await expect(lone.unbind(`udp://127.0.0.1:${pa}`)).rejects.toThrow(
+      /^unbind\("udp:\/\/127\.0\.0\.1:\d+"\): libzmq cannot unbind a udp endpoint: close the socket/,
+    );
   });
 });
