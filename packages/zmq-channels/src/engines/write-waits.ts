@@ -16,6 +16,7 @@ export class WriteWaits {
   readonly #socket: zmq.Socket & zmq.Writable;
   readonly #canRecv: boolean;
   readonly #send: (message: Message) => Promise<void>; // the socket's own send (its framing)
+  readonly #close: () => void; // the socket's own close
   #attempt = 0; // failed tries of the message the send lane holds: the back-off's step
   #wake: (() => void) | undefined; // ends a back-off early
   #parked = false; // a send waits inside zeromq.js
@@ -24,10 +25,12 @@ export class WriteWaits {
     socket: zmq.Socket & zmq.Writable,
     canRecv: boolean,
     send: (message: Message) => Promise<void>,
+    close: () => void,
   ) {
     this.#socket = socket;
     this.#canRecv = canRecv;
     this.#send = send;
+    this.#close = close;
   }
 
   /** A message went out, or failed for good: the next one backs off from the first step. */
@@ -97,6 +100,6 @@ export class WriteWaits {
   interrupt(): void {
     this.#wake?.();
     // A parked send would wait out its recheck; closing rejects it with EAGAIN.
-    if (this.#parked) this.#socket.close();
+    if (this.#parked) this.#close();
   }
 }

@@ -23,11 +23,18 @@ export class ZeromqReceiver {
   #flooding = true;
   #quick = 0; // messages in a row that were already queued when a trickling receive asked
   #waiting = false; // a receive waits inside zeromq.js's poller (trickling)
+  readonly #ended: () => boolean; // the engine closed the socket
 
-  constructor(socket: Readable, envelope: "routingId" | "group" | undefined, waits: WriteWaits) {
+  constructor(
+    socket: Readable,
+    envelope: "routingId" | "group" | undefined,
+    waits: WriteWaits,
+    ended: () => boolean,
+  ) {
     this.#socket = socket;
     this.#envelope = envelope;
     this.#waits = waits;
+    this.#ended = ended;
   }
 
   /** Whether a receive waits inside zeromq.js's poller (trickling). */
@@ -45,9 +52,7 @@ export class ZeromqReceiver {
   async receive(sink: Sink): Promise<boolean> {
     const socket = this.#socket;
     for (;;) {
-      // A receive on a closed socket throws from zeromq.js's native code, which aborts a
-      // process run with --abort-on-uncaught-exception even inside this try.
-      if (socket.closed) return false;
+      if (this.#ended()) return false; // (see ZeromqSocket's #ended)
       const asked = this.#flooding ? 0 : performance.now();
       let message: Frame[];
       try {

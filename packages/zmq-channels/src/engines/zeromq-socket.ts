@@ -41,6 +41,11 @@ export class ZeromqSocket implements EngineSocket {
   readonly #waits: WriteWaits;
   readonly #ctl: ZeromqControl;
   readonly #inproc: InprocClaims; // what this socket binds and connects over inproc
+  // Closed by this engine (close(), or the close deadline's interrupt). The lanes check it
+  // before each call: zeromq.js throws from native code on a closed socket, which aborts a
+  // process run with --abort-on-uncaught-exception even inside a try, and its own `closed` is
+  // a native call too (~100 ns a message).
+  #ended = false;
 
   /** `inproc`: the claims of a socket adopted with an inproc endpoint already (engines/zeromq.ts). */
   constructor(
@@ -53,12 +58,21 @@ export class ZeromqSocket implements EngineSocket {
     this.#inproc = inproc;
     this.sendsWhileWaiting = !info.canRecv; // a parked send (write-waits.ts)
     this.#envelope = info.framing?.envelope;
-    this.#waits = new WriteWaits(socket as Writable, info.canRecv, (message) =>
-      this.#envelope === undefined
-        ? (socket as Writable).send(message)
-        : this.#sendEnveloped(message),
+    this.#waits = new WriteWaits(
+      socket as Writable,
+      info.canRecv,
+      (message) =>
+        this.#envelope === undefined
+          ? (socket as Writable).send(message)
+          : this.#sendEnveloped(message),
+      () => this.close(),
     );
-    this.#receiver = new ZeromqReceiver(socket as Readable, this.#envelope, this.#waits);
+    this.#receiver = new ZeromqReceiver(
+      socket as Readable,
+      this.#envelope,
+      this.#waits,
+      () => this.#ended,
+    );
     const waiting = (): boolean => this.#receiver.waiting;
     this.#ctl = new ZeromqControl(socket, this.#waits, this.#envelope, waiting);
     this.sendTimeout = sendTimeout;
@@ -104,10 +118,8 @@ export class ZeromqSocket implements EngineSocket {
         source.failed(message, changedAfterPut(message));
         continue;
       }
-      if (socket.closed) {
-        // (closed by the close deadline between two sends) zeromq.js would throw, and a throw
-        // from its native send aborts a process run with --abort-on-uncaught-exception
-        source.failed(message, closedSocket());
+      if (this.#ended) {
+        source.failed(message, closedSocket()); // (closed by the deadline between two sends)
         continue;
       }
       try {
@@ -139,6 +151,7 @@ export class ZeromqSocket implements EngineSocket {
   }
 
   close(): void {
+    this.#ended = true;
     this.#socket.close();
     this.#inproc.dropAll();
   }
