@@ -29,6 +29,16 @@ export const DEFAULT: unique symbol = Symbol("sluice.DEFAULT");
 /** One op of a select: a channel is a take; `[channel, value]` is a put. */
 export type SelectOp = Channel<any> | readonly [Channel<any>, any];
 
+/**
+ * `Ops` with each put's value checked against its channel's type (`undefined` refused, as at
+ * run time): `select([[nums, "x"]])` on a `Channel<number>` is a compile error.
+ */
+export type CheckedOps<Ops extends readonly SelectOp[]> = {
+  [K in keyof Ops]: Ops[K] extends readonly [Channel<infer T>, unknown]
+    ? readonly [Channel<T>, Exclude<T, undefined>]
+    : Ops[K];
+};
+
 /** Which op committed, and its outcome. */
 export interface SelectResult {
   /** The channel whose op committed, or {@link DEFAULT}. */
@@ -108,17 +118,17 @@ export interface SelectOptions {
  * else console.log("timed out");
  */
 export function select<const Ops extends readonly SelectOp[], D>(
-  ops: Ops,
+  ops: Ops & CheckedOps<Ops>,
   opts: SelectOptions & { default: D },
 ): Promise<SelectResultOf<Ops> | DefaultResult<D>>;
 /** A select without `default`: `index` is never -1. */
 export function select<const Ops extends readonly SelectOp[]>(
-  ops: Ops,
+  ops: Ops & CheckedOps<Ops>,
   opts?: SelectOptions & { default?: never },
 ): Promise<SelectResultOf<Ops>>;
 /** A select whose options may or may not hold a `default`. */
 export function select<const Ops extends readonly SelectOp[]>(
-  ops: Ops,
+  ops: Ops & CheckedOps<Ops>,
   opts?: SelectOptions,
 ): Promise<SelectResultOf<Ops> | DefaultResult<unknown>>;
 export function select(ops: readonly SelectOp[], opts?: SelectOptions): Promise<SelectResult> {

@@ -104,6 +104,16 @@ async function typed(nums: Channel<number>, strs: Channel<string>): Promise<void
     void idle;
   }
 
+  // A put's value is checked against its channel's type.
+  await select([[nums, 1], strs]);
+  // @ts-expect-error a string put into a Channel<number>
+  await select([[nums, "x"], strs]);
+  // @ts-expect-error undefined is never a value (a TypeError at run time)
+  await select([[nums, undefined]]);
+  const maybe = await nums.take();
+  // @ts-expect-error a take's result may be undefined: narrow it before putting it on
+  await select([[nums, maybe]]);
+
   // A tuple-typed variable narrows as well.
   const ops: [Channel<number>, Channel<string>] = [nums, strs];
   const t = await select(ops);

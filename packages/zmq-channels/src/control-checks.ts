@@ -47,7 +47,7 @@ export function checkEndpoint(call: string, value: unknown): string {
 /** connect's `opts`: an object; its routingId, on a kind that routes. */
 export function checkRoutingId(
   info: KindInfo,
-  opts: { routingId?: string } | undefined,
+  opts: { routingId?: string | undefined } | undefined,
 ): string | undefined {
   const kind = info.kind;
   if (opts !== undefined) checkOpts("connect(endpoint, opts)", opts, ["routingId"]);

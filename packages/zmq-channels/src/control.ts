@@ -52,7 +52,7 @@ export interface SocketControl {
   /** Stops listening on a bound address (the resolved one, as `bind` gave it). */
   unbind(endpoint: string): Promise<void>;
   /** Connects; `routingId` names the peer on a router (and a stream). */
-  connect(endpoint: string, opts?: { routingId?: string }): Promise<void>;
+  connect(endpoint: string, opts?: { routingId?: string | undefined }): Promise<void>;
   /** Ends the connection made by `connect(endpoint)`. */
   disconnect(endpoint: string): Promise<void>;
   /** An option's value (zeromq.js names); a write-only option rejects naming it. */
@@ -123,7 +123,7 @@ export class Control {
             forget(a);
           };
         }),
-      connect: (address: string, opts?: { routingId?: string }) =>
+      connect: (address: string, opts?: { routingId?: string | undefined }) =>
         this.#run("connect", () => {
           const a = checkEndpoint("connect", address);
           const routingId = checkRoutingId(info, opts);

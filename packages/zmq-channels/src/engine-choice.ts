@@ -18,7 +18,10 @@ export type PumpEngine = "auto" | EngineName;
 const ENGINES: readonly string[] = ["auto", "native", "zeromq"];
 
 // opts.engine, else SLUICE_ENGINE, else "auto" (API.md "engines"); a context means zeromq.js.
-export function chooseEngine(opts: { context?: zmq.Context; engine?: PumpEngine }): Engine {
+export function chooseEngine(opts: {
+  context?: zmq.Context | undefined;
+  engine?: PumpEngine | undefined;
+}): Engine {
   checkOpts("new Pump(opts)", opts, ["context", "engine"]);
   const env = process.env.SLUICE_ENGINE;
   if (opts.engine !== undefined && !ENGINES.includes(opts.engine)) {

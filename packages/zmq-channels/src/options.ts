@@ -38,7 +38,7 @@ export interface SocketOptions<K extends Kind = Kind> {
 /** The options of a kind's zeromq.js class; any option names when the kind is not known. */
 export type KindOptions<K extends Kind> = Kind extends K
   ? Record<string, unknown>
-  : Omit<zmq.SocketOptions<SocketClasses[K]>, "receiveTimeout" | "manual">;
+  : Omit<zmq.SocketOptions<SocketClasses[K]>, "receiveTimeout" | "manual" | "context">;
 
 /**
  * Channels to bridge an adopted socket to (`pump.register()`); the pump creates what is missing

@@ -74,7 +74,7 @@ export class Pump {
    *   "auto" (the default; SLUICE_ENGINE overrides it): native when it was built and loads,
    *   else zeromq (NODE_DEBUG=sluice says why).
    */
-  constructor(opts: { context?: zmq.Context; engine?: PumpEngine } = {}) {
+  constructor(opts: { context?: zmq.Context | undefined; engine?: PumpEngine | undefined } = {}) {
     this.#engine = chooseEngine(opts);
     if (debug.enabled) debug("pump: engine %s", this.#engine.describe());
   }

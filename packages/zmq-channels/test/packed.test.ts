@@ -83,9 +83,15 @@ const ready = chan<string>(1);
 await ready.put("ready");
 const picked: SelectResult = await select([idle, ready]);
 
-const pump = new Pump();
+// Optional options given as undefined, as exactOptionalPropertyTypes lets a user write them.
+const pump = new Pump({ engine: undefined, context: undefined });
 const pull: Sockets = await pump.socket("pull", { bind: "tcp://127.0.0.1:*" });
-const push = await pump.socket("push", { connect: pull.endpoints[0]! });
+const push = await pump.socket("push", {});
+await push.connect(pull.endpoints[0]!, { routingId: undefined });
+// A context is the Pump's (new Pump({ context })), never a socket's option: socket() refuses it.
+// @ts-expect-error
+const refused = () => pump.socket("pull", { options: { context: {} as never } });
+void refused;
 const sent: Message = "over the pump";
 await push.send.put(sent);
 const message: Frame[] | undefined = await pull.recv.take();
@@ -114,6 +120,7 @@ function tsconfig(resolution: "node16" | "bundler"): object {
   return {
     compilerOptions: {
       strict: true,
+      exactOptionalPropertyTypes: true,
       target: "ES2022",
       module: resolution === "node16" ? "node16" : "esnext",
       moduleResolution: resolution,

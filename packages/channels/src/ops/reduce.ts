@@ -1,5 +1,5 @@
 import type { Channel } from "../channel";
-import { isReduced } from "../transducer";
+import { isReduced, type Reduced } from "../transducer";
 import { checkChannel, checkFunction } from "./check";
 
 /**
@@ -16,7 +16,7 @@ import { checkChannel, checkFunction } from "./check";
  * const total = await reduce((sum, n: number) => sum + n, 0, numbers);
  */
 export function reduce<T, R>(
-  f: (acc: R, value: T) => R | PromiseLike<R>,
+  f: (acc: R, value: T) => R | Reduced<R> | PromiseLike<R | Reduced<R>>,
   init: R,
   ch: Channel<T>,
 ): Promise<R> {

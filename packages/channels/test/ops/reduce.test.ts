@@ -1,4 +1,4 @@
-import { chan, from, into, reduce } from "@sluice/channels";
+import { chan, from, into, reduce, type Reduced } from "@sluice/channels";
 import { settle, watch } from "./helpers";
 
 describe("reduce", () => {
@@ -37,6 +37,17 @@ describe("reduce", () => {
     expect(second.outcome.state).toBe("fulfilled");
     source.close();
     expect(await result).toEqual([1, 2]);
+  });
+
+  it("ends early at a reduced value, typed as the docs write it", async () => {
+    const source = from([1, 2, 3, 4]);
+    const reduced = (v: number): Reduced<number> => ({
+      "@@transducer/reduced": true,
+      "@@transducer/value": v,
+    });
+    const upTo3 = (sum: number, n: number) => (sum + n >= 3 ? reduced(sum + n) : sum + n);
+    expect(await reduce(upTo3, 0, source)).toBe(3);
+    expect(await source.take()).toBe(3); // nothing taken after the reduced one
   });
 
   it("rejects with the error of f and takes nothing more", async () => {

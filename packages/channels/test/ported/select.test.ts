@@ -301,7 +301,7 @@ describe("Go runtime/chan_test.go", () => {
     const worker = (async () => {
       for (;;) {
         const { value: b } = await select([c3, c4, c1, c2]);
-        const r = await select([[out, b], done]);
+        const r = await select([[out, b!], done]); // (none of c1…c4 closes)
         if (r.channel === done) return;
       }
     })();

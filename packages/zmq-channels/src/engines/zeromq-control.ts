@@ -15,7 +15,7 @@ import { optionAccess } from "./option-table";
 export interface Native {
   bindSync(address: string): void;
   disconnect(address: string): void;
-  connect(address: string, opts?: { routingId?: string }): void;
+  connect(address: string, opts?: { routingId?: string | undefined }): void;
   subscribe(...topics: Array<string | Buffer>): void;
   unsubscribe(...topics: Array<string | Buffer>): void;
   join(...groups: Array<string | Buffer>): void;
