@@ -41,6 +41,7 @@ export import MAX_PENDING = channelModule.MAX_PENDING;
 
 // select
 export type {
+  CheckedOps,
   DefaultResult,
   OpResult,
   SelectOp,
