@@ -20,7 +20,7 @@ export type Part = string | Buffer | Uint8Array;
  * zero-copy: neither it nor its frames may change after the put.
  * @example await sockets.send.put(["topic", Buffer.from("payload")]);
  */
-export type Message = Part | Part[];
+export type Message = Part | readonly Part[];
 
 /** A string or a Uint8Array (not detached). */
 export function isPart(value: unknown): value is Part {

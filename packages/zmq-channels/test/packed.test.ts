@@ -93,6 +93,9 @@ await push.connect(pull.endpoints[0]!, { routingId: undefined });
 const refused = () => pump.socket("pull", { options: { context: {} as never } });
 void refused;
 const sent: Message = "over the pump";
+const parts = ["a readonly", "multipart"] as const;
+const frozen: Message = parts; // a readonly array: the pump only reads a message
+void frozen;
 await push.send.put(sent);
 const message: Frame[] | undefined = await pull.recv.take();
 await pump.close();

@@ -63,7 +63,7 @@ export class ZeromqSocket implements EngineSocket {
       info.canRecv,
       (message) =>
         this.#envelope === undefined
-          ? (socket as Writable).send(message)
+          ? (socket as Writable).send(message as zmq.MessageLike | zmq.MessageLike[]) // (zeromq.js only reads it)
           : this.#sendEnveloped(message),
       () => this.close(),
     );
@@ -125,7 +125,9 @@ export class ZeromqSocket implements EngineSocket {
       try {
         // The fast path: sendTimeout is 0, so zeromq.js tries at once and the promise is
         // already settled (awaiting it costs one microtask).
-        await (this.#envelope === undefined ? socket.send(message) : this.#sendEnveloped(message));
+        await (this.#envelope === undefined
+          ? socket.send(message as zmq.MessageLike | zmq.MessageLike[])
+          : this.#sendEnveloped(message));
       } catch (e) {
         if (codeOf(e) === "EAGAIN") return [message];
         this.#waits.reset();
