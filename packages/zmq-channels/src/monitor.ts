@@ -44,11 +44,12 @@ export class Monitors {
       return out;
     }
     let outs = this.#outs.get(bridge);
-    if (outs !== undefined) sweep(outs);
     if (outs === undefined) {
       outs = new Set();
       this.#observe(bridge, outs); // throws before registering when the monitor can't start
       this.#outs.set(bridge, outs);
+    } else {
+      sweep(outs);
     }
     outs.add(out);
     return out;

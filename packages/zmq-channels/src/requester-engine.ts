@@ -152,8 +152,7 @@ export class RequesterEngine {
     else call.reject(outcome);
   }
 
-  // Every pending request rejects with `error`; nothing new is accepted.
-  // Ends every request with `error`; a later request() rejects with `later`.
+  // Every pending request rejects with `error`; a later request() rejects with `later`.
   #end(error: Error, later = error): void {
     this.#closed = later;
     const pending = new Set<Call>([...this.#byId.values(), ...this.#queue]);

@@ -157,6 +157,10 @@ export function serveZap(
   const out = chan<ZapRequest>(opts.buffer);
   const pending = new Set<Pending>();
   let closing = false;
+  const refuse = (): void => {
+    closing = true;
+    for (const request of pending) request.deny(500, CLOSING);
+  };
   const served = (async () => {
     try {
       for await (const frames of handler.recv) {
@@ -173,15 +177,11 @@ export function serveZap(
         }
       }
     } finally {
-      for (const request of pending) request.deny(500, CLOSING); // (the socket closed under it)
+      refuse(); // (the socket closed under what is pending)
       out.close();
       done();
     }
   })();
-  const refuse = (): void => {
-    closing = true;
-    for (const request of pending) request.deny(500, CLOSING);
-  };
   return { requests: out, handler, refuse, served };
 }
 

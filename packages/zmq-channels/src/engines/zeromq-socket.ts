@@ -61,10 +61,7 @@ export class ZeromqSocket implements EngineSocket {
     this.#waits = new WriteWaits(
       socket as Writable,
       info.canRecv,
-      (message) =>
-        this.#envelope === undefined
-          ? (socket as Writable).send(message as zmq.MessageLike | zmq.MessageLike[]) // (zeromq.js only reads it)
-          : this.#sendEnveloped(message),
+      (message) => this.#sendOne(message),
       () => this.close(),
     );
     this.#receiver = new ZeromqReceiver(
@@ -100,6 +97,13 @@ export class ZeromqSocket implements EngineSocket {
 
   // -- sending --------------------------------------------------------------------------------
 
+  // One message, as its kind frames it (the send lane's and a parked send's).
+  #sendOne(message: Message): Promise<void> {
+    return this.#envelope === undefined
+      ? (this.#socket as Writable).send(message as zmq.MessageLike | zmq.MessageLike[]) // (only read)
+      : this.#sendEnveloped(message);
+  }
+
   // [envelope, body] (checked at the put: frames.ts framingProblem) → zeromq.js's send(body, …).
   #sendEnveloped(message: Message): Promise<void> {
     const [head, body] = message as [Buffer | Uint8Array | string, Buffer | Uint8Array | string];
@@ -111,7 +115,6 @@ export class ZeromqSocket implements EngineSocket {
   // One message at a time, each awaited before the next: sends that were not awaited one by
   // one were seen to reorder over tcp (a failed one retried after later ones had gone).
   async send(source: Source): Promise<readonly Message[]> {
-    const socket = this.#socket as Writable;
     for (let message = source.next(); message !== undefined; message = source.next()) {
       if (messageProblem(message) !== undefined) {
         // changed after its put: zeromq.js would send its numbers and objects as text (P61)
@@ -125,9 +128,7 @@ export class ZeromqSocket implements EngineSocket {
       try {
         // The fast path: sendTimeout is 0, so zeromq.js tries at once and the promise is
         // already settled (awaiting it costs one microtask).
-        await (this.#envelope === undefined
-          ? socket.send(message as zmq.MessageLike | zmq.MessageLike[])
-          : this.#sendEnveloped(message));
+        await this.#sendOne(message);
       } catch (e) {
         if (codeOf(e) === "EAGAIN") return [message];
         this.#waits.reset();
