@@ -27,6 +27,7 @@
 #endif
 #include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
 #ifdef __linux__
 #include <link.h>
 #include <pthread.h>
@@ -43,7 +44,10 @@
 #include <string.h>
 #include <uv.h>
 
+#include <atomic>
 #include <string>
+#include <iterator>
+#include <map>
 #include <vector>
 
 #include "zmq-api.h"
@@ -53,7 +57,9 @@
 // Read-only after the first successful resolve, and the same for every environment (the
 // library stays loaded as long as the process does), so sharing it across threads is safe.
 static ZmqApi zmq;
-static bool zmqResolved = false;
+// Set (under resolveLock) once `zmq` is filled; atomic because draft() reads it without the
+// lock, on whichever thread asks.
+static std::atomic<bool> zmqResolved{false};
 static uv_mutex_t resolveLock;
 static uv_once_t resolveLockOnce = UV_ONCE_INIT;
 static void initResolveLock() { uv_mutex_init(&resolveLock); }
@@ -69,7 +75,8 @@ static bool sym(void* lib, const char* name, F* out) {
 static bool fillControl(void* lib, ZmqApi* a) {
   return sym(lib, "zmq_unbind", &a->unbind) && sym(lib, "zmq_disconnect", &a->disconnect) &&
          sym(lib, "zmq_msg_init_size", &a->msg_init_size) && sym(lib, "zmq_msg_send", &a->msg_send) &&
-         sym(lib, "zmq_msg_move", &a->msg_move) && sym(lib, "zmq_msg_init_data", &a->msg_init_data);
+         sym(lib, "zmq_msg_move", &a->msg_move) && sym(lib, "zmq_msg_init_data", &a->msg_init_data) &&
+         sym(lib, "zmq_msg_copy", &a->msg_copy);
 }
 
 // The draft API is optional: libzmq exports it only when built with it (zeromq.js 6.8.0's
@@ -152,18 +159,29 @@ static bool fill(void* lib) {
 }
 
 #ifdef __linux__
-// Walks the objects loaded in the process for one that defines zmq_ctx_new. RTLD_NOLOAD
-// never loads anything: it only hands back a handle to what is there (zeromq.js's addon).
-static int findLoaded(struct dl_phdr_info* info, size_t, void* found) {
-  if (info->dlpi_name == nullptr || info->dlpi_name[0] == '\0') return 0;
-  void* lib = dlopen(info->dlpi_name, RTLD_LAZY | RTLD_NOLOAD);
-  if (lib == nullptr) return 0;
-  if (dlsym(lib, "zmq_ctx_new") != nullptr) {
-    *static_cast<void**>(found) = lib;
-    return 1;
+// Lists the objects loaded in the process. Only names are taken here: dl_iterate_phdr holds
+// glibc's loader lock while it walks, and a dlopen from its callback takes the other loader
+// lock in the opposite order to a dlopen running on another thread (a worker loading an
+// addon, a DNS lookup loading NSS modules): that deadlocks.
+static int listLoaded(struct dl_phdr_info* info, size_t, void* names) {
+  if (info->dlpi_name != nullptr && info->dlpi_name[0] != '\0') {
+    static_cast<std::vector<std::string>*>(names)->push_back(info->dlpi_name);
   }
-  dlclose(lib);
   return 0;
+}
+
+// The loaded object that defines zmq_ctx_new (zeromq.js's addon). RTLD_NOLOAD never loads
+// anything: it only hands back a handle to what is there.
+static void* findLoaded() {
+  std::vector<std::string> names;
+  dl_iterate_phdr(listLoaded, &names);
+  for (const std::string& name : names) {
+    void* lib = dlopen(name.c_str(), RTLD_LAZY | RTLD_NOLOAD);
+    if (lib == nullptr) continue;
+    if (dlsym(lib, "zmq_ctx_new") != nullptr) return lib;
+    dlclose(lib);
+  }
+  return nullptr;
 }
 #endif
 
@@ -175,7 +193,7 @@ static bool resolveApi(const char* hint) {
   if (!zmqResolved) {
     void* lib = nullptr;
 #ifdef __linux__
-    dl_iterate_phdr(findLoaded, &lib);
+    lib = findLoaded();
 #endif
     if (lib == nullptr && hint != nullptr && hint[0] != '\0') lib = dlopen(hint, RTLD_LAZY | RTLD_NOLOAD);
     if (lib == nullptr && hint != nullptr && hint[0] != '\0') lib = dlopen(hint, RTLD_LAZY);
@@ -214,7 +232,16 @@ struct Instance {
   int pumps = 0;        // pumps that hold the context (acquire/release)
   std::vector<Socket*> open;  // sockets not yet closed: cleanup closes them
   Lender* lender = nullptr;
+  // Big received frames that JS holds as Buffers over their messages' bytes (lend), by where
+  // those bytes start: sending one (or a view into one) again holds the message (sendLent).
+  std::map<const char*, zmq_msg_t*> received;
 };
+
+static Instance* instanceOf(napi_env env) {
+  Instance* inst = nullptr;
+  napi_get_instance_data(env, reinterpret_cast<void**>(&inst));
+  return inst;
+}
 
 struct Socket {
   Instance* inst;
@@ -232,6 +259,7 @@ struct Socket {
   // A thread-safe (draft) socket has no ZMQ_FD: a zmq_poller holding it lends its fd instead.
   void* poller = nullptr;
   int envelope = 0;  // ENVELOPE_*: what travels beside each message's body (draft kinds)
+  bool balances = false;  // push, dealer, req: libzmq's load balancer sends (sendCut)
   // A receive batch's messages, open until their bytes are copied out. Grown only between
   // batches (msgRoom, msgGrow): a zmq_msg_t must not be moved while open. Starts small, so a
   // quiet socket does not hold 64 KiB of them (a busy one grows to its meta's slots, and JS
@@ -274,8 +302,12 @@ static double frameWord(size_t size, bool lent, bool more) {
 }
 
 // The finalizer of a lent frame's Buffer (on the JS thread): the message goes back to libzmq.
-static void releaseLent(napi_env env, void*, void* hint) {
+static void releaseLent(napi_env env, void* data, void* hint) {
   zmq_msg_t* m = static_cast<zmq_msg_t*>(hint);
+  // (over inproc a PUB's subscribers share one message: the entry is this frame's, or another's)
+  auto& received = instanceOf(env)->received;
+  auto entry = received.find(static_cast<const char*>(data));
+  if (entry != received.end() && entry->second == m) received.erase(entry);
   int64_t ignored;
   napi_adjust_external_memory(env, -static_cast<int64_t>(zmq.msg_size(m)), &ignored);
   zmq.msg_close(m);
@@ -293,6 +325,7 @@ static napi_status lend(napi_env env, zmq_msg_t* m, napi_value* out) {
   if (st == napi_ok) {
     int64_t ignored;  // what the collector should count this Buffer as holding
     napi_adjust_external_memory(env, static_cast<int64_t>(size), &ignored);
+    instanceOf(env)->received[static_cast<const char*>(zmq.msg_data(held))] = held;
     return st;
   }
   st = napi_create_buffer_copy(env, size, zmq.msg_data(held), nullptr, out);
@@ -308,6 +341,8 @@ static napi_status lend(napi_env env, zmq_msg_t* m, napi_value* out) {
 struct Lent {
   Lender* lender;
   napi_ref ref;
+  bool holds;        // `hold` is a copy of the received message whose bytes these are
+  zmq_msg_t hold{};  // (sendLent): they stay while libzmq has them, whatever JS frees
 };
 
 static void freeLender(Lender* l) {
@@ -335,6 +370,7 @@ static void giveBack(void*, void* hint) {
     l->given.push_back(lent->ref);
     uv_async_send(l->async);  // under the lock: teardown closes the handle only after taking it
   }
+  if (lent->holds) zmq.msg_close(&lent->hold);  // (libzmq counts a message's holders atomically)
   delete lent;
   unlockLender(l);
 }
@@ -353,13 +389,45 @@ static void onGiven(uv_async_t* async) {
   if (!terminating) uv_unref(reinterpret_cast<uv_handle_t*>(async));
 }
 
+// The received message (lend) whose bytes hold data..data+length, if any.
+static zmq_msg_t* receivedHolding(Instance* inst, const char* data, size_t length) {
+  auto after = inst->received.upper_bound(data);
+  if (after == inst->received.begin()) return nullptr;
+  zmq_msg_t* m = std::prev(after)->second;
+  const char* start = static_cast<const char*>(zmq.msg_data(m));
+  return data + length <= start + zmq.msg_size(m) ? m : nullptr;
+}
+
 // Sends `frame` (a typed array over data..data+length) lent: as zmq_send, -1 and errno on failure.
 static int sendLent(napi_env env, Socket* s, napi_value frame, void* data, size_t length, int flags) {
+  // A frame this addon lent to JS (a big frame received) goes out as a copy of its message,
+  // which shares the bytes (libzmq counts the holders), and a view into one is lent holding
+  // such a copy: either way the bytes stay while libzmq has them. Lent from JS alone they
+  // would be freed under libzmq's feet when a worker ends: Node frees every external Buffer's
+  // bytes (calling releaseLent) before any cleanup hook, cleanup() included, can stop libzmq
+  // reading them (a worker that forwarded big received frames to a slow peer and exited had
+  // the I/O thread send from freed memory).
+  zmq_msg_t* within = receivedHolding(s->inst, static_cast<const char*>(data), length);
+  if (within != nullptr && zmq.msg_data(within) == data && zmq.msg_size(within) == length) {
+    zmq_msg_t m;
+    zmq.msg_init(&m);
+    zmq.msg_copy(&m, within);
+    if (zmq.msg_send(&m, s->zsock, flags) >= 0) return length < INT_MAX ? static_cast<int>(length) : INT_MAX;
+    int err = zmq.errno_();
+    zmq.msg_close(&m);
+    errno = err;
+    return -1;
+  }
   Lender* l = s->inst->lender;
-  Lent* lent = new Lent{l, nullptr};
+  Lent* lent = new Lent{l, nullptr, false};
   if (napi_create_reference(env, frame, 1, &lent->ref) != napi_ok) {
     delete lent;
     return zmq.send(s->zsock, data, length, flags);
+  }
+  if (within != nullptr) {
+    zmq.msg_init(&lent->hold);
+    zmq.msg_copy(&lent->hold, within);
+    lent->holds = true;
   }
   uv_mutex_lock(&l->lock);
   l->out++;
@@ -371,7 +439,8 @@ static int sendLent(napi_env env, Socket* s, napi_value frame, void* data, size_
     errno = err;
     return -1;
   }
-  if (zmq.msg_send(&m, s->zsock, flags) >= 0) return static_cast<int>(length);
+  // zmq_send's own result: the size, capped at INT_MAX (a frame of 2 GiB or more is no failure)
+  if (zmq.msg_send(&m, s->zsock, flags) >= 0) return length < INT_MAX ? static_cast<int>(length) : INT_MAX;
   int err = zmq.errno_();
   zmq.msg_close(&m);  // not taken (it would block, or refused): libzmq gives it back now
   errno = err;
@@ -474,12 +543,6 @@ static napi_value errorOf(napi_env env, napi_callback_info info) {
     if ((call) != napi_ok) return nullptr; \
   } while (0)
 
-static Instance* instanceOf(napi_env env) {
-  Instance* inst = nullptr;
-  napi_get_instance_data(env, reinterpret_cast<void**>(&inst));
-  return inst;
-}
-
 // -- readiness -------------------------------------------------------------------------------
 
 static int zmqEvents(Socket* s) {
@@ -505,8 +568,7 @@ static void startPolling(Socket* s) {
     int fd = -1;
     size_t size = sizeof fd;
     int rc = s->poller != nullptr ? zmq.poller_fd(s->poller, &fd) : zmq.getsockopt(s->zsock, ZMQ_FD, &fd, &size);
-    if (rc != 0) return;
-    uv_poll_init(s->inst->loop, &s->poll, fd);
+    if (rc != 0 || uv_poll_init(s->inst->loop, &s->poll, fd) != 0) return;
     s->poll.data = s;
     s->pollInit = true;
   }
@@ -518,6 +580,7 @@ static void startPolling(Socket* s) {
 // JS may make several calls before it looks (subscribe with many topics), and a direction
 // found ready is reported once only, since it stops waiting and the fd will not say it again.
 static void report(Socket* s, int fired) {
+  if (s->meta == nullptr) return;  // closed (dropCallback): nothing reads it any more
   s->meta[META_FIRED] = static_cast<double>(static_cast<int>(s->meta[META_FIRED]) | fired);
 }
 
@@ -544,7 +607,15 @@ static void callReady(Socket* s, int fired) {
   napi_create_int32(env, fired, &arg);
   // make_callback runs the callback as a macrotask: microtasks (the lanes' continuations,
   // which call back into this socket) are flushed before it returns.
-  napi_make_callback(env, s->async, recv, fn, 1, &arg, &result);
+  if (napi_make_callback(env, s->async, recv, fn, 1, &arg, &result) == napi_pending_exception) {
+    // Something it ran threw (a user's process.nextTick callback, say). Left pending, Node-API
+    // would throw it from the next call into this addon, on whatever socket, and refuse every
+    // callback until then. It is uncaught: 'uncaughtException' has it, as Node does for its own
+    // callbacks.
+    napi_value error;
+    napi_get_and_clear_last_exception(env, &error);
+    napi_fatal_exception(env, error);
+  }
   napi_close_handle_scope(env, scope);
 }
 
@@ -717,6 +788,7 @@ static napi_value socketNew(napi_env env, napi_callback_info info) {
   s->envelope = type == ZMQ_SERVER ? ENVELOPE_ROUTING_ID
                 : type == ZMQ_RADIO || type == ZMQ_DISH ? ENVELOPE_GROUP
                                                         : ENVELOPE_NONE;
+  s->balances = type == ZMQ_PUSH || type == ZMQ_DEALER || type == ZMQ_REQ;
   s->meta = data;
   s->metaLength = length;
   napi_create_reference(env, argv[2], 1, &s->metaRef);
@@ -1163,11 +1235,27 @@ static int sendEnveloped(napi_env env, Socket* s, napi_value message) {
   return rc;
 }
 
+// A message cut after its first frame went: the peer libzmq was writing it to went away between
+// two frames (push, dealer and req: lb.cpp says EAGAIN there once the pipe is being torn down;
+// pair: its pipe is gone). No peer has any of the message (a peer sees frames only once the
+// last is written), so it counts as would-block and is sent again whole, to another peer or
+// once one comes. The load balancer (`balances`) now drops every frame up to the message's
+// last: the caller sends the rest into that drop (each is accepted), so that the next message
+// is whole. A pair is not sent the rest: a new peer would get it as a message of its own.
+// Any other cut is a bug: it throws. Returns whether the caller goes on.
+static bool sendCut(napi_env env, int err) {
+  if (err == EAGAIN) return true;
+  napi_throw_error(env, "EUNKNOWN", "sluice bug: a multipart message was cut off");
+  return false;
+}
+
 // What send() and sendPacked() return: how many messages went; meta[ERRNO] says why the next
 // did not (0: it would block), and settle() reports what the sends left ready.
 static napi_value sendReport(napi_env env, Socket* s, uint32_t sent, int err) {
-  s->meta[META_ERRNO] = err == EAGAIN ? 0 : err;
-  settle(s);
+  if (!s->closed) {  // (a getter of a message's array, run by napi_get_element, may close it)
+    s->meta[META_ERRNO] = err == EAGAIN ? 0 : err;
+    settle(s);
+  }
   napi_value out;
   napi_create_uint32(env, sent, &out);
   return out;
@@ -1188,7 +1276,8 @@ static napi_value socketSend(napi_env env, napi_callback_info info) {
   int err = 0;
   for (; sent < count; sent++) {
     napi_value message;
-    napi_get_element(env, argv[0], sent, &message);
+    if (napi_get_element(env, argv[0], sent, &message) != napi_ok) return nullptr;
+    if (s->closed) break;
     bool isArray = false;
     int rc;
     if (s->envelope != ENVELOPE_NONE) {
@@ -1201,12 +1290,22 @@ static napi_value socketSend(napi_env env, napi_callback_info info) {
       rc = 0;
       for (uint32_t p = 0; p < parts && rc >= 0; p++) {
         napi_value frame;
-        napi_get_element(env, message, p, &frame);
+        if (napi_get_element(env, message, p, &frame) != napi_ok) return nullptr;
+        if (s->closed) {  // (see sendReport)
+          rc = -1;
+          errno = ENOTSOCK;
+          break;
+        }
         rc = sendFrame(env, s, frame, ZMQ_DONTWAIT | (p + 1 < parts ? ZMQ_SNDMORE : 0));
         if (rc < 0 && p > 0) {
-          // Cannot happen by libzmq's all-or-nothing rule; if it did, the message is cut.
-          napi_throw_error(env, "EUNKNOWN", "sluice bug: a multipart message was cut off");
-          return nullptr;
+          if (!sendCut(env, errno == EINVAL ? EINVAL : zmq.errno_())) return nullptr;
+          // the rest of the message goes where libzmq drops it (sendCut)
+          for (uint32_t q = p + 1; s->balances && q < parts; q++) {
+            if (napi_get_element(env, message, q, &frame) != napi_ok) return nullptr;
+            if (s->closed) break;
+            sendFrame(env, s, frame, ZMQ_DONTWAIT | (q + 1 < parts ? ZMQ_SNDMORE : 0));
+          }
+          errno = EAGAIN;
         }
       }
     }
@@ -1266,12 +1365,16 @@ static napi_value socketSendPacked(napi_env env, napi_callback_info info) {
       int rc = zmq.send(s->zsock, bytes + at, n, ZMQ_DONTWAIT | (p + 1 < parts ? ZMQ_SNDMORE : 0));
       at += n;
       if (rc >= 0) continue;
-      if (p > 0) {
-        // Cannot happen by libzmq's all-or-nothing rule; if it did, the message is cut.
-        napi_throw_error(env, "EUNKNOWN", "sluice bug: a multipart message was cut off");
-        return nullptr;
-      }
       err = zmq.errno_();
+      if (p > 0) {
+        if (!sendCut(env, err)) return nullptr;
+        // the rest of the message goes where libzmq drops it (sendCut)
+        for (uint32_t q = p + 1; s->balances && q < parts; q++) {
+          uint32_t m = layout[w++];
+          zmq.send(s->zsock, bytes + at, m, ZMQ_DONTWAIT | (q + 1 < parts ? ZMQ_SNDMORE : 0));
+          at += m;
+        }
+      }
       break;
     }
     if (err != 0) break;

@@ -35,6 +35,10 @@
 #define ZMQ_POLLOUT 2
 
 #define ZMQ_PAIR 0
+// the kinds whose sends libzmq's load balancer makes (sluice.cc, sendCut)
+#define ZMQ_REQ 3
+#define ZMQ_DEALER 5
+#define ZMQ_PUSH 8
 #define ZMQ_EVENT_ALL 0xFFFF
 
 // zmq_msg_t is 64 opaque bytes, 8-aligned (zmq.h).
@@ -79,6 +83,7 @@ struct ZmqApi {
   int (*msg_init_size)(zmq_msg_t*, size_t);
   int (*msg_send)(zmq_msg_t*, void*, int);
   int (*msg_move)(zmq_msg_t*, zmq_msg_t*);
+  int (*msg_copy)(zmq_msg_t*, zmq_msg_t*);
   int (*msg_init_data)(zmq_msg_t*, void*, size_t, void (*)(void*, void*), void*);
   // The draft API (fillDraft): all of these, or none (`draft` false), so a libzmq built
   // without it still loads and only the draft kinds are refused.

@@ -584,6 +584,25 @@ describeNative("the native engine", () => {
     expect(taken).toBe(N);
   });
 
+  // A lent frame's send answered its length as an int: from 2 GiB on that read negative, a
+  // failure with no errno, so the lane took it for "would block" and sent it again (received
+  // 99 times in 3 s). libzmq's own zmq_send caps what it answers at INT_MAX.
+  it("sends a frame of 2 GiB once", () => {
+    // (in a process of its own: 2 GiB collected later would cost this one's later tests CPU)
+    const r = runWithPump(`
+      const p = new Pump({ engine: "native" });
+      const pull = await p.socket("pull", { bind: "inproc://two-gib" });
+      const push = await p.socket("push", { connect: "inproc://two-gib" });
+      await push.send.put(Buffer.alloc(2 ** 31, 7));
+      const [frame] = await pull.recv.take();
+      console.log("received " + [frame.length, frame[0], frame[2 ** 31 - 1]].join(" "));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      console.log("again " + (pull.recv.poll() !== undefined) + ", sent " + p.stats().sockets[1].sent);
+      await p.close();`);
+    expect(r.out.trim().split("\n")).toEqual([`received ${2 ** 31} 7 7`, "again false, sent 1"]);
+    expect([r.status, r.signal]).toEqual([0, null]);
+  });
+
   describe("a process that used it", () => {
     const dist = path.join(__dirname, "..", "dist", "index.js");
 
@@ -609,6 +628,51 @@ describeNative("the native engine", () => {
         }
         console.log("workers ended");`);
       expect(r.out).toContain("workers ended");
+      expect([r.status, r.signal]).toEqual([0, null]);
+    });
+
+    // A big received frame is a Buffer over libzmq's message (P56). Forwarded (or a view into
+    // it), it was lent to libzmq again from JS memory; when the worker ended, Node freed every
+    // external Buffer's bytes before any cleanup hook ran, while libzmq's I/O thread was still
+    // sending them for the linger. Frames of 40 MiB are unmapped when freed, so reading them
+    // crashed the process (SIGSEGV, or libzmq's assertion on EFAULT) in 3 of 3 runs (P74).
+    it("a worker that forwards big received frames and exits while they linger does not crash", () => {
+      const reader = `const zmq = require(${JSON.stringify(require.resolve("zeromq"))});
+        (async () => {
+          const pull = new zmq.Pull({ linger: 0 });
+          pull.connect(process.argv[1]);
+          for (;;) await pull.receive();
+        })();`;
+      const worker = `const { parentPort } = require("node:worker_threads");
+        const { Pump } = require(${JSON.stringify(dist)});
+        (async () => {
+          const pump = new Pump({ engine: "native" });
+          const pull = await pump.socket("pull", { bind: "tcp://127.0.0.1:*" });
+          const src = await pump.socket("push", { connect: pull.endpoints[0] });
+          const out = await pump.socket("push", { bind: "tcp://127.0.0.1:*" });
+          parentPort.postMessage(out.endpoints[0]);
+          await new Promise((resolve) => parentPort.once("message", resolve)); // the reader is there
+          for (let i = 0; i < 6; i++) void src.send.put(Buffer.alloc(40 << 20, i));
+          for (let i = 0; i < 6; i++) {
+            const [frame] = await pull.recv.take();
+            await out.send.put(i % 2 === 0 ? frame : frame.subarray(4096)); // (a view, too)
+          }
+          await pump.close();
+          process.exit(0);
+        })();`;
+      const r = runWithPump(`
+        const { Worker } = require("node:worker_threads");
+        const { spawn } = require("node:child_process");
+        const w = new Worker(${JSON.stringify(worker)}, { eval: true });
+        let child;
+        w.once("message", (endpoint) => {
+          child = spawn(process.execPath, ["-e", ${JSON.stringify(reader)}, endpoint], { stdio: "ignore" });
+          setTimeout(() => w.postMessage("go"), 300);
+        });
+        const code = await new Promise((resolve) => w.once("exit", resolve));
+        child?.kill("SIGKILL");
+        console.log("worker exited " + code);`);
+      expect(r.out).toContain("worker exited 0");
       expect([r.status, r.signal]).toEqual([0, null]);
     });
 
