@@ -1,6 +1,7 @@
-// The pump against ZeroMQ peers in other processes: plain zeromq.js always, and Python (pyzmq
-// over the system's libzmq) when /usr/bin/python3 can import zmq. Every case runs over tcp and
-// ipc, once with sluice binding and once with the peer binding, and asserts exact frames: what a
+// The pump against ZeroMQ peers in other processes: plain zeromq.js always, Python (pyzmq over
+// the system's libzmq) when /usr/bin/python3 can import zmq, and JeroMQ (ZeroMQ written anew in
+// Java) when Debian's libjeromq-java is there. Every case runs over tcp and ipc (JeroMQ: tcp),
+// once with sluice binding and once with the peer binding, and asserts exact frames: what a
 // ZeroMQ user on the other side sends is what sluice delivers, and the other way round.
 //
 // The peer is one process per peer kind, driven command by command (peer.ts); each test opens
@@ -25,7 +26,10 @@ console.log(
   `interop peers: ${PEERS.map((p) => p.name).join(", ")}` +
     (PEERS.some((p) => p.name === "python")
       ? ""
-      : " (no python: /usr/bin/python3 cannot import zmq; install python3-zmq to run it)"),
+      : " (no python: /usr/bin/python3 cannot import zmq; install python3-zmq to run it)") +
+    (PEERS.some((p) => p.name === "jeromq")
+      ? ""
+      : " (no jeromq: install libjeromq-java and a Java runtime to run it)"),
 );
 
 const TRANSPORTS = ["tcp", "ipc"] as const;
@@ -94,7 +98,7 @@ for (const spec of PEERS) {
     });
     afterAll(() => peer?.stop());
 
-    for (const transport of TRANSPORTS) {
+    for (const transport of TRANSPORTS.filter((t) => t === "tcp" || spec.ipc)) {
       describe(`over ${transport}`, () => {
         let pump: Pump;
         let ipcPaths: string[] = [];

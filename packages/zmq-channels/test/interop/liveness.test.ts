@@ -8,7 +8,9 @@ import { Pump } from "@sluice/zmq-channels";
 import { takeWithin, text } from "../helpers";
 import { availablePeers, Peer } from "./peer";
 
-const SPEC = availablePeers().at(-1)!; // python when it is there
+const SPEC = availablePeers()
+  .filter((spec) => spec.heartbeats)
+  .at(-1)!; // python when it is there
 
 /** Waits for an event of `type`; fails the test after `ms`. */
 async function until(events: Channel<zmq.Event>, type: string, ms: number): Promise<zmq.Event> {

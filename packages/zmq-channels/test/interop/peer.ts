@@ -6,30 +6,55 @@
 // - Every wait is bounded: a peer that does not answer fails the test, never hangs it.
 // - stop() always ends with the process exited (asked to exit, else SIGKILL) and awaited.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import * as readline from "node:readline";
 
-/** How to start one kind of peer. */
+/** How to start one kind of peer, and what it can do. */
 export interface PeerSpec {
   readonly name: string;
   readonly command: string;
   readonly args: readonly string[];
+  /** Real ipc (JeroMQ 0.3 emulates it over tcp: no peer of another library can reach it). */
+  readonly ipc: boolean;
+  /** STREAM sockets (raw TCP). */
+  readonly stream: boolean;
+  /** ZMTP 3.1's heartbeats (JeroMQ 0.3 speaks ZMTP 2.0: no PING/PONG). */
+  readonly heartbeats: boolean;
 }
 
 const PEERS_DIR = path.join(__dirname, "peers");
 const PYTHON = "/usr/bin/python3";
+const JAVA = "/usr/bin/java";
+const JEROMQ_JAR = "/usr/share/java/jeromq.jar"; // Debian's libjeromq-java
 
 /** The peer that is always there: plain zeromq.js in a node child process. */
 const NODE_PEER: PeerSpec = {
   name: "node-plain",
   command: process.execPath,
   args: [path.join(PEERS_DIR, "peer.js")],
+  ipc: true,
+  stream: true,
+  heartbeats: true,
 };
 
 export const PYTHON_PEER: PeerSpec = {
   name: "python",
   command: PYTHON,
   args: ["-u", path.join(PEERS_DIR, "peer.py")],
+  ipc: true,
+  stream: true,
+  heartbeats: true,
+};
+
+/** JeroMQ, ZeroMQ written anew in Java (ZMTP 2.0 in Debian's 0.3.6), run from its source. */
+const JEROMQ_PEER: PeerSpec = {
+  name: "jeromq",
+  command: JAVA,
+  args: ["-cp", JEROMQ_JAR, path.join(PEERS_DIR, "JeroPeer.java")],
+  ipc: false,
+  stream: false,
+  heartbeats: false,
 };
 
 /** Whether Debian's python3-zmq is importable by /usr/bin/python3 (decided once, at load). */
@@ -38,9 +63,19 @@ export function pythonZmqAvailable(): boolean {
   return probe.status === 0;
 }
 
-/** The peers to run every case against: node-plain always, python when it can import zmq. */
+/** Whether Debian's libjeromq-java and a Java runtime are there. */
+export function jeromqAvailable(): boolean {
+  return fs.existsSync(JEROMQ_JAR) && fs.existsSync(JAVA);
+}
+
+/** The peers to run every case against: node-plain always, python when it can import zmq,
+ * jeromq when its jar is there (.ci/run installs both when it can). */
 export function availablePeers(): PeerSpec[] {
-  return pythonZmqAvailable() ? [NODE_PEER, PYTHON_PEER] : [NODE_PEER];
+  return [
+    NODE_PEER,
+    ...(pythonZmqAvailable() ? [PYTHON_PEER] : []),
+    ...(jeromqAvailable() ? [JEROMQ_PEER] : []),
+  ];
 }
 
 /** A peer socket's options on `open`. */
