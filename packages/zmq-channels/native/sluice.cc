@@ -1607,13 +1607,11 @@ static napi_value release(napi_env env, napi_callback_info) {
 
 static void freeAsync(uv_handle_t* handle) { delete reinterpret_cast<uv_async_t*>(handle); }
 
-// At environment teardown (process exit, a worker ending): every socket still open is closed
-// without linger and the context terminated here, synchronously and quickly. A lent frame's
-// bytes are the JS heap's, which goes next: while frames are out and a context released
-// earlier is still being terminated (its sockets' linger), this waits for it, so no libzmq
-// thread reads them after (at most that linger; nothing is lent, nothing waits).
-static void cleanup(void* data) {
-  Instance* inst = static_cast<Instance*>(data);
+// Stops libzmq reading memory that JS owns: every socket still open is closed without linger
+// and the context terminated, synchronously and quickly; while frames are lent and a context
+// released earlier is still being terminated (its sockets' linger), this waits for it (at most
+// that linger; nothing is lent, nothing waits).
+static void quiet(Instance* inst) {
   while (!inst->open.empty()) closeSocket(inst->open.back(), true);
   if (inst->ctx != nullptr) {
     while (zmq.ctx_term(inst->ctx) != 0 && zmq.errno_() == EINTR) {
@@ -1621,15 +1619,33 @@ static void cleanup(void* data) {
     inst->ctx = nullptr;
   }
   Lender* l = inst->lender;
-  std::vector<napi_ref> given;
   uv_mutex_lock(&l->lock);
   while (l->terminating > 0 && l->out > 0) uv_cond_wait(&l->ended, &l->lock);
+  uv_mutex_unlock(&l->lock);
+}
+
+// At environment teardown (process exit, a worker ending): quiet(), then the Lender is let go.
+// A lent frame's bytes are the JS heap's, which goes after this; but an external Buffer (one
+// another addon made over its own memory) has its bytes freed before any cleanup hook runs,
+// this one included: a worker's 'exit' calls quiesce() first for them (native-addon.ts).
+static void cleanup(void* data) {
+  Instance* inst = static_cast<Instance*>(data);
+  quiet(inst);
+  Lender* l = inst->lender;
+  std::vector<napi_ref> given;
+  uv_mutex_lock(&l->lock);
   l->alive = false;  // what comes back from now on is left to the environment's teardown
   given.swap(l->given);
   uv_close(reinterpret_cast<uv_handle_t*>(l->async), freeAsync);
   inst->lender = nullptr;
   unlockLender(l);
   for (napi_ref ref : given) napi_delete_reference(inst->env, ref);
+}
+
+// quiesce(): quiet() now, from JS (a worker's 'exit', before Node frees external Buffers).
+static napi_value quiesce(napi_env env, napi_callback_info) {
+  quiet(instanceOf(env));
+  return nullptr;
 }
 
 static void freeInstance(napi_env env, void* data, void*) {
@@ -1734,6 +1750,9 @@ static napi_value Init(napi_env env, napi_value exports) {
   napi_value fnNames;
   napi_create_function(env, "names", NAPI_AUTO_LENGTH, socketNames, nullptr, &fnNames);
   napi_set_named_property(env, exports, "names", fnNames);
+  napi_value fnQuiesce;
+  napi_create_function(env, "quiesce", NAPI_AUTO_LENGTH, quiesce, nullptr, &fnQuiesce);
+  napi_set_named_property(env, exports, "quiesce", fnQuiesce);
   napi_value fnDraft;
   napi_create_function(env, "draft", NAPI_AUTO_LENGTH, hasDraft, nullptr, &fnDraft);
   napi_set_named_property(env, exports, "draft", fnDraft);

@@ -10,6 +10,7 @@
 //   connect across engines.
 import Module from "node:module";
 import path from "node:path";
+import { isMainThread } from "node:worker_threads";
 import * as zmq from "zeromq";
 import type { Message } from "../frames";
 import type { Kind } from "../kinds";
@@ -89,6 +90,8 @@ export interface NativeBinding {
   names(fd: number): [string, string] | undefined;
   /** Whether the libzmq found has the draft API (the draft kinds), after load(). */
   draft(): boolean;
+  /** Closes what is open and waits for what is lent, as the environment's teardown does. */
+  quiesce(): void;
   Socket: new (type: number, onReady: (bits: number) => void, meta: Float64Array) => NativeHandle;
 }
 
@@ -130,7 +133,13 @@ export function loadNative(): Loaded {
       continue;
     }
     try {
-      return (loaded = { binding, version: binding.load(zeromqAddon()), file });
+      loaded = { binding, version: binding.load(zeromqAddon()), file };
+      // When a worker ends, Node frees the bytes of external Buffers (another addon's frames,
+      // such as the zeromq.js engine's) before the addon's cleanup can stop libzmq reading
+      // those it was lent: its 'exit' is the last moment before that (decisions P76). The
+      // main thread's process.exit() frees nothing, and does not wait (P60).
+      if (!isMainThread) process.once("exit", () => binding.quiesce());
+      return loaded;
     } catch (e) {
       return (loaded = { error: `${file}: ${(e as Error).message}` });
     }
