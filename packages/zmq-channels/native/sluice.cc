@@ -27,7 +27,6 @@
 #endif
 #include <dlfcn.h>
 #include <errno.h>
-#include <limits.h>
 #ifdef __linux__
 #include <link.h>
 #include <pthread.h>
@@ -389,6 +388,18 @@ static void onGiven(uv_async_t* async) {
   if (!terminating) uv_unref(reinterpret_cast<uv_handle_t*>(async));
 }
 
+// Sends `m` as zmq_msg_send does: the size (libzmq caps it at INT_MAX: a frame of 2 GiB or
+// more is no failure), or -1 and errno, `m` then closed (it would block, or was refused).
+static int sendMsg(Socket* s, zmq_msg_t* m, int flags) {
+  int rc = zmq.msg_send(m, s->zsock, flags);
+  if (rc < 0) {
+    int err = zmq.errno_();
+    zmq.msg_close(m);
+    errno = err;
+  }
+  return rc;
+}
+
 // The received message (lend) whose bytes hold data..data+length, if any.
 static zmq_msg_t* receivedHolding(Instance* inst, const char* data, size_t length) {
   auto after = inst->received.upper_bound(data);
@@ -412,11 +423,7 @@ static int sendLent(napi_env env, Socket* s, napi_value frame, void* data, size_
     zmq_msg_t m;
     zmq.msg_init(&m);
     zmq.msg_copy(&m, within);
-    if (zmq.msg_send(&m, s->zsock, flags) >= 0) return length < INT_MAX ? static_cast<int>(length) : INT_MAX;
-    int err = zmq.errno_();
-    zmq.msg_close(&m);
-    errno = err;
-    return -1;
+    return sendMsg(s, &m, flags);
   }
   Lender* l = s->inst->lender;
   Lent* lent = new Lent{l, nullptr, false};
@@ -439,12 +446,7 @@ static int sendLent(napi_env env, Socket* s, napi_value frame, void* data, size_
     errno = err;
     return -1;
   }
-  // zmq_send's own result: the size, capped at INT_MAX (a frame of 2 GiB or more is no failure)
-  if (zmq.msg_send(&m, s->zsock, flags) >= 0) return length < INT_MAX ? static_cast<int>(length) : INT_MAX;
-  int err = zmq.errno_();
-  zmq.msg_close(&m);  // not taken (it would block, or refused): libzmq gives it back now
-  errno = err;
-  return -1;
+  return sendMsg(s, &m, flags);  // not taken: libzmq gives it back (giveBack) at its close
 }
 
 // A server's messages carry a routing id, a radio's and a dish's a group; JS sees it as the

@@ -586,7 +586,7 @@ describeNative("the native engine", () => {
 
   // A lent frame's send answered its length as an int: from 2 GiB on that read negative, a
   // failure with no errno, so the lane took it for "would block" and sent it again (received
-  // 99 times in 3 s). libzmq's own zmq_send caps what it answers at INT_MAX.
+  // 99 times in 3 s). libzmq's own zmq_msg_send caps what it answers at INT_MAX.
   it("sends a frame of 2 GiB once", () => {
     // (in a process of its own: 2 GiB collected later would cost this one's later tests CPU)
     const r = runWithPump(`
