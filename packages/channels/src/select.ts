@@ -200,7 +200,7 @@ function park(
 ): Promise<SelectResult> {
   // The takes' positions are found in `ops` when one commits: in a copy, so that an array the
   // caller changes while the select waits does not change which index it answers.
-  const selection = new Selection(ops.slice(), signal);
+  const selection = new Selection(ops.slice(), signal, order !== undefined);
   const promise = new Promise<SelectResult>((resolve, reject) => {
     selection.resolve = resolve;
     selection.reject = reject;
@@ -325,16 +325,23 @@ class Selection implements Flag, Handler<unknown> {
   constructor(
     readonly ops: readonly SelectOp[],
     readonly signal: AbortSignal | undefined,
+    readonly random: boolean, // false with `priority` (or one op)
   ) {}
   get flag(): Flag {
     return this;
   }
   commit(result: unknown, channel: object): void {
-    // A take committed: its index is that of the first take of this channel (a channel taken
-    // twice in one select is one op twice, either index is right).
+    // A take committed: its index is that of a take of this channel. A channel taken twice in
+    // one select is two ops, as in Go: either may win, so one is drawn among them (reservoir
+    // sampling over one pass), or the first listed with `priority`, as pass 1 chooses.
     const ops = this.ops;
     let index = 0;
-    while (index < ops.length && ops[index] !== channel) index++;
+    while (ops[index] !== channel) index++; // (the channel is one of ops: it matched a take)
+    if (this.random) {
+      for (let i = index + 1, seen = 1; i < ops.length; i++) {
+        if (ops[i] === channel && draw(++seen) === 0) index = i;
+      }
+    }
     this.finish(channel as Channel<any>, result, index);
   }
   finish(channel: Channel<any>, value: unknown, index: number): void {

@@ -295,6 +295,32 @@ describe("select fairness when it must wait", () => {
     expect(ones).toBeLessThan(260);
   });
 
+  // Regression: a take committed reported the first take of its channel, so a waiting
+  // select([c, c]) always answered index 0 (Go's TestPseudoRandomSend, turned to receives).
+  it("two waiting takes of one channel win in random order", async () => {
+    const n = 400;
+    let second = 0;
+    for (let i = 0; i < n; i++) {
+      const c = chan<number>();
+      const r = select([c, c]);
+      expect(c.offer(i)).toBe(true); // meets the parked select
+      const { index, value } = await r;
+      expect(value).toBe(i);
+      second += index;
+    }
+    // Binomial(400, 1/2): below 140 or above 260 is a >6-sigma event.
+    expect(second).toBeGreaterThan(140);
+    expect(second).toBeLessThan(260);
+  });
+
+  it("with priority, a waiting take of a channel listed twice answers the first", async () => {
+    const c = chan<number>();
+    const other = chan<number>();
+    const r = select([other, c, c], { priority: true });
+    c.offer(7);
+    expect(await r).toEqual({ channel: c, value: 7, index: 1 });
+  });
+
   it("with priority, waiting ops are met in the order given", async () => {
     const c = chan<number>();
     const r = select(
