@@ -1,10 +1,10 @@
-// One request of a requester, from the call to its settlement: its tries, its timer, the put
-// of a try still waiting for room in `send`, and its signal; its arguments, checked at the call.
+// One request of a requester, from the call to its settlement: its tries, its timer, the try
+// still waiting for room in `send` (try-queue.ts), and its signal; its arguments, checked at
+// the call.
 //
 // Invariants:
-// - settle() runs once per call: after it no timer, no put and no abort listener is left.
-// - At most one try's put waits in `send`: a new try withdraws the one before.
-import type { Channel } from "@sluice/channels";
+// - settle() runs once per call: after it no timer, no waiting try and no abort listener is left.
+// - At most one try of a call waits for room in `send`: a new try withdraws the one before.
 import {
   checkOpts,
   describeValue,
@@ -15,6 +15,7 @@ import {
 } from "./frames";
 import { checkCount, checkTimeout } from "./reqrep";
 import type { RequestOptions } from "./requester-types";
+import type { QueuedTry, TryQueue } from "./try-queue";
 
 export interface Call {
   readonly body: Part[];
@@ -23,8 +24,8 @@ export interface Call {
   tries: number;
   ids: number[];
   timer: NodeJS.Timeout | undefined;
-  // The try's put while it waits for room in `send` (withdrawn on abort or by the next try).
-  put: AbortController | undefined;
+  // The try while it waits for room in `send` (withdrawn on abort or by the next try).
+  queued: QueuedTry | undefined;
   readonly signal: AbortSignal | undefined;
   readonly onAbort: () => void;
   readonly resolve: (frames: Frame[]) => void;
@@ -49,7 +50,7 @@ export function newCall(
     tries: 0,
     ids: [],
     timer: undefined,
-    put: undefined,
+    queued: undefined,
     signal,
     onAbort: () => aborted(call),
     resolve,
@@ -60,26 +61,16 @@ export function newCall(
   return call;
 }
 
-/** Puts one try's frames on `send`; `closed` runs if `send` was closed. */
+/** Puts one try's frames on `send`, behind the tries waiting there; `failed` runs if it cannot. */
 export function putTry(
-  send: Channel<Message>,
+  tries: TryQueue,
   call: Call,
   frames: Message,
-  closed: () => void,
+  failed: (error: unknown) => void,
 ): void {
   // A previous try still waiting for room in send is pointless now: withdraw it.
-  call.put?.abort();
-  call.put = undefined;
-  if (send.offer(frames)) return;
-  const put = new AbortController();
-  call.put = put;
-  send.put(frames, { signal: put.signal }).then(
-    (accepted) => {
-      if (call.put === put) call.put = undefined;
-      if (!accepted) closed();
-    },
-    () => {}, // withdrawn
-  );
+  call.queued?.withdraw();
+  call.queued = tries.add(frames, failed);
 }
 
 /** Marks the call settled and clears what it holds; false when it already was. */
@@ -88,8 +79,8 @@ export function settle(call: Call): boolean {
   call.settled = true;
   if (call.timer !== undefined) clearTimeout(call.timer);
   call.timer = undefined;
-  call.put?.abort();
-  call.put = undefined;
+  call.queued?.withdraw();
+  call.queued = undefined;
   call.signal?.removeEventListener("abort", call.onAbort);
   return true;
 }

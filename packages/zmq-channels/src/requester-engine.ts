@@ -17,6 +17,7 @@ import { release, TimeoutError } from "./reqrep";
 import { checkRequest, newCall, putTry, settle, type Call } from "./request-call";
 import type { RequestOptions } from "./requester-types";
 import type { Sockets } from "./sockets";
+import { TryQueue } from "./try-queue";
 
 const EMPTY = Buffer.alloc(0);
 const NO_ID = -1;
@@ -27,7 +28,7 @@ let lastId = 0;
 
 export class RequesterEngine {
   readonly #sockets: Sockets;
-  readonly #send: Channel<Message>;
+  readonly #tries: TryQueue; // the tries waiting for room in the socket's send
   readonly #overReq: boolean;
   readonly #timeout: number;
   readonly #retries: number;
@@ -39,12 +40,16 @@ export class RequesterEngine {
 
   // over a req: the request on the wire, and those waiting their turn, in call order
   #active: Call | undefined;
-  readonly #queue: Call[] = [];
+  #queue: Call[] = [];
+  #queueSettled = 0; // calls in #queue settled before their turn (aborted, timed out, closed)
   #gap = false; // the next request waits for the macrotask after a request ended unanswered
 
   constructor(sockets: Sockets, overReq: boolean, timeout: number, retries: number) {
     this.#sockets = sockets;
-    this.#send = sockets.send;
+    this.#tries = new TryQueue(
+      sockets.send,
+      () => new Error("request(): the socket's send is closed"),
+    );
     this.#overReq = overReq;
     this.#timeout = timeout;
     this.#retries = retries;
@@ -92,10 +97,9 @@ export class RequesterEngine {
       envelope.writeUInt32BE(id, 0);
       frames = [envelope, EMPTY, ...call.body];
     }
-    putTry(this.#send, call, frames, () =>
-      this.#finish(call, false, new Error("request(): the socket's send is closed")),
-    );
+    // The timer first: a try refused at once settles the call, and settling clears it.
     if (call.timeout !== Infinity) call.timer = setTimeout(this.#expire, call.timeout, call);
+    putTry(this.#tries, call, frames, (error) => this.#finish(call, false, error));
   }
 
   #expire = (call: Call): void => {
@@ -125,7 +129,10 @@ export class RequesterEngine {
     while (this.#active === undefined) {
       const call = this.#queue.shift();
       if (call === undefined) return;
-      if (call.settled) continue;
+      if (call.settled) {
+        this.#queueSettled--;
+        continue;
+      }
       this.#active = call;
       this.#try(call);
     }
@@ -147,6 +154,13 @@ export class RequesterEngine {
           if (this.#closed === undefined) this.#next();
         });
       }
+    } else if (this.#overReq && call.tries === 0) {
+      // Settled while waiting its turn: swept once most of the queue is, so requests aborted
+      // behind a slow one let go of their messages (API.md: "withdrawn at once").
+      if (++this.#queueSettled > 32 && this.#queueSettled * 2 > this.#queue.length) {
+        this.#queue = this.#queue.filter((c) => !c.settled);
+        this.#queueSettled = 0;
+      }
     }
     if (answered) call.resolve(outcome as Frame[]);
     else call.reject(outcome);
@@ -157,8 +171,9 @@ export class RequesterEngine {
     this.#closed = later;
     const pending = new Set<Call>([...this.#byId.values(), ...this.#queue]);
     if (this.#active !== undefined) pending.add(this.#active);
-    this.#queue.length = 0;
+    this.#queue = [];
     for (const call of pending) this.#finish(call, false, error);
+    this.#queueSettled = 0;
   }
 
   // -- the reader: readReplies() ----------------------------------------------------------------

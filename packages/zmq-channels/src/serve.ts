@@ -9,7 +9,9 @@
 // - Every request taken gets exactly one outcome: its reply put on send, or a PumpError
 //   (EHANDLER) on pump.errors; over a REP the failure also answers one empty frame, since a REP
 //   must answer before it can receive again.
-// - The promise resolves only after recv closed and every started handler's outcome was put.
+// - No handler starts once send is closed: its reply could not go out.
+// - The promise resolves only after recv or send closed and every started handler's outcome
+//   was put.
 import type { Sockets } from "./sockets";
 import { PumpError } from "./errors";
 import { checkOpts, messageProblem, type Frame, type Message } from "./frames";
@@ -42,8 +44,9 @@ const EMPTY = Buffer.alloc(0);
  * `concurrency` handlers at once, each reply sent with its own request's envelope (the
  * identity up to and including the first empty frame, or just the identity when there is
  * none), so it answers REQ, DEALER-with-delimiter and requester() clients alike. Over a `rep`,
- * one at a time. serve owns the socket's `recv`. Resolves once recv has closed and every
- * started handler's reply was put; it never rejects. A kind other than router or rep, a
+ * one at a time. serve owns the socket's `recv`. Resolves once the socket has closed (recv or
+ * send closed) and every started handler's reply was put; it never rejects. Once `send` is
+ * closed, requests still waiting in `recv` start no handler (no reply could go out). A kind other than router or rep, a
  * concurrency other than 1 on a rep, or a handler that is not a function, is a TypeError.
  * @example
  * const router = await pump.socket("router", { bind: "tcp://127.0.0.1:5555" });
@@ -95,7 +98,7 @@ async function run(
       reply = await handler(request);
       const problem = messageProblem(reply);
       if (problem !== undefined) {
-        throw new TypeError(`serve(): the handler's reply is not a Message: ${problem}`);
+        throw new TypeError(`the handler's reply is not a Message: ${problem}`);
       }
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
@@ -117,8 +120,11 @@ async function run(
 
   for (;;) {
     while (running >= concurrency) await new Promise<void>((resolve) => (wake = resolve));
+    // Once send is closed (the socket closes with it), no reply can go out: what still waits
+    // in recv is left there rather than handled for nothing.
+    if (send.closed) break;
     const message = recv.poll() ?? (await recv.take());
-    if (message === undefined) break;
+    if (message === undefined || send.closed) break;
     let envelope: Frame[] = [];
     let request = message;
     if (!overRep) {

@@ -1,6 +1,7 @@
 // requester() and serve(): each request gets its own reply or a clear rejection (timeout, abort,
 // close), never another request's; serve answers each request with its own envelope, at most
 // `concurrency` at once; misuse is a TypeError at the call.
+import { getEventListeners } from "node:events";
 import * as zmq from "zeromq";
 import { chan } from "@sluice/channels";
 import {
@@ -12,7 +13,7 @@ import {
   type Frame,
   type Sockets,
 } from "@sluice/zmq-channels";
-import { address, takeWithin, text, TRANSPORTS, within } from "./helpers";
+import { address, collected, takeWithin, text, TRANSPORTS, within } from "./helpers";
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -141,6 +142,24 @@ describe("requester() over a dealer", () => {
     });
     const client = requester(dealer, { timeout: 50 });
     await expect(client.request("anyone?")).rejects.toBeInstanceOf(TimeoutError);
+  });
+
+  // Regression: every try that waited for room put on send, and a channel holds at most 1024
+  // waiting puts (C1): the next requests rejected with that channel's RangeError and stayed
+  // registered, and a retry's put threw it from a timer, which ended the process.
+  it("lets any number of requests wait for room in send: each times out (retries too)", async () => {
+    const dealer = await pump.socket("dealer", {
+      connect: address("tcp").replace("*", "1"),
+      options: { linger: 0 },
+    });
+    const client = requester(dealer, { timeout: 150, retries: 1 });
+    const signal = new AbortController().signal;
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 1500 }, (_, i) => client.request(`${i}`, { signal })),
+    );
+    const reasons = outcomes.map((o) => (o.status === "rejected" ? o.reason : o.value));
+    expect(reasons.filter((r) => !(r instanceof TimeoutError))).toEqual([]);
+    expect(getEventListeners(signal, "abort")).toHaveLength(0);
   });
 
   it("drops replies that are not an envelope of its own and keeps waiting", async () => {
@@ -373,6 +392,31 @@ describe("requester() over a req with relaxed and correlate", () => {
     await router.send.put([...next.slice(0, 3), "3"]);
     expect(text(await third)).toEqual(["3"]);
   });
+
+  // Regression: requests aborted behind a slow one stayed in the queue, each with its message,
+  // until the slow one ended.
+  it("lets go of the messages of queued requests aborted behind a slow one", async () => {
+    const router = await pump.socket("router", { bind: address("inproc") });
+    const client = requester(await relaxedReq(router.endpoints[0]!), { timeout: Infinity });
+    const slow = client.request("slow");
+    slow.catch(() => {}); // (awaited at the end; a failed expectation must not leave it unhandled)
+    await takeWithin(router.recv);
+    const n = 200;
+    const taken = await collected(async (watch) => {
+      for (let i = 0; i < n; i++) {
+        const body = Buffer.alloc(1024, i);
+        watch(body);
+        const controller = new AbortController();
+        const call = client.request(body, { signal: controller.signal });
+        controller.abort(new Error("not needed"));
+        await expect(call).rejects.toThrow("not needed");
+      }
+    });
+    // All but the last few (no more than the queue's sweep threshold) are let go.
+    expect(taken).toBeGreaterThan(n / 2);
+    client.close();
+    await expect(slow).rejects.toThrow("requester was closed");
+  });
 });
 
 describe("requester() refuses what it cannot work with", () => {
@@ -533,6 +577,32 @@ describe("serve()", () => {
     release.close();
     await within(serving, 2000, "serve to resolve");
     expect(finished).toBe(3);
+  });
+
+  // Regression: once the socket closed, serve went on taking what recv still held and ran a
+  // handler for each, whose replies could not go out.
+  it("starts no handler once send is closed, for requests still waiting in recv", async () => {
+    const router = await pump.socket("router", { bind: address("inproc") });
+    const release = chan<true>();
+    let started = 0;
+    const serving = serve(
+      router,
+      async (request) => {
+        started++;
+        await release.take();
+        return request;
+      },
+      { concurrency: 2 },
+    );
+    const dealer = await pump.socket("dealer", { connect: router.endpoints[0] });
+    for (let i = 0; i < 20; i++) await dealer.send.put(["", `${i}`]);
+    const queued = () => pump.stats().sockets.find((k) => k.kind === "router")?.recvQueued ?? 0;
+    for (let i = 0; i < 100 && queued() < 18; i++) await sleep(10);
+    expect(started).toBe(2);
+    router.send.close();
+    release.close();
+    await within(serving, 2000, "serve to resolve");
+    expect(started).toBe(2);
   });
 
   it("refuses a rep with concurrency > 1, other kinds, and a handler that is not a function", async () => {
