@@ -15,7 +15,7 @@
  *    and its completion step runs once: at close, or once no put waits any more after close.
  */
 import { Buffer, PromiseBuffer, fixed } from "./buffers";
-import { checkSignal, describe } from "./errors";
+import { checkSignal, describe, OptionKeys } from "./errors";
 import { AbortableOp, Handler, PendingOp, isLive, noop } from "./handler";
 import { raise } from "./ops/raise";
 import { Ring } from "./ring";
@@ -492,6 +492,7 @@ export class Channel<T> implements AsyncIterable<T> {
     let signal: AbortSignal | undefined;
     if (opts !== undefined) {
       if (typeof opts !== "object" || opts === null) throw badOptions("put(value, opts)", opts);
+      PUT_KEYS.check(opts);
       signal = opts.signal;
       if (signal !== undefined) {
         checkSignal("put(value, opts)", signal);
@@ -508,6 +509,7 @@ export class Channel<T> implements AsyncIterable<T> {
     let signal: AbortSignal | undefined;
     if (opts !== undefined) {
       if (typeof opts !== "object" || opts === null) throw badOptions("take(opts)", opts);
+      TAKE_KEYS.check(opts);
       signal = opts.signal;
       if (signal !== undefined) {
         checkSignal("take(opts)", signal);
@@ -562,6 +564,9 @@ function undefinedPut(): TypeError {
       "is closed (core.async's nil). Put null or a sentinel instead.",
   );
 }
+
+const PUT_KEYS = new OptionKeys("put(value, opts)", ["signal"]);
+const TAKE_KEYS = new OptionKeys("take(opts)", ["signal"]);
 
 function badOptions(call: string, opts: unknown): TypeError {
   return new TypeError(`${call}: opts must be an object, got ${describe(opts)}`);

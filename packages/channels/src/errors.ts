@@ -41,6 +41,31 @@ export function isForeignChannel(value: unknown): boolean {
 }
 
 /**
+ * The option keys of one call: check() throws a TypeError naming the call and the key when
+ * `opts` has any other, since a misspelt `signal` would otherwise be ignored, and with it the
+ * cancellation. Walking the keys costs ~35 ns here, a fifth of a put or take with options, so
+ * the object checked last is remembered (a loop that passes one options object pays a compare)
+ * and held until the next call with another: one small object per kind of call.
+ */
+export class OptionKeys {
+  #last: object | undefined;
+  constructor(
+    readonly call: string,
+    readonly keys: readonly string[],
+  ) {}
+  check(opts: object): void {
+    if (opts === this.#last) return;
+    for (const key in opts) {
+      if (!this.keys.includes(key)) {
+        const known = this.keys.map((k) => `"${k}"`).join(", ");
+        throw new TypeError(`${this.call}: unknown option "${key}" (the options are ${known})`);
+      }
+    }
+    this.#last = opts;
+  }
+}
+
+/**
  * Throws a TypeError naming `call` unless `signal` is an AbortSignal (checked by shape, so a
  * signal from another realm or a polyfill passes).
  */

@@ -1,5 +1,5 @@
 import { Channel, internal, isNotReady } from "./channel";
-import { checkSignal, describe, describeNotChannel } from "./errors";
+import { checkSignal, describe, describeNotChannel, OptionKeys } from "./errors";
 import { Flag, Handler } from "./handler";
 
 // What every select reads of channel.ts, as module constants: TypeScript compiles each use of
@@ -224,11 +224,14 @@ function park(
   return promise;
 }
 
+const SELECT_KEYS = new OptionKeys("select(ops, opts)", ["signal", "priority", "default"]);
+
 /** Refuses options that are not an object, and a `priority` that is not a boolean. */
 function checkOptions(opts: SelectOptions): void {
   if (typeof opts !== "object" || opts === null) {
     throw new TypeError(`select(ops, opts): opts must be an object, got ${describe(opts)}`);
   }
+  SELECT_KEYS.check(opts);
   if (opts.priority !== undefined && typeof opts.priority !== "boolean") {
     throw new TypeError(
       `select(ops, opts): opts.priority must be true or false, got ${describe(opts.priority)}`,

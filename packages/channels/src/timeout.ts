@@ -15,7 +15,7 @@
  *    earlier still follows a clock performance.now() does not (a test's fake timers): it closes.
  */
 import { Channel } from "./channel";
-import { checkSignal, describe } from "./errors";
+import { checkSignal, describe, OptionKeys } from "./errors";
 
 /** setTimeout's largest delay; past it Node fires at once. */
 const MAX_DELAY = 2_147_483_647;
@@ -43,6 +43,8 @@ export interface TimeoutOptions {
   /** Closes the channel at once when it fires, and frees its timer. */
   signal?: AbortSignal | undefined;
 }
+
+const TIMEOUT_KEYS = new OptionKeys("timeout(ms, opts)", ["signal"]);
 
 /**
  * [core.async timeout; Go time.After] A channel that closes after `ms` milliseconds, so a take
@@ -75,6 +77,7 @@ export function timeout(ms: number, opts?: TimeoutOptions): Channel<never> {
     if (typeof opts !== "object" || opts === null) {
       throw new TypeError(`timeout(ms, opts): opts must be an object, got ${describe(opts)}`);
     }
+    TIMEOUT_KEYS.check(opts);
     if (opts.signal !== undefined) return cancellable(ms, opts.signal);
   }
   const now = Date.now();

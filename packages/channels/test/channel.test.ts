@@ -175,6 +175,26 @@ describe.each(kinds)("a $name channel", (kind) => {
       expect(ch.offer(1)).toBe(kind.accepts > 0);
     });
 
+    // Regression: an unknown key was ignored, so `{ signl }` lost its cancellation silently.
+    it("refuses an unknown option key at the call, naming it, and changes nothing", () => {
+      const ch = kind.make();
+      const signal = new AbortController().signal;
+      const misspelt = { signl: signal } as never;
+      expect(() => ch.put(1, misspelt)).toThrow(
+        new TypeError('put(value, opts): unknown option "signl" (the options are "signal")'),
+      );
+      expect(() => ch.take(misspelt)).toThrow(
+        new TypeError('take(opts): unknown option "signl" (the options are "signal")'),
+      );
+      expect(ch.offer(1)).toBe(kind.accepts > 0); // nothing was put, and no take waits
+      // One options object that passed is not checked again; another one is.
+      const good = { signal };
+      void ch.take(good);
+      void ch.take(good);
+      expect(() => ch.take({ signal, extra: 1 } as never)).toThrow('unknown option "extra"');
+      expect(() => ch.put(1, {} as never)).not.toThrow();
+    });
+
     it("one signal serves many operations: each listens on it only while it waits", async () => {
       const ch = kind.make();
       const ac = new AbortController();

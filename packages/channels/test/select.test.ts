@@ -131,6 +131,20 @@ describe("select", () => {
     expect(ready.poll()).toBe(1); // nothing was taken by the refused calls
   });
 
+  // Regression: `{ priorty: true }` or `{ signl }` was ignored, and with it what it asked for.
+  it("refuses an unknown option key, naming it", () => {
+    const c = chan<number>(1);
+    expect(() => select([c], { priorty: true } as never)).toThrow(
+      new TypeError(
+        'select(ops, opts): unknown option "priorty" (the options are "signal", "priority", "default")',
+      ),
+    );
+    expect(() => select([c], { default: 0, signl: AbortSignal.abort() } as never)).toThrow(
+      'unknown option "signl"',
+    );
+    expect(c.offer(1)).toBe(true); // nothing was taken
+  });
+
   it("rejects with the signal's reason when aborted, and delivers nothing", async () => {
     const a = chan<number>();
     const b = chan<number>();

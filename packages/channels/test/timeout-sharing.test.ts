@@ -131,6 +131,12 @@ describe("timeout(ms, { signal })", () => {
       /timeout\(ms, opts\): opts.signal must be an AbortSignal, got an object/,
     );
   });
+
+  it("refuses an unknown option key, naming it", () => {
+    expect(() => timeout(5, { signl: AbortSignal.abort() } as never)).toThrow(
+      new TypeError('timeout(ms, opts): unknown option "signl" (the options are "signal")'),
+    );
+  });
 });
 
 describe("timeout: Node's early timers", () => {

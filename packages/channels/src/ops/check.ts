@@ -5,7 +5,7 @@
  */
 import type { Buffer } from "../buffers";
 import { Channel } from "../channel";
-import { describe, describeNotChannel } from "../errors";
+import { describe, describeNotChannel, OptionKeys } from "../errors";
 import { raise } from "./raise";
 
 /** What an operator accepts where core.async takes a buf-or-n. */
@@ -29,13 +29,23 @@ export function checkFunction(op: string, name: string, value: unknown): void {
   }
 }
 
-export function checkCloseOptions(op: string, opts: unknown): boolean {
+const CLOSE_KEYS = new Map<string, OptionKeys>();
+
+/** `opts` of an operator that may close its output: `keys` are all the operator's options. */
+export function checkCloseOptions(
+  op: string,
+  opts: unknown,
+  keys: readonly string[] = ["close"],
+): boolean {
   if (opts === undefined) return true;
   if (typeof opts !== "object" || opts === null) {
     throw new TypeError(
       `${op}: opts must be an object such as { close: false }, got ${describe(opts)}`,
     );
   }
+  let check = CLOSE_KEYS.get(op);
+  if (check === undefined) CLOSE_KEYS.set(op, (check = new OptionKeys(op, keys)));
+  check.check(opts);
   const close = (opts as CloseOptions).close;
   if (close !== undefined && typeof close !== "boolean") {
     throw new TypeError(`${op}: opts.close must be a boolean, got ${describe(close)}`);

@@ -176,7 +176,7 @@ export function pipeline<T, R>(
   checkChannel("pipeline", "to", to);
   checkFunction("pipeline", "fn", fn);
   checkChannel("pipeline", "from", from);
-  const close = checkCloseOptions("pipeline", opts);
+  const close = checkCloseOptions("pipeline", opts, ["close", "exHandler", "xform"]);
   const exHandler = opts?.exHandler;
   if (exHandler !== undefined) checkFunction("pipeline", "opts.exHandler", exHandler);
   const declared = opts?.xform;

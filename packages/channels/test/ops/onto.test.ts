@@ -114,6 +114,9 @@ describe("onto", () => {
       /onto: values must be an iterable or async iterable, got the number 5/,
     );
     expect(() => onto(chan(), [1], null as never)).toThrow(/onto: opts must be an object/);
+    expect(() => onto(chan(), [1], { clsoe: false } as never)).toThrow(
+      new TypeError('onto: unknown option "clsoe" (the options are "close")'),
+    );
   });
 });
 

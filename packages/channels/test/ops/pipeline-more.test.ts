@@ -113,6 +113,11 @@ describe("pipeline with a transducer (core.async pipeline with an xform)", () =>
     expect(() => pipeline(1, chan(), log, chan(), { xform: "yes" as never })).toThrow(
       /pipeline: opts.xform must be a boolean/,
     );
+    expect(() => pipeline(1, chan(), log, chan(), { exhandler: log } as never)).toThrow(
+      new TypeError(
+        'pipeline: unknown option "exhandler" (the options are "close", "exHandler", "xform")',
+      ),
+    );
   });
 
   it("a function that copies its input is a function, not a transducer", async () => {

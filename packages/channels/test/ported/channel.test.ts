@@ -800,12 +800,14 @@ describe("Go test/closedchan.go", () => {
     await flush();
     r.close();
     const woken = await within(Promise.all(takers), 1000, "the receivers woken by close");
-    expect(woken).toEqual([
+    expect(woken.slice(0, 3)).toEqual([
       undefined,
       undefined,
       { channel: r, value: undefined, index: 0 },
-      { channel: r, value: undefined, index: 1 },
     ]);
+    // (r is taken twice there: either take may answer, as in Go)
+    expect(woken[3]).toMatchObject({ channel: r, value: undefined });
+    expect([1, 2]).toContain((woken[3] as { index: number }).index);
     expect(other.offer(1)).toBe(false); // the selects' cases on `other` went dead
     // Senders: Go panics them; in sluice they stay pending and are delivered to later takes
     // (core.async's "logically closing happens after all puts have been delivered").
