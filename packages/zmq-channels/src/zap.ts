@@ -220,14 +220,25 @@ function parse(
       : {}),
     ...(name === "CURVE" && creds[0]?.length === 32 ? { publicKey: z85(creds[0]) } : {}),
     credentials: Object.freeze(creds),
-    allow: (userId = "") => answer("200", "OK", String(userId)),
+    allow: (userId = "") => {
+      // (a user id is what the server's socket reads back as the peer's User-Id: no guessing)
+      if (typeof userId !== "string") {
+        throw new TypeError(`allow(userId): userId must be a string, got ${describeValue(userId)}`);
+      }
+      answer("200", "OK", userId);
+    },
     deny: (status = 400, text = "denied") => {
       if (status !== 300 && status !== 400 && status !== 500) {
         throw new TypeError(
           `deny(status): status must be 300, 400 or 500, got ${describeValue(status)}`,
         );
       }
-      answer(String(status), String(text), "");
+      if (typeof text !== "string") {
+        throw new TypeError(
+          `deny(status, text): text must be a string, got ${describeValue(text)}`,
+        );
+      }
+      answer(String(status), text, "");
     },
   };
   pending.add(request);

@@ -109,6 +109,24 @@ describe("pump.zap()", () => {
     },
   );
 
+  // Regression: allow(5) let the client in as User-Id "5" (allow({}) as "[object Object]").
+  it("refuses an answer that is not one at the call, and the request stays open", async () => {
+    const zap = pump.zap();
+    const router = await curveRouter("d");
+    const client = await curveClient(router, "c");
+    const request = await takeWithin(zap, 5000, "the handshake");
+    expect(() => request.allow(5 as never)).toThrow(
+      new TypeError("allow(userId): userId must be a string, got the number 5"),
+    );
+    expect(() => request.deny(400, {} as never)).toThrow(
+      /deny\(status, text\): text must be a string, got/,
+    );
+    expect(() => request.deny(404 as never)).toThrow(/status must be 300, 400 or 500/);
+    request.allow("someone"); // the first answer that is one counts
+    await client.send.put("hi");
+    expect(text(await takeWithin(router.recv))).toEqual(["c", "hi"]);
+  });
+
   it("denies an unanswered request 500 after the timeout", async () => {
     const zap = pump.zap({ timeout: 100 });
     const router = await curveRouter("d");
