@@ -6,15 +6,19 @@
  *   rtt req <endpoint> <round trips>
  * connects a REQ and makes a tenth more round trips than asked (the first tenth warms up), each
  * a 16-byte request carrying its index, checks each reply, and prints one JSON line: the
- * median and p99 round trip in µs and the round trips timed. Built with `cc … -lzmq` when a
- * compiler and libzmq's headers (libzmq3-dev) are there. */
+ * median and p99 round trip in µs and the round trips timed. Built as thr.c is (against the
+ * system's libzmq, else zeromq.js's). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#if defined(__has_include) && __has_include(<zmq.h>)
 #include <zmq.h>
+#else
+#include "zmq-min.h" /* no libzmq headers here: linked against zeromq.js's libzmq */
+#endif
 
 static double now_us(void) {
   struct timespec t;

@@ -7,8 +7,8 @@
  * 1.4-1.6x slower than two); over inproc, which cannot leave a context, it is a second thread.
  * Prints one JSON line for the PULL side: the seconds from the first to the last message
  * (scaled to n, as the Node rows' Clock), the sum of the indices, and the PULL process's peak
- * RSS. Built with `cc … -lzmq` when a compiler and libzmq's headers (libzmq3-dev) are there;
- * skipped otherwise.
+ * RSS. Built with `cc … -lzmq` when libzmq's headers (libzmq3-dev) are there, else against the
+ * libzmq inside zeromq.js's addon (zmq-min.h); skipped with no compiler.
  *   thr <endpoint> <messages> <size> pull
  * is the PULL alone, for a sender elsewhere (probe.js senders, threads): it prints "listening
  * on <the endpoint it bound>" first, then the same JSON line.
@@ -27,7 +27,11 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#if defined(__has_include) && __has_include(<zmq.h>)
 #include <zmq.h>
+#else
+#include "zmq-min.h" /* no libzmq headers here: linked against zeromq.js's libzmq */
+#endif
 #ifdef __linux__
 #include <sys/prctl.h>
 #endif

@@ -39,7 +39,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as zmq from "zeromq";
 import { bounded, median, triangle } from "./measure";
-import { buildC, buildCOnAddon, runC } from "./zmq/libzmq-c";
+import { buildC, buildCOnAddon, cLibzmq, runC } from "./zmq/libzmq-c";
 import { PUSH_PULL, Peer } from "./zmq/peer";
 import { receiveN } from "./zmq/pump";
 import { indexOf, message, type PushPull } from "./zmq/variant";
@@ -525,14 +525,17 @@ async function senders(rounds: number, n: number, size: number): Promise<void> {
 async function libzmqBuilds(rounds: number, n: number, size: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "sluice-probe-"));
   try {
+    if (!cLibzmq().startsWith("the system's")) {
+      throw new Error("libzmq-builds: needs the system's libzmq headers (libzmq3-dev)");
+    }
     const system = buildC(dir);
     if (typeof system !== "string") throw new Error(`libzmq-builds: ${system.skipped}`);
     const addon = buildCOnAddon(dir);
-    if ("skipped" in addon) throw new Error(`libzmq-builds: ${addon.skipped}`);
+    if (typeof addon !== "string") throw new Error(`libzmq-builds: ${addon.skipped}`);
     const runs: Array<[number, number]> = [];
     const one = async (onAddonBuild: boolean): Promise<number> => {
       const run = onAddonBuild
-        ? await runC(addon.bin, "tcp://127.0.0.1:*", n, size, 60_000, addon.preload)
+        ? await runC(addon, "tcp://127.0.0.1:*", n, size, 60_000)
         : await runC(system, "tcp://127.0.0.1:*", n, size, 60_000);
       if (run.sum !== triangle(n)) throw new Error("libzmq-builds: thr lost messages");
       return n / run.seconds;

@@ -8,7 +8,7 @@ import { dealtCount } from "../channels/lib";
 import { bounded, measure, median, quantile, triangle, type Case, type Mode } from "../measure";
 import type { Group, Row } from "../report";
 import { IN_FLIGHT } from "./inflight";
-import { buildC, LIBZMQ_C, runC } from "./libzmq-c";
+import { buildC, cLibzmq, LIBZMQ_C, runC } from "./libzmq-c";
 import { nativeProblem } from "./native";
 import { Peer, PUSH_PULL, VARIANTS, type Reply } from "./peer";
 import { soloInChild, type SoloResult } from "./solo";
@@ -83,6 +83,7 @@ export async function runZmq(mode: Mode, log: (s: string) => void): Promise<Grou
     const SLUICE = ORDER[0]!.name;
     const c = buildC(eps.dir);
     if (typeof c !== "string") log(`zmq: no "${LIBZMQ_C}" rows: ${c.skipped}`);
+    else log(`zmq: "${LIBZMQ_C}" rows: bench/c/thr.c on ${cLibzmq()}`);
 
     // ---- PUSH→PULL throughput; 64 KiB: frames the native engine lends, not copies (P56)
     for (const size of [16, 1024, 65536]) {
