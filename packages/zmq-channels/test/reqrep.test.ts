@@ -162,6 +162,26 @@ describe("requester() over a dealer", () => {
     expect(getEventListeners(signal, "abort")).toHaveLength(0);
   });
 
+  it("sends the requests that waited for room in call order once a peer comes, each answered", async () => {
+    const endpoint = address("ipc");
+    const dealer = await pump.socket("dealer", { connect: endpoint });
+    const client = requester(dealer, { timeout: 20_000 });
+    const n = 1500; // more than send's buffer and its 1024 waiting puts together
+    const asked = Array.from({ length: n }, (_, i) => client.request(`${i}`));
+    await sleep(20);
+    const router = await pump.socket("router", { bind: endpoint });
+    const order: number[] = [];
+    const served = serve(router, ([body]) => {
+      order.push(Number(body!.toString()));
+      return `re ${body!.toString()}`;
+    });
+    const replies = await within(Promise.all(asked), 15_000, "every reply");
+    expect(replies.map((r) => text(r)[0])).toEqual(asked.map((_, i) => `re ${i}`));
+    expect(order).toEqual(asked.map((_, i) => i));
+    router.send.close();
+    await served;
+  });
+
   it("drops replies that are not an envelope of its own and keeps waiting", async () => {
     const server = await manualServer();
     const client = requester(await pump.socket("dealer", { connect: server.endpoint }));
