@@ -46,8 +46,9 @@ const EMPTY = Buffer.alloc(0);
  * none), so it answers REQ, DEALER-with-delimiter and requester() clients alike. Over a `rep`,
  * one at a time. serve owns the socket's `recv`. Resolves once the socket has closed (recv or
  * send closed) and every started handler's reply was put; it never rejects. Once `send` is
- * closed, requests still waiting in `recv` start no handler (no reply could go out). A kind other than router or rep, a
- * concurrency other than 1 on a rep, or a handler that is not a function, is a TypeError.
+ * closed, requests still waiting in `recv` start no handler (no reply could go out). A kind
+ * other than router or rep, a concurrency other than 1 on a rep, or a handler that is not a
+ * function, is a TypeError.
  * @example
  * const router = await pump.socket("router", { bind: "tcp://127.0.0.1:5555" });
  * const done = serve(router, async ([name]) => `Hello ${name}`, { concurrency: 16 });
