@@ -111,8 +111,10 @@ describe.each(TRANSPORTS)("a bridged socket over %s", (transport) => {
     const got = await takeN(recv, n, 5000);
     expect(text(got[n - 1]!)).toEqual([`fast ${n - 1}`]);
     // A few messages in trickling mode, then flooding: receiveTimeout 0, no ZMQ_EVENTS check.
+    // (Most calls flood: above 0.9 of them on a quiet machine, 0.75 seen on a slow one, where
+    // the lane catches up with the peer's sends more often; a lane that never floods reads 0.)
     const calls = stats.calls - before.calls;
-    expect(stats.flooding - before.flooding).toBeGreaterThan(0.9 * calls);
+    expect(stats.flooding - before.flooding).toBeGreaterThan(0.5 * calls);
   });
 
   it("sends a reply before it waits for the next request (P17)", async () => {

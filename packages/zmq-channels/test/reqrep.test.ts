@@ -1,7 +1,7 @@
 // requester() and serve(): each request gets its own reply or a clear rejection (timeout, abort,
 // close), never another request's; serve answers each request with its own envelope, at most
 // `concurrency` at once; misuse is a TypeError at the call.
-import { getEventListeners } from "node:events";
+import { getEventListeners, setMaxListeners } from "node:events";
 import * as zmq from "zeromq";
 import { chan } from "@sluice/channels";
 import {
@@ -154,6 +154,7 @@ describe("requester() over a dealer", () => {
     });
     const client = requester(dealer, { timeout: 150, retries: 1 });
     const signal = new AbortController().signal;
+    setMaxListeners(0, signal); // one listener per pending request: that many is intended
     const outcomes = await Promise.allSettled(
       Array.from({ length: 1500 }, (_, i) => client.request(`${i}`, { signal })),
     );
